@@ -1,0 +1,113 @@
+//! Checks for chapter 01, sequential loops vs threads.
+
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use super::{Exercise, Expect, Probe, Report, compare_lists, expect_parallel};
+use crate::Job;
+
+/// `run_in_threads`: one `thread::spawn` per job, then join them all.
+pub static RUN_IN_THREADS: Exercise = Exercise {
+    notebook: "01-threads",
+    name: "run_in_threads",
+    section: "Exercise 1: start them all, then join them all",
+};
+
+/// `map_in_threads`: one scoped thread per input, results in input order.
+pub static MAP_IN_THREADS: Exercise = Exercise {
+    notebook: "01-threads",
+    name: "map_in_threads",
+    section: "Exercise 2: scoped threads that borrow",
+};
+
+const SEQUENTIAL_HINT: &str = "Start every thread first and keep its JoinHandle; \
+     join them only after the last one has started.";
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// Checks `run_in_threads(jobs: Vec<Job>) -> Vec<u64>`.
+pub fn run_in_threads(answer: impl Fn(Vec<Job>) -> Vec<u64> + Send + 'static) -> Report {
+    RUN_IN_THREADS.grade(move || {
+        compare_lists("no jobs", &[], &answer(Vec::new()))?;
+        compare_lists("one job", &[7], &answer(vec![Box::new(|| 7)]))?;
+
+        // Later jobs finish first: the results must still follow job order.
+        let jobs = (0..5u64)
+            .map(|i| {
+                Box::new(move || {
+                    thread::sleep(ms((5 - i) * 4));
+                    10 + i
+                }) as Job
+            })
+            .collect();
+        compare_lists(
+            "five jobs that finish in reverse order",
+            &[10, 11, 12, 13, 14],
+            &answer(jobs),
+        )?;
+
+        let n = 6;
+        let probe = Arc::new(Probe::new(n));
+        let jobs = (0..n as u64)
+            .map(|i| {
+                let probe = Arc::clone(&probe);
+                Box::new(move || probe.task(|| i * i)) as Job
+            })
+            .collect();
+        let case = "six jobs at once";
+        compare_lists(case, &[0, 1, 4, 9, 16, 25], &answer(jobs))?;
+        let expect = Expect {
+            at_once: n,
+            threads: n,
+        };
+        expect_parallel(
+            case,
+            &probe,
+            thread::current().id(),
+            expect,
+            SEQUENTIAL_HINT,
+        )?;
+        Ok(format!(
+            "{n} jobs ran at once on {n} threads; results came back in job order \
+             (also for no jobs, one job, and jobs finishing in reverse)."
+        ))
+    })
+}
+
+/// Checks `map_in_threads(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64>`.
+pub fn map_in_threads(
+    answer: impl Fn(&[u64], &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> + Send + 'static,
+) -> Report {
+    MAP_IN_THREADS.grade(move || {
+        compare_lists("no inputs", &[], &answer(&[], &|x| x * x))?;
+        compare_lists("one input", &[9], &answer(&[3], &|x| x * x))?;
+
+        let slow_first = |x: u64| {
+            thread::sleep(ms((6 - x) * 4));
+            x * x + 1
+        };
+        compare_lists(
+            "five inputs that finish in reverse order",
+            &[2, 5, 10, 17, 26],
+            &answer(&[1, 2, 3, 4, 5], &slow_first),
+        )?;
+
+        let inputs = [3, 1, 4, 1, 5, 9];
+        let probe = Probe::new(inputs.len());
+        let square = |x: u64| probe.task(|| x * x);
+        let case = "six inputs at once";
+        compare_lists(case, &[9, 1, 16, 1, 25, 81], &answer(&inputs, &square))?;
+        let expect = Expect {
+            at_once: inputs.len(),
+            threads: inputs.len(),
+        };
+        expect_parallel(case, &probe, thread::current().id(), expect, SEQUENTIAL_HINT)?;
+        Ok(format!(
+            "{n} inputs were mapped at once on {n} scoped threads; results came back in input order.",
+            n = inputs.len()
+        ))
+    })
+}

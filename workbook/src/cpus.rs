@@ -1,0 +1,67 @@
+//! Counting CPUs three ways, because the three numbers differ and each one
+//! answers a different question.
+
+use std::fmt;
+
+/// The machine's CPU counts, as this process sees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cpus {
+    /// Logical CPUs the operating system has online: every hardware thread
+    /// (with hyper-threading, two per core). Python's `os.cpu_count()`.
+    pub logical: usize,
+    /// Physical cores: the units that really compute side by side.
+    pub physical: usize,
+    /// How many threads this process may run at once: logical CPUs less any
+    /// limit set by CPU affinity or a container's CPU quota.
+    /// `std::thread::available_parallelism()`, and rayon's default pool size.
+    pub available: usize,
+}
+
+/// Reads the CPU counts of this machine and process.
+///
+/// ```
+/// let cpus = workbook::cpus();
+/// assert!(cpus.available >= 1);
+/// assert!(cpus.physical <= cpus.logical.max(cpus.physical));
+/// println!("{cpus}");
+/// ```
+pub fn cpus() -> Cpus {
+    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Cpus {
+        logical: online_cpus().unwrap_or(available),
+        physical: num_cpus::get_physical().max(1),
+        available,
+    }
+}
+
+#[cfg(unix)]
+fn online_cpus() -> Option<usize> {
+    // SAFETY: sysconf has no preconditions; it returns -1 when unknown.
+    let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
+    usize::try_from(n).ok().filter(|&n| n > 0)
+}
+
+#[cfg(not(unix))]
+fn online_cpus() -> Option<usize> {
+    Some(num_cpus::get())
+}
+
+impl fmt::Display for Cpus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "logical CPUs    {:>3}  hardware threads the OS schedules on (Python's os.cpu_count())",
+            self.logical
+        )?;
+        writeln!(
+            f,
+            "physical cores  {:>3}  cores that really compute side by side",
+            self.physical
+        )?;
+        write!(
+            f,
+            "available       {:>3}  threads this process may run at once (affinity and container limits applied)",
+            self.available
+        )
+    }
+}

@@ -1,0 +1,43 @@
+//! The helper crate every notebook of the Parallel Rust Workbook loads with
+//! `:dep workbook = { path = "../workbook" }`.
+//!
+//! - [`timing`]: the `%%time` analogue, wall time beside CPU time.
+//! - [`cpus`]: how many CPUs there are, and how many this process may use.
+//! - [`tasks`]: a sleeping task and a spinning task the optimiser cannot delete.
+//! - [`trace`]: when each task ran, and on which thread.
+//! - [`check`]: the self-checks under every exercise (✓ done, ✗ wrong, · not started).
+//! - [`chart`]: SVG charts, shown inline in the notebook or saved to a file.
+
+pub mod chart;
+pub mod check;
+pub mod cpus;
+pub mod tasks;
+pub mod timing;
+pub mod trace;
+
+pub use chart::Chart;
+pub use cpus::cpus;
+pub use tasks::{Job, countdown, secs, sleep_task, spin_task};
+pub use timing::{Timing, measure, time};
+pub use trace::Tracer;
+
+/// Formats a duration the way a person reads it: `2.01 s`, `15.3 ms`, `820 µs`.
+///
+/// ```
+/// use std::time::Duration;
+/// assert_eq!(workbook::human(Duration::from_millis(2010)), "2.01 s");
+/// assert_eq!(workbook::human(Duration::from_micros(15_300)), "15.3 ms");
+/// assert_eq!(workbook::human(Duration::from_nanos(820_000)), "820 µs");
+/// ```
+pub fn human(d: std::time::Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 1e-3 {
+        format!("{:.1} ms", s * 1e3)
+    } else if s >= 1e-6 {
+        format!("{:.0} µs", s * 1e6)
+    } else {
+        format!("{:.0} ns", s * 1e9)
+    }
+}

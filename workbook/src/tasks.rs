@@ -1,0 +1,162 @@
+//! Two kinds of task, the building blocks of every demo: one that waits
+//! (like a download or a disk read) and one that computes (like a simulation).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// A unit of work to hand to a thread: it runs once and returns a number.
+/// `Box<dyn ...>` lets one list hold different closures; `Send` lets a job
+/// move to another thread.
+pub type Job = Box<dyn FnOnce() -> u64 + Send + 'static>;
+
+/// The longest task the workbook runs. A notebook cell cannot be interrupted
+/// cleanly, so a longer one is almost certainly a typo (seconds for millis).
+pub const MAX_TASK: Duration = Duration::from_secs(60);
+
+/// Turns seconds into a [`Duration`], refusing nonsense with a clear message.
+///
+/// ```
+/// assert_eq!(workbook::secs(0.25), std::time::Duration::from_millis(250));
+/// ```
+///
+/// # Panics
+/// When `seconds` is negative, not a number, or longer than [`MAX_TASK`].
+///
+/// ```should_panic
+/// workbook::secs(-1.0); // "secs: `seconds` must be zero or more, got -1"
+/// ```
+pub fn secs(seconds: f64) -> Duration {
+    assert!(
+        seconds.is_finite(),
+        "secs: `seconds` must be a finite number, got {seconds}"
+    );
+    assert!(
+        seconds >= 0.0,
+        "secs: `seconds` must be zero or more, got {seconds}"
+    );
+    let d = Duration::from_secs_f64(seconds);
+    check_duration("secs", "seconds", d);
+    d
+}
+
+/// Waits for `duration` without using the CPU: the stand-in for I/O.
+///
+/// ```
+/// workbook::sleep_task(std::time::Duration::from_millis(10));
+/// ```
+///
+/// # Panics
+/// When `duration` is longer than [`MAX_TASK`].
+pub fn sleep_task(duration: Duration) {
+    check_duration("sleep_task", "duration", duration);
+    std::thread::sleep(duration);
+}
+
+/// Keeps one CPU 100 % busy until this thread has used `duration` of CPU
+/// time, then returns how many loop rounds it managed (returning it keeps the
+/// loop from being optimised away).
+///
+/// It counts CPU time, not wall time, like a real computation: on an idle
+/// core it takes `duration`; when more spinning threads than cores share the
+/// machine, each gets a slice of a core and takes longer.
+///
+/// ```
+/// let rounds = workbook::spin_task(std::time::Duration::from_millis(10));
+/// assert!(rounds > 0);
+/// ```
+///
+/// # Panics
+/// When `duration` is longer than [`MAX_TASK`].
+pub fn spin_task(duration: Duration) -> u64 {
+    check_duration("spin_task", "duration", duration);
+    let start = thread_cpu_time();
+    let wall = Instant::now();
+    let mut rounds = 0u64;
+    loop {
+        // A burst of work between clock reads, so the clock is not the work.
+        for _ in 0..1_000 {
+            rounds = black_box(rounds + 1);
+        }
+        let used = match (start, thread_cpu_time()) {
+            (Some(a), Some(b)) => b.saturating_sub(a),
+            _ => wall.elapsed(),
+        };
+        if used >= duration {
+            return rounds;
+        }
+    }
+}
+
+/// CPU time the calling thread has used so far.
+#[cfg(unix)]
+fn thread_cpu_time() -> Option<Duration> {
+    // SAFETY: clock_gettime only writes into the struct we hand it.
+    let mut t: libc::timespec = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    (rc == 0).then(|| Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
+}
+
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Option<Duration> {
+    None
+}
+
+/// Counts `n` down to zero one step at a time: the busy loop of the Python
+/// GIL experiment. `black_box` hides the counter from the optimiser, which
+/// would otherwise see that the loop computes nothing and delete it.
+///
+/// ```
+/// assert_eq!(workbook::countdown(1_000), 1_000);
+/// ```
+pub fn countdown(n: u64) -> u64 {
+    let mut left = n;
+    let mut steps = 0;
+    while black_box(left) > 0 {
+        left -= 1;
+        steps += 1;
+    }
+    steps
+}
+
+fn check_duration(function: &str, argument: &str, d: Duration) {
+    assert!(
+        d <= MAX_TASK,
+        "{function}: `{argument}` is {d:?}, longer than the {MAX_TASK:?} limit for one workbook task \
+         (a cell cannot be interrupted cleanly; did you mean milliseconds?)"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[should_panic(expected = "sleep_task: `duration` is 3600s, longer than the 60s limit")]
+    fn absurd_sleep_is_refused_by_name() {
+        sleep_task(Duration::from_secs(3600));
+    }
+
+    #[test]
+    #[should_panic(expected = "secs: `seconds` must be zero or more, got -0.5")]
+    fn negative_seconds_are_refused_by_name() {
+        secs(-0.5);
+    }
+
+    #[test]
+    #[should_panic(expected = "secs: `seconds` must be a finite number")]
+    fn nan_seconds_are_refused() {
+        secs(f64::NAN);
+    }
+
+    #[test]
+    #[should_panic(expected = "spin_task: `duration`")]
+    fn absurd_spin_is_refused_by_name() {
+        spin_task(Duration::from_secs(61));
+    }
+
+    #[test]
+    fn countdown_counts_every_step() {
+        assert_eq!(countdown(0), 0);
+        assert_eq!(countdown(12_345), 12_345);
+    }
+}

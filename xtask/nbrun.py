@@ -1,0 +1,126 @@
+"""Execute notebooks through the Rust kernel and fail on anything wrong.
+
+One line per notebook: ok or FAIL, code cells, seconds. A notebook fails on
+an error output, on `panicked at` anywhere in its outputs (the kernel does not
+always turn a panic into an error), on a check that reports `✗` (a wrong
+answer), and on a cell tagged `compile-fail` that compiles or fails for
+another reason. Exit status 1 when any notebook failed.
+Usage: nbrun.py [--save] NOTEBOOK...   (--save writes outputs into *-solved notebooks)
+"""
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+CELL_TIMEOUT = 600  # seconds: the first cell compiles the helper crates cold
+LOG_DIR = Path(__file__).resolve().parent.parent / "target" / "notebook-logs"
+
+
+def cell_text(cell):
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif out.output_type == "error":
+            parts.append(f"{out.ename}: {out.evalue}\n" + "\n".join(out.traceback))
+        else:
+            parts.append(out.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def short(text, limit=1500):
+    text = ANSI_COLOUR.sub("", text).strip()
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def problems(nb):
+    """Yield (cell number, what is wrong) for every failing code cell."""
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        text = cell_text(cell)
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if "compile-fail" in cell.metadata.get("tags", []):
+            if not errors:
+                yield number, "was meant not to compile, but it compiled"
+            elif "error[E" not in text and "error:" not in text:
+                yield number, "was meant to fail compiling, but failed otherwise:\n" + short(text)
+            continue
+        if errors:
+            yield number, "error:\n" + short(text)
+        elif "panicked at" in text:
+            yield number, "panicked:\n" + short(text)
+        elif any(line.startswith("✗") for line in text.splitlines()):
+            yield number, "a check reported a wrong answer:\n" + short(text)
+
+
+def run(path, save):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "compile-fail" in cell.metadata.get("tags", []):
+            # nbclient's own tag for a cell whose error is expected.
+            cell.metadata.setdefault("tags", []).append("raises-exception")
+    client = NotebookClient(
+        nb,
+        kernel_name="rust",
+        timeout=CELL_TIMEOUT,
+        allow_errors=True,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    # The kernel's own chatter (cargo's "Compiling ...") goes to a log file,
+    # named in the report when something fails.
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = LOG_DIR / (path.stem + ".kernel.log")
+    start = time.monotonic()
+    failure = None
+    with open(log_path, "w") as log:
+        try:
+            client.execute(stdout=log, stderr=log)
+        except Exception as exc:  # a dead kernel or a cell past its timeout
+            failure = f"{type(exc).__name__}: {short(str(exc))}"
+    seconds = time.monotonic() - start
+    found = list(problems(nb))
+    if failure:
+        found.insert(0, (0, failure))
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            tags = cell.metadata.get("tags", [])
+            if "raises-exception" in tags:
+                tags.remove("raises-exception")
+            if not tags:
+                cell.metadata.pop("tags", None)
+    code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
+    status = "ok  " if not found else "FAIL"
+    print(f"{status} {path.name:<34} {code_cells:>3} code cells {seconds:>7.1f} s", flush=True)
+    for number, what in found:
+        where = f"cell {number}" if number else "kernel"
+        print(f"     {where}: " + what.replace("\n", "\n       "), flush=True)
+    if found:
+        print(f"     kernel log: {log_path}", flush=True)
+    if save and not found and path.stem.endswith("-solved"):
+        nbformat.write(nb, path)
+    return not found
+
+
+def main(argv):
+    save = "--save" in argv
+    paths = [Path(a) for a in argv if a != "--save"]
+    if not paths:
+        print(__doc__)
+        return 2
+    results = [run(p, save) for p in paths]
+    failed = results.count(False)
+    print(f"notebooks: {len(results) - failed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
