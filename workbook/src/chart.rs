@@ -78,7 +78,7 @@ pub fn wall_vs_cpu(title: &str, runs: &[(&str, Timing)]) -> Chart {
         .map(|(_, t)| t.wall.max(t.cpu()).as_secs_f64())
         .fold(0.0, f64::max)
         .max(1e-3)
-        * 1.15;
+        * 1.4; // headroom for the legend
     let labels: Vec<String> = runs.iter().map(|(l, _)| l.to_string()).collect();
     draw(360, |area| {
         let mut chart = ChartBuilder::on(area)
@@ -94,6 +94,8 @@ pub fn wall_vs_cpu(title: &str, runs: &[(&str, Timing)]) -> Chart {
             .x_labels(runs.len().max(1))
             .x_label_formatter(&|x| category_label(&labels, *x))
             .y_desc("seconds")
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 14))
             .draw()
             .expect("chart mesh");
         let bar = |i: usize, offset: f64, secs: f64, colour: RGBColor| {
@@ -121,8 +123,9 @@ pub fn wall_vs_cpu(title: &str, runs: &[(&str, Timing)]) -> Chart {
         chart
             .configure_series_labels()
             .background_style(WHITE.mix(0.85))
+            .label_font(("sans-serif", 13))
             .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(SeriesLabelPosition::UpperRight)
             .draw()
             .expect("legend");
     })
@@ -145,7 +148,7 @@ pub fn timeline(title: &str, spans: &[Span]) -> Chart {
         .fold(0.0, f64::max)
         .max(1e-3)
         * 1.05;
-    let height = (120 + 28 * rows as u32).min(900);
+    let height = (150 + 30 * rows as u32).min(900);
     let show_names = spans.len() <= 32;
     draw(height, |area| {
         let mut chart = ChartBuilder::on(area)
@@ -168,6 +171,8 @@ pub fn timeline(title: &str, spans: &[Span]) -> Chart {
                 }
             })
             .x_desc("seconds since start")
+            .label_style(("sans-serif", 13))
+            .axis_desc_style(("sans-serif", 14))
             .draw()
             .expect("chart mesh");
         chart
