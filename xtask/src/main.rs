@@ -35,7 +35,14 @@ fn main() -> ExitCode {
         "lab" => lab::run(rest),
         "test" => test::run(rest),
         "gen" => gen_command(rest),
-        "notebooks" => setup::ensure_all().and_then(|env| test::notebooks(&env, rest)),
+        "notebooks" => setup::ensure_all().and_then(|env| {
+            test::notebooks(&env, rest)?;
+            if rest.iter().any(|a| a == "--save") {
+                // Back to the generator's layout, so saving leaves no formatting churn.
+                codegen::write(&env.root)?;
+            }
+            Ok(())
+        }),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
