@@ -3,8 +3,9 @@
 One line per notebook: ok or FAIL, code cells, seconds. A notebook fails on
 an error output, on `panicked at` anywhere in its outputs (the kernel does not
 always turn a panic into an error), on a check that reports `✗` (a wrong
-answer), and on a cell tagged `compile-fail` that compiles or fails for
-another reason. Exit status 1 when any notebook failed.
+answer), on a cell tagged `compile-fail` that compiles or fails for another
+reason, and on a cell tagged `expect-wrong` whose check does not report `✗`.
+Exit status 1 when any notebook failed.
 Usage: nbrun.py [--save] NOTEBOOK...   (--save writes outputs into *-solved notebooks)
 """
 
@@ -53,11 +54,17 @@ def problems(nb):
             elif "error[E" not in text and "error:" not in text:
                 yield number, "was meant to fail compiling, but failed otherwise:\n" + short(text)
             continue
+        wrong = any(line.startswith("✗") for line in text.splitlines())
+        if "expect-wrong" in cell.metadata.get("tags", []):
+            # A demo of a check rejecting a wrong answer on purpose.
+            if not wrong:
+                yield number, "was meant to show a check rejecting an answer, but no ✗ came out:\n" + short(text)
+            continue
         if errors:
             yield number, "error:\n" + short(text)
         elif "panicked at" in text:
             yield number, "panicked:\n" + short(text)
-        elif any(line.startswith("✗") for line in text.splitlines()):
+        elif wrong:
             yield number, "a check reported a wrong answer:\n" + short(text)
 
 

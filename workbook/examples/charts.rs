@@ -23,6 +23,29 @@ fn main() -> std::io::Result<()> {
     let (_, spinning) = measure(|| spin_task(Duration::from_millis(100)));
     workbook::chart::wall_vs_cpu("Sleep vs spin", &[("sleep", sleeping), ("spin", spinning)])
         .save(out.join("wall-vs-cpu.svg"))?;
+    // The Python original's pool-size sweep on a 4-core machine.
+    let sweep = [(1, 8.0), (2, 5.3), (4, 2.7), (8, 1.5), (16, 1.6)];
+    workbook::chart::speedup("Pool size sweep (the Python original's figures)", &sweep, 4)
+        .save(out.join("speedup.svg"))?;
+    use workbook::chart::{Axes, Series, lines};
+    lines(
+        "Serial vs parallel (the Python original's pi figures)",
+        Axes {
+            x: "throws",
+            y: "seconds",
+            log_x: true,
+            log_y: true,
+            marker: None,
+        },
+        &[
+            Series::measured("serial", vec![(1e4, 0.0056), (1e5, 0.059), (1e6, 0.56)]),
+            Series::measured(
+                "4 processes",
+                vec![(1e4, 0.0068), (1e5, 0.025), (1e6, 0.20)],
+            ),
+        ],
+    )
+    .save(out.join("lines.svg"))?;
     println!("charts written to {}", out.display());
     Ok(())
 }

@@ -21,6 +21,15 @@ use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 pub mod ch01;
+pub mod ch02;
+pub mod ch03;
+pub mod ch04;
+pub mod ch05;
+pub mod ch06;
+pub mod ch07;
+pub mod ch08;
+pub mod ch09;
+pub mod ch10;
 
 /// How long an answer may run before the check gives up on it.
 pub const TIME_LIMIT: Duration = Duration::from_secs(20);

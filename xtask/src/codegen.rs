@@ -412,6 +412,11 @@ fn derived(root: &Path) -> Result<Vec<(PathBuf, Derived)>, String> {
         .map_err(|e| format!("chapters/: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter(|p| {
+            // Chapters are NN-slug.md; other Markdown there (AUTHORING.md) is for authors.
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.len() > 3 && name[..2].bytes().all(|b| b.is_ascii_digit()) && &name[2..3] == "-"
+        })
         .collect();
     paths.sort();
     let chapters = paths

@@ -1,0 +1,1 @@
+//! Checks for chapter 02, thread pools.

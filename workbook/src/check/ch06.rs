@@ -1,0 +1,1 @@
+//! Checks for chapter 06, errors and panics.

@@ -1,0 +1,1 @@
+//! Checks for chapter 08, counting numbers in files.

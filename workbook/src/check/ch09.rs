@@ -1,0 +1,1 @@
+//! Checks for chapter 09, Monte Carlo pi and scaling.

@@ -1,0 +1,1 @@
+//! Checks for chapter 10, processes and beyond one machine.
