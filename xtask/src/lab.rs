@@ -56,6 +56,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if headless {
         cmd.arg("--no-browser");
     }
+    if setup::is_root() {
+        // Containers and CI machines often run everything as root.
+        cmd.arg("--allow-root");
+    }
     let status = cmd
         .status()
         .map_err(|e| format!("could not start JupyterLab: {e}"))?;

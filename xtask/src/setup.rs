@@ -76,7 +76,7 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
