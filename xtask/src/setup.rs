@@ -16,6 +16,8 @@ pub struct Env {
     pub root: PathBuf,
     /// `.venv/share/jupyter`: put first on `JUPYTER_PATH` so our kernelspec wins.
     pub jupyter_path: PathBuf,
+    /// Whether Open MPI (and what the `mpi` crate's build needs) is installed.
+    pub mpi_ready: bool,
 }
 
 impl Env {
@@ -42,7 +44,9 @@ pub fn ensure_all() -> Result<Env, String> {
     step("Rust kernelspec and kernel settings", || {
         ensure_kernelspec(&root, &venv, &evcxr)
     })?;
+    let mpi_ready = step("Open MPI and libclang (chapter 10)", ensure_mpi)?;
     Ok(Env {
+        mpi_ready,
         jupyter_path: venv.join("share/jupyter"),
         root,
     })
@@ -56,6 +60,7 @@ fn step<T>(what: &str, work: impl FnOnce() -> Result<(T, Done), String>) -> Resu
     match done {
         Done::Already => println!("[setup] {what}: already in place ({secs:.1} s)"),
         Done::Installed => println!("[setup] {what}: installed in {secs:.1} s"),
+        Done::Missing(why) => println!("[setup] {what}: NOT installed: {why}"),
     }
     Ok(value)
 }
@@ -63,6 +68,8 @@ fn step<T>(what: &str, work: impl FnOnce() -> Result<(T, Done), String>) -> Resu
 enum Done {
     Already,
     Installed,
+    /// Could not be installed here; the message says what to do.
+    Missing(String),
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
@@ -217,4 +224,55 @@ fn ensure_kernelspec(root: &Path, venv: &Path, evcxr: &Path) -> Result<((), Done
     }
     fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
     Ok(((), Done::Installed))
+}
+
+/// What the `cluster` crate needs from Debian: `mpirun` and `mpicc` (Open MPI)
+/// and libclang (the `mpi` crate generates its bindings with bindgen).
+const MPI_PACKAGES: [&str; 3] = ["openmpi-bin", "libopenmpi-dev", "libclang-dev"];
+
+fn mpi_present() -> bool {
+    let works = |program: &str| {
+        Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let libclang = Command::new("sh")
+        .args([
+            "-c",
+            "ls /usr/lib/llvm-*/lib/libclang*.so* /usr/lib/*/libclang*.so* 2>/dev/null | head -1",
+        ])
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    works("mpirun") && works("mpicc") && libclang
+}
+
+/// Installs Open MPI and libclang from Debian's packages when they are missing
+/// and we may (root, apt-get). Elsewhere it says what to install and goes on:
+/// everything but chapter 10's MPI programs works without them.
+fn ensure_mpi() -> Result<(bool, Done), String> {
+    if mpi_present() {
+        return Ok((true, Done::Already));
+    }
+    let hint = format!(
+        "install them with `sudo apt-get install {}`",
+        MPI_PACKAGES.join(" ")
+    );
+    if !is_root() || Command::new("apt-get").arg("--version").output().is_err() {
+        return Ok((false, Done::Missing(hint)));
+    }
+    println!(
+        "[setup] installing Open MPI and libclang from Debian's packages with apt-get ({}): about a minute",
+        MPI_PACKAGES.join(", ")
+    );
+    run(Command::new("apt-get").args(["update", "-q"]))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-q"])
+        .args(MPI_PACKAGES)
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    if mpi_present() {
+        Ok((true, Done::Installed))
+    } else {
+        Ok((false, Done::Missing(hint)))
+    }
 }

@@ -1,0 +1,107 @@
+//! A coordinator/worker task queue on MPI: the MPI form of Python's remote
+//! manager queue.
+//!
+//!     mpirun -n 4 mpi-queue [--tasks 40] [--crash-rank R]
+//!
+//! Rank 0 holds the tasks and hands them out one at a time to whichever
+//! worker asks first, so a fast worker simply takes more. Every worker
+//! message is `[kind, task, result]`: kind 0 is "ready", kind 1 is "here is a
+//! result, and I am ready again". The answer is `[task]`, or `[STOP]`.
+//! At the end rank 0 checks that every task was done exactly once and prints
+//! `tasks=<N> done_once=<N> duplicates=<d> missing=<m> total=<sum> seconds=<s>`
+//! and one line per worker. `--crash-rank R` makes rank R abort on its first
+//! task, to show what a dying worker does to a run (mpirun ends the job and
+//! names the rank; nothing hangs).
+
+use std::time::Instant;
+
+use cluster::{Args, collatz_block};
+use mpi::traits::*;
+
+const STOP: u64 = u64::MAX;
+
+fn main() {
+    let args = Args::parse(std::env::args().skip(1), &["tasks", "crash-rank"])
+        .unwrap_or_else(|e| usage(&e));
+    let tasks = args.number("tasks", 40, 1).unwrap_or_else(|e| usage(&e));
+    let crash_rank = args
+        .number("crash-rank", 0, 1)
+        .unwrap_or_else(|e| usage(&e));
+
+    let universe = mpi::initialize().expect("MPI initialises once");
+    let world = universe.world();
+    if world.size() < 2 {
+        usage(
+            "needs at least 2 ranks: rank 0 hands out tasks, the others work (mpirun -n 2 or more)",
+        );
+    }
+    if world.rank() == 0 {
+        coordinate(&world, tasks);
+    } else {
+        work(&world, world.rank() as u64 == crash_rank);
+    }
+}
+
+fn coordinate(world: &impl Communicator, tasks: u64) {
+    let start = Instant::now();
+    let workers = world.size() as usize - 1;
+    let mut done = vec![0u32; tasks as usize];
+    let mut per_worker = vec![0u64; workers + 1];
+    let mut total = 0u64;
+    let mut next = 0u64;
+    let mut stopped = 0;
+    while stopped < workers {
+        let (msg, status) = world.any_process().receive_vec::<u64>();
+        let from = status.source_rank();
+        if msg[0] == 1 {
+            done[msg[1] as usize] += 1;
+            per_worker[from as usize] += 1;
+            total += msg[2];
+        }
+        let reply = if next < tasks {
+            next += 1;
+            next - 1
+        } else {
+            stopped += 1;
+            STOP
+        };
+        world.process_at_rank(from).send(&[reply][..]);
+    }
+    let once = done.iter().filter(|&&d| d == 1).count();
+    let duplicates = done.iter().filter(|&&d| d > 1).count();
+    let missing = done.iter().filter(|&&d| d == 0).count();
+    println!(
+        "tasks={tasks} done_once={once} duplicates={duplicates} missing={missing} total={total} seconds={:.3}",
+        start.elapsed().as_secs_f64()
+    );
+    for (rank, n) in per_worker.iter().enumerate().skip(1) {
+        println!("rank {rank}: {n} tasks");
+    }
+}
+
+fn work(world: &impl Communicator, crash: bool) {
+    let coordinator = world.process_at_rank(0);
+    coordinator.send(&[0u64, 0, 0][..]);
+    loop {
+        let (reply, _) = coordinator.receive_vec::<u64>();
+        let task = reply[0];
+        if task == STOP {
+            return;
+        }
+        if crash {
+            eprintln!(
+                "rank {}: crashing on purpose while holding task {task}",
+                world.rank()
+            );
+            std::process::abort();
+        }
+        coordinator.send(&[1, task, collatz_block(task)][..]);
+    }
+}
+
+fn usage(problem: &str) -> ! {
+    eprintln!(
+        "mpi-queue: {problem}\nusage: mpirun -n RANKS mpi-queue [--tasks N] [--crash-rank R]"
+    );
+    std::process::exit(2)
+}

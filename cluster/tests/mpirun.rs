@@ -1,0 +1,86 @@
+//! The MPI programs run under `mpirun` on this machine (more ranks than
+//! cores: oversubscribed), checked for the right answer and for clear
+//! failures. Needs Open MPI; `cargo xtask test` installs it first.
+
+use std::path::Path;
+use std::time::Duration;
+
+use workbook::mpi::mpirun;
+
+const LIMIT: Duration = Duration::from_secs(120);
+
+fn pi() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_mpi-pi"))
+}
+
+fn queue() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_mpi-queue"))
+}
+
+#[test]
+fn pi_across_ranks_is_close_and_the_same_for_any_ranks_and_threads() {
+    let args = ["--throws", "4000000"];
+    let one = mpirun(1, pi(), &args, LIMIT).unwrap();
+    let four = mpirun(4, pi(), &args, LIMIT).unwrap();
+    let hybrid = mpirun(2, pi(), &["--throws", "4000000", "--threads", "2"], LIMIT).unwrap();
+    let estimate = four.value("pi").expect("a pi= line");
+    assert!(
+        (estimate - std::f64::consts::PI).abs() < 0.005,
+        "{}",
+        four.stdout
+    );
+    assert_eq!(four.value("ranks"), Some(4.0));
+    assert_eq!(hybrid.value("threads"), Some(2.0));
+    // Seeded chunks: who computes them does not change the answer.
+    assert_eq!(one.value("pi"), four.value("pi"));
+    assert_eq!(hybrid.value("pi"), four.value("pi"));
+}
+
+#[test]
+fn the_queue_does_every_task_exactly_once() {
+    let run = mpirun(4, queue(), &["--tasks", "60"], LIMIT).unwrap();
+    for field in ["tasks=60", "done_once=60", "duplicates=0", "missing=0"] {
+        assert!(
+            run.stdout.contains(field),
+            "expected {field} in:\n{}",
+            run.stdout
+        );
+    }
+    let sequential: u64 = (0..60).map(cluster::collatz_block).sum();
+    assert_eq!(run.value("total"), Some(sequential as f64));
+    let per_rank: u64 = run
+        .stdout
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("rank ")?
+                .split(": ")
+                .nth(1)?
+                .strip_suffix(" tasks")?
+                .parse::<u64>()
+                .ok()
+        })
+        .sum();
+    assert_eq!(
+        per_rank, 60,
+        "every task is credited to one worker:\n{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_worker_that_dies_is_named_by_rank_and_nothing_hangs() {
+    let err = mpirun(4, queue(), &["--tasks", "60", "--crash-rank", "2"], LIMIT).unwrap_err();
+    assert!(err.starts_with("rank 2 died"), "{err}");
+}
+
+#[test]
+fn the_queue_refuses_a_single_rank_with_a_reason() {
+    let err = mpirun(1, queue(), &[], LIMIT).unwrap_err();
+    assert!(err.contains("needs at least 2 ranks"), "{err}");
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let err = mpirun(2, pi(), &["--threads", "0"], LIMIT).unwrap_err();
+    assert!(err.contains("--threads must be at least 1"), "{err}");
+}

@@ -1,0 +1,236 @@
+//! Launching MPI programs with `mpirun`, from a notebook cell or a test, with
+//! clear errors instead of hangs: no `mpirun`, zero ranks, a rank that died,
+//! or a run past its time limit.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// What a finished, successful `mpirun` printed.
+#[derive(Clone, Debug)]
+pub struct MpiRun {
+    /// Everything the ranks wrote to standard output.
+    pub stdout: String,
+    /// Everything written to standard error.
+    pub stderr: String,
+    /// Wall time of the whole launch, start-up included.
+    pub seconds: f64,
+}
+
+impl MpiRun {
+    /// The value of `key=` in the output: `run.value("pi")` reads `pi=3.14`.
+    pub fn value(&self, key: &str) -> Option<f64> {
+        self.stdout
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+    }
+}
+
+/// The hint every "no MPI" error ends with.
+pub const INSTALL_HINT: &str = "Install Open MPI (Debian or Ubuntu: `sudo apt-get install openmpi-bin libopenmpi-dev`), \
+     or run `cargo xtask lab`, which installs it.";
+
+/// Runs `program args...` on `ranks` MPI ranks with `mpirun`, more ranks than
+/// cores allowed, and waits at most `limit`.
+///
+/// # Errors
+/// A message naming what went wrong: `ranks` is zero, `mpirun` or the program
+/// is missing, a rank died (named by its number), or the limit passed (the
+/// run is stopped, not left hanging).
+///
+/// ```
+/// use std::time::Duration;
+/// let err = workbook::mpi::mpirun(0, "mpi-pi".as_ref(), &[], Duration::from_secs(5)).unwrap_err();
+/// assert!(err.contains("`ranks` must be at least 1"));
+/// ```
+pub fn mpirun(
+    ranks: usize,
+    program: &Path,
+    args: &[&str],
+    limit: Duration,
+) -> Result<MpiRun, String> {
+    mpirun_with("mpirun", ranks, program, args, limit)
+}
+
+/// [`mpirun`] with the launcher named: `srun`-like wrappers, or a test's bogus name.
+pub fn mpirun_with(
+    launcher: &str,
+    ranks: usize,
+    program: &Path,
+    args: &[&str],
+    limit: Duration,
+) -> Result<MpiRun, String> {
+    if ranks == 0 {
+        return Err("mpirun: `ranks` must be at least 1, got 0".into());
+    }
+    if Command::new(launcher).arg("--version").output().is_err() {
+        return Err(format!(
+            "`{launcher}` was not found on PATH. {INSTALL_HINT}"
+        ));
+    }
+    if !program.exists() {
+        return Err(format!(
+            "{} does not exist: build the MPI programs first with `cargo build --release -p cluster`.",
+            program.display()
+        ));
+    }
+    let start = Instant::now();
+    let mut child = Command::new(launcher)
+        // More ranks than cores is fine for learning (the cores are shared), and
+        // binding each rank to one core would starve the threads inside a rank.
+        .args(["--oversubscribe", "--bind-to", "none", "-n"])
+        .arg(ranks.to_string())
+        .arg(program)
+        .args(args)
+        // Open MPI refuses to run as root unless told it is on purpose
+        // (containers and CI machines often are root).
+        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start {launcher}: {e}"))?;
+    // Drain both pipes on their own threads, so a chatty run cannot block.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("piped")));
+    let err = drain(Box::new(child.stderr.take().expect("piped")));
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break Some(status);
+        }
+        if start.elapsed() > limit {
+            stop(&mut child);
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let run = MpiRun {
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+        seconds: start.elapsed().as_secs_f64(),
+    };
+    match status {
+        None => Err(format!(
+            "the run did not finish within {} s and was stopped.\n{}",
+            limit.as_secs(),
+            tail(&run.stderr)
+        )),
+        Some(s) if s.success() => Ok(run),
+        Some(s) => Err(failure(s, &run)),
+    }
+}
+
+/// Asks `mpirun` to stop (it passes the signal on to every rank), then insists.
+fn stop(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        // SAFETY: kill only sends a signal to the process we started.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+        for _ in 0..100 {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Explains a failed run, naming the rank that died when mpirun says which.
+fn failure(status: ExitStatus, run: &MpiRun) -> String {
+    let text = format!("{}\n{}", run.stdout, run.stderr);
+    let after = |marker: &str| text.split(marker).nth(1).map(str::trim_start);
+    // Open MPI names the rank one of two ways, for a signal or an exit code.
+    let by_signal = after("process rank ").and_then(|rest| {
+        let rank = rest.split_whitespace().next()?.parse::<u32>().ok()?;
+        let how = rest
+            .lines()
+            .next()?
+            .split(" exited ")
+            .nth(1)?
+            .trim_end_matches('.');
+        Some((rank, format!("exited {how}")))
+    });
+    let by_code = after("Process name:").and_then(|rest| {
+        let name = rest.split_whitespace().next()?;
+        let rank = name
+            .trim_end_matches(']')
+            .rsplit(',')
+            .next()?
+            .parse::<u32>()
+            .ok()?;
+        let code = after("Exit code:")?.split_whitespace().next()?;
+        Some((rank, format!("exited with code {code}")))
+    });
+    let said = own_words(&run.stderr);
+    match by_signal.or(by_code) {
+        Some((rank, how)) => {
+            format!("rank {rank} died ({how}); mpirun stopped the other ranks.\n{said}")
+        }
+        None => format!("the run failed ({status}).\n{said}"),
+    }
+}
+
+/// What the program itself wrote to stderr: Open MPI's boxed notices and
+/// `[host:pid]` backtrace lines left out.
+fn own_words(stderr: &str) -> String {
+    let mut in_box = false;
+    let mut kept = Vec::new();
+    for line in stderr.lines() {
+        if line.starts_with("-----") {
+            in_box = !in_box;
+        } else if !in_box && !line.starts_with('[') && !line.trim().is_empty() {
+            kept.push(line);
+        }
+    }
+    kept[kept.len().saturating_sub(8)..].join("\n")
+}
+
+/// The last lines of a long message.
+fn tail(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(8)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_launcher_gets_the_install_hint() {
+        let err = mpirun_with(
+            "no-such-mpirun",
+            2,
+            "x".as_ref(),
+            &[],
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("`no-such-mpirun` was not found on PATH"),
+            "{err}"
+        );
+        assert!(err.contains("apt-get install openmpi-bin"), "{err}");
+    }
+
+    #[test]
+    fn values_are_read_from_key_equals_value_output() {
+        let run = MpiRun {
+            stdout: "pi=3.2 throws=1000 ranks=4\n".into(),
+            stderr: String::new(),
+            seconds: 0.0,
+        };
+        assert_eq!(run.value("pi"), Some(3.2));
+        assert_eq!(run.value("ranks"), Some(4.0));
+        assert_eq!(run.value("threads"), None);
+    }
+}
