@@ -7,12 +7,14 @@
 //! - [`trace`]: when each task ran, and on which thread.
 //! - [`check`]: the self-checks under every exercise (✓ done, ✗ wrong, · not started).
 //! - [`chart`]: SVG charts, shown inline in the notebook or saved to a file.
+//! - [`procs`]: worker processes over pipes, surviving a worker that crashes.
 //! - [`mpi`]: launching MPI programs with `mpirun`, with clear errors.
 
 pub mod chart;
 pub mod check;
 pub mod cpus;
 pub mod mpi;
+pub mod procs;
 pub mod tasks;
 pub mod timing;
 pub mod trace;
