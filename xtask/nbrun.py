@@ -4,7 +4,8 @@ One line per notebook: ok or FAIL, code cells, seconds. A notebook fails on
 an error output, on `panicked at` anywhere in its outputs (the kernel does not
 always turn a panic into an error), on a check that reports `✗` (a wrong
 answer), on a cell tagged `compile-fail` that compiles or fails for another
-reason, and on a cell tagged `expect-wrong` whose check does not report `✗`.
+reason, on a cell tagged `expect-wrong` whose check does not report `✗`,
+and on a cell that shows a bare `()` (its last line lacks a `;`).
 Exit status 1 when any notebook failed.
 Usage: nbrun.py [--save] NOTEBOOK...   (--save writes outputs into *-solved notebooks)
 """
@@ -66,6 +67,8 @@ def problems(nb):
             yield number, "panicked:\n" + short(text)
         elif wrong:
             yield number, "a check reported a wrong answer:\n" + short(text)
+        elif any(o.get("data", {}).get("text/plain") == "()" for o in cell.outputs):
+            yield number, "shows a bare `()`: end the cell's last statement with `;`"
 
 
 def run(path, save):
