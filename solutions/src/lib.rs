@@ -4,6 +4,7 @@
 
 pub mod ch01_threads;
 pub mod ch07_fibonacci;
+pub mod ch08_counting;
 pub mod ch09_pi;
 
 /// Runs every exercise's check on this crate's answers, in chapter order.
@@ -13,6 +14,8 @@ pub fn reports() -> Vec<workbook::check::Report> {
         workbook::check::ch01::map_in_threads(crate::ch01_threads::map_in_threads),
         workbook::check::ch07::fib_checked(crate::ch07_fibonacci::fib_checked),
         workbook::check::ch07::fib_par(crate::ch07_fibonacci::fib_par),
+        workbook::check::ch08::merge_counts(crate::ch08_counting::merge_counts),
+        workbook::check::ch08::count_files(crate::ch08_counting::count_files),
         workbook::check::ch09::split_throws(crate::ch09_pi::split_throws),
         workbook::check::ch09::pi_chunked(crate::ch09_pi::pi_chunked),
     ]

@@ -7,10 +7,12 @@
 //! - [`trace`]: when each task ran, and on which thread.
 //! - [`check`]: the self-checks under every exercise (✓ done, ✗ wrong, · not started).
 //! - [`chart`]: SVG charts, shown inline in the notebook or saved to a file.
+//! - [`counting`]: files of numbers to count (chapter 08).
 //! - [`pi`]: the dart-throwing kernel of chapter 09, and a thread-count parser.
 
 pub mod chart;
 pub mod check;
+pub mod counting;
 pub mod cpus;
 pub mod pi;
 pub mod tasks;
