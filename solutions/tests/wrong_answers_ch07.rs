@@ -85,7 +85,10 @@ fn a_wrapped_number_is_rejected() {
 
 #[test]
 fn a_capped_number_is_rejected() {
-    assert_wrong(ch07::fib_checked(saturating), &["came back as Ok(18446744073709551615)"]);
+    assert_wrong(
+        ch07::fib_checked(saturating),
+        &["came back as Ok(18446744073709551615)"],
+    );
 }
 
 #[test]
@@ -112,25 +115,25 @@ fn never_parallel(n: u32, cutoff: u32, leaf: &(dyn Fn(u32) -> u64 + Sync)) -> u6
 }
 
 /// Parallel, but ignores the cutoff and splits all the way down.
-fn ignores_cutoff(n: u32, cutoff: u32, leaf: &(dyn Fn(u32) -> u64 + Sync)) -> u64 {
+fn ignores_cutoff(n: u32, _cutoff: u32, leaf: &(dyn Fn(u32) -> u64 + Sync)) -> u64 {
     if n < 2 {
         return leaf(n);
     }
     let (a, b) = rayon::join(
-        || ignores_cutoff(n - 1, cutoff, leaf),
-        || ignores_cutoff(n - 2, cutoff, leaf),
+        || ignores_cutoff(n - 1, _cutoff, leaf),
+        || ignores_cutoff(n - 2, _cutoff, leaf),
     );
     a + b
 }
 
 /// Parallel, but computes the leaves itself: the leaf is never called.
-fn skips_the_leaf(n: u32, cutoff: u32, leaf: &(dyn Fn(u32) -> u64 + Sync)) -> u64 {
+fn skips_the_leaf(n: u32, cutoff: u32, _leaf: &(dyn Fn(u32) -> u64 + Sync)) -> u64 {
     if n < cutoff.max(2) {
         return fib_seq(n);
     }
     let (a, b) = rayon::join(
-        || skips_the_leaf(n - 1, cutoff, leaf),
-        || skips_the_leaf(n - 2, cutoff, leaf),
+        || skips_the_leaf(n - 1, cutoff, _leaf),
+        || skips_the_leaf(n - 2, cutoff, _leaf),
     );
     a + b
 }
@@ -157,20 +160,23 @@ fn a_split_that_never_runs_in_parallel_is_told_so() {
 
 #[test]
 fn splitting_past_the_cutoff_is_rejected() {
-    assert_wrong(ch07::fib_par(ignores_cutoff), &["the leaf was called", "times"]);
+    assert_wrong(
+        ch07::fib_par(ignores_cutoff),
+        &["the leaf was called", "times"],
+    );
 }
 
 #[test]
 fn a_leaf_never_called_is_rejected() {
-    assert_wrong(ch07::fib_par(skips_the_leaf), &["the leaf was never called"]);
+    assert_wrong(
+        ch07::fib_par(skips_the_leaf),
+        &["the leaf was never called"],
+    );
 }
 
 #[test]
 fn a_leaf_at_the_cutoff_is_rejected() {
-    assert_wrong(
-        ch07::fib_par(leaf_at_cutoff),
-        &["not below the cutoff"],
-    );
+    assert_wrong(ch07::fib_par(leaf_at_cutoff), &["not below the cutoff"]);
 }
 
 #[test]

@@ -84,7 +84,10 @@ fn skips_errors(paths: &[PathBuf], count: Counter) -> Result<Vec<u64>, String> {
 
 /// Merges only the first file's table... and the last's.
 fn drops_middle(paths: &[PathBuf], count: Counter) -> Result<Vec<u64>, String> {
-    let tables: Vec<Vec<u64>> = paths.par_iter().map(|p| count(p)).collect::<Result<_, _>>()?;
+    let tables: Vec<Vec<u64>> = paths
+        .par_iter()
+        .map(|p| count(p))
+        .collect::<Result<_, _>>()?;
     Ok(match tables.len() {
         0 => Vec::new(),
         1 => tables[0].clone(),
@@ -102,7 +105,10 @@ fn vague_error(paths: &[PathBuf], count: Counter) -> Result<Vec<u64>, String> {
 
 #[test]
 fn counting_that_never_runs_in_parallel_is_rejected() {
-    assert_wrong(ch08::count_files(sequential), &["it ran sequentially", "par_iter"]);
+    assert_wrong(
+        ch08::count_files(sequential),
+        &["it ran sequentially", "par_iter"],
+    );
 }
 
 #[test]

@@ -48,7 +48,10 @@ fn a_dropped_remainder_loses_throws() {
 
 #[test]
 fn a_remainder_in_one_chunk_is_unbalanced() {
-    assert_wrong(ch09::split_throws(remainder_to_last), &["[0, 0, 0, 0, 3] add up, but differ by 3"]);
+    assert_wrong(
+        ch09::split_throws(remainder_to_last),
+        &["[0, 0, 0, 0, 3] add up, but differ by 3"],
+    );
 }
 
 #[test]
@@ -177,7 +180,10 @@ fn a_sequential_loop_is_rejected() {
 
 #[test]
 fn zero_threads_must_be_an_error() {
-    assert_wrong(ch09::pi_chunked(zero_threads_ok), &["0 threads", "came back as Ok"]);
+    assert_wrong(
+        ch09::pi_chunked(zero_threads_ok),
+        &["0 threads", "came back as Ok"],
+    );
 }
 
 #[test]

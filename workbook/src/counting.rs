@@ -33,7 +33,8 @@ pub fn write_number_files(
     lines: usize,
     seed: u64,
 ) -> Result<Vec<PathBuf>, String> {
-    fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+    fs::create_dir_all(dir)
+        .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
     (0..files)
         .map(|i| {
             let path = dir.join(format!("numbers-{i:02}.txt"));
@@ -118,15 +119,30 @@ mod tests {
 
     #[test]
     fn bad_lines_are_named() {
-        assert!(count_text("f", b"1\n\n2\n").unwrap_err().starts_with("f, line 2: \"\""));
-        assert!(count_text("f", b"100\n").unwrap_err().contains("line 1: \"100\""));
-        assert!(count_text("f", b"1\n-1\n").unwrap_err().contains("line 2: \"-1\""));
+        assert!(
+            count_text("f", b"1\n\n2\n")
+                .unwrap_err()
+                .starts_with("f, line 2: \"\"")
+        );
+        assert!(
+            count_text("f", b"100\n")
+                .unwrap_err()
+                .contains("line 1: \"100\"")
+        );
+        assert!(
+            count_text("f", b"1\n-1\n")
+                .unwrap_err()
+                .contains("line 2: \"-1\"")
+        );
         assert!(count_text("f", b"1 \n").unwrap_err().contains("line 1"));
     }
 
     #[test]
     fn a_missing_file_is_named() {
         let err = count_file(Path::new("/no/such/numbers.txt")).unwrap_err();
-        assert!(err.starts_with("/no/such/numbers.txt: cannot read it"), "{err}");
+        assert!(
+            err.starts_with("/no/such/numbers.txt: cannot read it"),
+            "{err}"
+        );
     }
 }

@@ -82,7 +82,11 @@ mod tests {
     #[test]
     fn bad_thread_counts_are_refused_by_value() {
         assert!(parse_threads(Some("-2"), 1).unwrap_err().contains("\"-2\""));
-        assert!(parse_threads(Some("100000"), 1).unwrap_err().contains("100000"));
+        assert!(
+            parse_threads(Some("100000"), 1)
+                .unwrap_err()
+                .contains("100000")
+        );
         assert_eq!(parse_threads(Some(" "), 5), Ok(5));
     }
 }

@@ -69,9 +69,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         match flag.as_str() {
             "--throws" => throws = Some(parse_count("--throws", &value)?),
             "--threads" => {
-                threads = Some(
-                    parse_threads(Some(&value), 1).map_err(|e| format!("--threads: {e}"))?,
-                )
+                threads =
+                    Some(parse_threads(Some(&value), 1).map_err(|e| format!("--threads: {e}"))?)
             }
             _ => seed = parse_count("--seed", &value)?,
         }
@@ -195,8 +194,16 @@ mod tests {
         assert!(parse("").unwrap_err().contains("--throws is required"));
         assert!(parse("--throws 0").unwrap_err().contains("at least 1"));
         assert!(parse("--throws lots").unwrap_err().contains("\"lots\""));
-        assert!(parse("--throws 10 --threads 0").unwrap_err().contains("--threads"));
-        assert!(parse("--throws 10 --fast").unwrap_err().contains("unknown argument"));
+        assert!(
+            parse("--throws 10 --threads 0")
+                .unwrap_err()
+                .contains("--threads")
+        );
+        assert!(
+            parse("--throws 10 --fast")
+                .unwrap_err()
+                .contains("unknown argument")
+        );
         assert!(parse("--throws").unwrap_err().contains("needs a value"));
     }
 }

@@ -170,7 +170,12 @@ pub fn fib_par(
     FIB_PAR.grade(move || {
         leaves_case(&answer, "n = 10, cutoff 20: one leaf does it all", 10, 20)?;
         leaves_case(&answer, "n = 0 and cutoff 0", 0, 0)?;
-        leaves_case(&answer, "n = 12, cutoff 0: split down to f(1) and f(0)", 12, 0)?;
+        leaves_case(
+            &answer,
+            "n = 12, cutoff 0: split down to f(1) and f(0)",
+            12,
+            0,
+        )?;
         leaves_case(&answer, "n = 20, cutoff 12", 20, 12)?;
 
         // Parallelism, counted: on a pool of two threads, two leaves must be

@@ -19,10 +19,13 @@ pub static COUNT_FILES: Exercise = Exercise {
     section: "Exercise 2: count every file in parallel",
 };
 
+/// A named merge: the two tables and the expected result.
+type MergeCase = (&'static str, Vec<u64>, Vec<u64>, Vec<u64>);
+
 /// Checks `merge_counts(a: Vec<u64>, b: Vec<u64>) -> Vec<u64>`.
 pub fn merge_counts(answer: impl Fn(Vec<u64>, Vec<u64>) -> Vec<u64> + Send + 'static) -> Report {
     MERGE_COUNTS.grade(move || {
-        let cases: [(&str, Vec<u64>, Vec<u64>, Vec<u64>); 5] = [
+        let cases: [MergeCase; 5] = [
             (
                 "two tables of three values",
                 vec![1, 2, 3],
@@ -81,9 +84,11 @@ pub fn merge_counts(answer: impl Fn(Vec<u64>, Vec<u64>) -> Vec<u64> + Send + 'st
                 ),
             ));
         }
-        Ok("tables of equal and unequal lengths, and empty ones, merge without losing or \
+        Ok(
+            "tables of equal and unequal lengths, and empty ones, merge without losing or \
             double-counting a value."
-            .into())
+                .into(),
+        )
     })
 }
 
@@ -102,7 +107,10 @@ fn padded(mut table: Vec<u64>) -> Vec<u64> {
 
 /// Checks `count_files(paths, count) -> Result<Vec<u64>, String>`.
 pub fn count_files(
-    answer: impl Fn(&[PathBuf], &(dyn Fn(&Path) -> Result<Vec<u64>, String> + Sync)) -> Result<Vec<u64>, String>
+    answer: impl Fn(
+        &[PathBuf],
+        &(dyn Fn(&Path) -> Result<Vec<u64>, String> + Sync),
+    ) -> Result<Vec<u64>, String>
     + Send
     + 'static,
 ) -> Report {
@@ -197,7 +205,10 @@ pub fn count_files(
         let six: Vec<PathBuf> = (0..6).map(|i| PathBuf::from(format!("f{i}.txt"))).collect();
         let got = pool.install(move || answer(&six, &watched));
         if let Err(e) = got {
-            return Err(Wrong::in_case(case, format!("came back as the error “{e}”.")));
+            return Err(Wrong::in_case(
+                case,
+                format!("came back as the error “{e}”."),
+            ));
         }
         if probe.threads() == [thread::current().id()] {
             return Err(Wrong::in_case(
@@ -213,8 +224,10 @@ pub fn count_files(
                  at the same time. Use paths.par_iter() (rayon) to count the files.",
             ));
         }
-        Ok("five tables merged exactly once each, a bad file's error passed on, and two \
+        Ok(
+            "five tables merged exactly once each, a bad file's error passed on, and two \
             files counted at once on a pool of 2 threads."
-            .into())
+                .into(),
+        )
     })
 }

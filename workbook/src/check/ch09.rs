@@ -74,9 +74,11 @@ pub fn split_throws(answer: impl Fn(u64, u64) -> Vec<u64> + Send + 'static) -> R
                 ));
             }
         }
-        Ok("every split has the asked number of chunks, adds up to the throws, \
+        Ok(
+            "every split has the asked number of chunks, adds up to the throws, \
             and its sizes differ by at most one."
-            .into())
+                .into(),
+        )
     })
 }
 
@@ -94,16 +96,19 @@ fn show(sizes: &[u64]) -> String {
     }
 }
 
-type PiAnswer = dyn Fn(u64, u64, usize, &(dyn Fn(u64, u64) -> u64 + Sync)) -> Result<f64, String>
-    + Send;
+type PiAnswer =
+    dyn Fn(u64, u64, usize, &(dyn Fn(u64, u64) -> u64 + Sync)) -> Result<f64, String> + Send;
 
-/// What one run handed to `count_hits`: (seed, throws, hits) per chunk.
+/// One call of `count_hits`: (seed, throws, hits).
+type Chunk = (u64, u64, u64);
+
+/// What one run handed to `count_hits`, chunk by chunk.
 fn recorded_run(
     answer: &PiAnswer,
     case: &str,
     throws: u64,
     threads: usize,
-) -> Result<(f64, Vec<(u64, u64, u64)>), Wrong> {
+) -> Result<(f64, Vec<Chunk>), Wrong> {
     let calls = Mutex::new(Vec::new());
     let kernel = |seed: u64, n: u64| {
         let hits = count_hits(seed, n);
@@ -119,15 +124,13 @@ fn recorded_run(
             format!("{throws} throws on {threads} thread(s) came back as the error “{e}”."),
         )
     })?;
-    Ok((estimate, calls.into_inner().unwrap_or_else(|e| e.into_inner())))
+    Ok((
+        estimate,
+        calls.into_inner().unwrap_or_else(|e| e.into_inner()),
+    ))
 }
 
-fn judge_chunks(
-    case: &str,
-    throws: u64,
-    estimate: f64,
-    calls: &[(u64, u64, u64)],
-) -> Result<(), Wrong> {
+fn judge_chunks(case: &str, throws: u64, estimate: f64, calls: &[Chunk]) -> Result<(), Wrong> {
     let total: u128 = calls.iter().map(|c| c.1 as u128).sum();
     if total != throws as u128 {
         return Err(Wrong::in_case(
@@ -138,7 +141,7 @@ fn judge_chunks(
             ),
         ));
     }
-    let used: Vec<&(u64, u64, u64)> = calls.iter().filter(|c| c.1 > 0).collect();
+    let used: Vec<&Chunk> = calls.iter().filter(|c| c.1 > 0).collect();
     if used.len() < 2 {
         return Err(Wrong::in_case(
             case,
