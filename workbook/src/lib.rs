@@ -7,13 +7,17 @@
 //! - [`trace`]: when each task ran, and on which thread.
 //! - [`check`]: the self-checks under every exercise (✓ done, ✗ wrong, · not started).
 //! - [`chart`]: SVG charts, shown inline in the notebook or saved to a file.
+//! - [`counting`]: files of numbers to count (chapter 08).
+//! - [`pi`]: the dart-throwing kernel of chapter 09, and a thread-count parser.
 //! - [`procs`]: worker processes over pipes, surviving a worker that crashes.
 //! - [`mpi`]: launching MPI programs with `mpirun`, with clear errors.
 
 pub mod chart;
 pub mod check;
+pub mod counting;
 pub mod cpus;
 pub mod mpi;
+pub mod pi;
 pub mod procs;
 pub mod tasks;
 pub mod timing;

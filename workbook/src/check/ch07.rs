@@ -1,1 +1,218 @@
 //! Checks for chapter 07, Fibonacci.
+
+use std::sync::Mutex;
+use std::thread;
+
+use super::{Exercise, Probe, Report, Wrong};
+
+/// `fib_checked`: f(n) as a `Result`, an error past f(93).
+pub static FIB_CHECKED: Exercise = Exercise {
+    notebook: "07-fibonacci",
+    name: "fib_checked",
+    section: "Exercise 1: refuse what does not fit",
+};
+
+/// `fib_par`: a `rayon::join` split with a sequential cutoff.
+pub static FIB_PAR: Exercise = Exercise {
+    notebook: "07-fibonacci",
+    name: "fib_par",
+    section: "Exercise 2: a recursive split with a cutoff",
+};
+
+/// f(0) ..= f(93), every Fibonacci number that fits in a u64.
+fn table() -> Vec<u64> {
+    let mut t = vec![0u64, 1];
+    while t.len() < 94 {
+        let n = t.len();
+        t.push(t[n - 1] + t[n - 2]);
+    }
+    t
+}
+
+/// Checks `fib_checked(n: u32) -> Result<u64, String>`.
+pub fn fib_checked(answer: impl Fn(u32) -> Result<u64, String> + Send + 'static) -> Report {
+    FIB_CHECKED.grade(move || {
+        let table = table();
+        for (case, range) in [
+            ("f(0) to f(20)", 0..=20u32),
+            ("f(80) to f(93), the largest that fit", 80..=93),
+        ] {
+            for n in range {
+                match answer(n) {
+                    Ok(v) if v == table[n as usize] => {}
+                    Ok(v) => {
+                        return Err(Wrong::in_case(
+                            case,
+                            format!("f({n}) came back as {v}; it is {}.", table[n as usize]),
+                        ));
+                    }
+                    Err(e) => {
+                        return Err(Wrong::in_case(
+                            case,
+                            format!(
+                                "f({n}) = {} fits in a u64, but came back as the error “{e}”.",
+                                table[n as usize]
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for (case, n) in [
+            ("f(94), one past the largest", 94u32),
+            ("f(100)", 100),
+            ("n = 4 000 000 000 (must fail fast, not count for minutes)", 4_000_000_000),
+        ] {
+            match answer(n) {
+                Ok(v) => {
+                    return Err(Wrong::in_case(
+                        case,
+                        format!(
+                            "f({n}) does not fit in a u64, yet it came back as Ok({v}): a wrapped \
+                             or capped number. Return an Err once an addition would overflow \
+                             (u64::checked_add returns None then)."
+                        ),
+                    ));
+                }
+                Err(e) if !e.contains(&n.to_string()) => {
+                    return Err(Wrong::in_case(
+                        case,
+                        format!(
+                            "the error “{e}” does not say which n was asked for: \
+                             name {n} in the message."
+                        ),
+                    ));
+                }
+                Err(_) => {}
+            }
+        }
+        Ok("f(0) to f(93) are right, and f(94), f(100) and f(4 000 000 000) are errors that name n.".into())
+    })
+}
+
+/// The `n`s a correct split hands to the leaf, in any order.
+fn expected_leaves(n: u32, cutoff: u32, out: &mut Vec<u32>) {
+    if n < cutoff.max(2) {
+        out.push(n);
+    } else {
+        expected_leaves(n - 1, cutoff, out);
+        expected_leaves(n - 2, cutoff, out);
+    }
+}
+
+fn fib_seq(n: u32) -> u64 {
+    if n < 2 {
+        n as u64
+    } else {
+        fib_seq(n - 1) + fib_seq(n - 2)
+    }
+}
+
+type Answer = dyn Fn(u32, u32, &(dyn Fn(u32) -> u64 + Sync)) -> u64 + Send;
+
+/// Runs the answer with a leaf that records its calls; checks value and leaves.
+fn leaves_case(answer: &Answer, case: &str, n: u32, cutoff: u32) -> Result<(), Wrong> {
+    let calls = Mutex::new(Vec::new());
+    let leaf = |k: u32| {
+        calls.lock().unwrap_or_else(|e| e.into_inner()).push(k);
+        fib_seq(k)
+    };
+    let got = answer(n, cutoff, &leaf);
+    let want = table()[n as usize];
+    if got != want {
+        return Err(Wrong::in_case(
+            case,
+            format!("fib_par({n}, {cutoff}, leaf) returned {got}; f({n}) is {want}."),
+        ));
+    }
+    let mut calls = calls.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut want_calls = Vec::new();
+    expected_leaves(n, cutoff, &mut want_calls);
+    calls.sort();
+    want_calls.sort();
+    if calls != want_calls {
+        let above: Vec<u32> = calls
+            .iter()
+            .copied()
+            .filter(|&k| k >= cutoff.max(2))
+            .collect();
+        let problem = if calls.is_empty() {
+            "the leaf was never called. Below the cutoff, return leaf(n) instead of \
+             recursing further."
+                .to_string()
+        } else if let Some(k) = above.first() {
+            format!(
+                "the leaf was called with n = {k}, which is not below the cutoff {cutoff}: \
+                 at or above the cutoff, split in two with rayon::join instead."
+            )
+        } else {
+            format!(
+                "the leaf was called {} times, with n from {} to {}; a split that stops \
+                 exactly at the cutoff calls it {} times, with n from {} to {}. Call leaf(n) \
+                 as soon as n is below the cutoff (or below 2), and only then.",
+                calls.len(),
+                calls[0],
+                calls[calls.len() - 1],
+                want_calls.len(),
+                want_calls[0],
+                want_calls[want_calls.len() - 1]
+            )
+        };
+        return Err(Wrong::in_case(case, problem));
+    }
+    Ok(())
+}
+
+/// Checks `fib_par(n: u32, cutoff: u32, leaf: &(dyn Fn(u32) -> u64 + Sync)) -> u64`.
+pub fn fib_par(
+    answer: impl Fn(u32, u32, &(dyn Fn(u32) -> u64 + Sync)) -> u64 + Send + 'static,
+) -> Report {
+    FIB_PAR.grade(move || {
+        leaves_case(&answer, "n = 10, cutoff 20: one leaf does it all", 10, 20)?;
+        leaves_case(&answer, "n = 0 and cutoff 0", 0, 0)?;
+        leaves_case(
+            &answer,
+            "n = 12, cutoff 0: split down to f(1) and f(0)",
+            12,
+            0,
+        )?;
+        leaves_case(&answer, "n = 20, cutoff 12", 20, 12)?;
+
+        // Parallelism, counted: on a pool of two threads, two leaves must be
+        // in flight at the same moment.
+        let case = "n = 22, cutoff 16, on a pool of 2 threads";
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .map_err(|e| Wrong(format!("the check could not build a thread pool: {e}")))?;
+        let probe = Probe::new(2);
+        let leaf = |k: u32| probe.task(|| fib_seq(k));
+        let got = pool.install(move || answer(22, 16, &leaf));
+        if got != table()[22] {
+            return Err(Wrong::in_case(
+                case,
+                format!("returned {got}; f(22) is {}.", table()[22]),
+            ));
+        }
+        let threads = probe.threads();
+        if threads == [thread::current().id()] {
+            return Err(Wrong::in_case(
+                case,
+                "every leaf ran on the calling thread: nothing ran in parallel. \
+                 Split with rayon::join(|| fib_par(n - 1, ..), || fib_par(n - 2, ..)).",
+            ));
+        }
+        if probe.peak() < 2 {
+            return Err(Wrong::in_case(
+                case,
+                "it ran sequentially: the leaves ran one after another, never two at the \
+                 same time. Compute the two halves with rayon::join, not one after the other.",
+            ));
+        }
+        Ok(
+            "the values are right, the leaf gets exactly the pieces below the cutoff, \
+             and two leaves ran at once on a pool of 2 threads."
+                .into(),
+        )
+    })
+}

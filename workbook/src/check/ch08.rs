@@ -1,1 +1,233 @@
 //! Checks for chapter 08, counting numbers in files.
+
+use std::path::{Path, PathBuf};
+use std::thread;
+
+use super::{Exercise, Probe, Report, Wrong, compare_lists};
+
+/// `merge_counts`: two tables into one, nothing dropped, nothing twice.
+pub static MERGE_COUNTS: Exercise = Exercise {
+    notebook: "08-counting",
+    name: "merge_counts",
+    section: "Exercise 1: merge two tables",
+};
+
+/// `count_files`: every file counted in parallel, the tables merged, errors kept.
+pub static COUNT_FILES: Exercise = Exercise {
+    notebook: "08-counting",
+    name: "count_files",
+    section: "Exercise 2: count every file in parallel",
+};
+
+/// A named merge: the two tables and the expected result.
+type MergeCase = (&'static str, Vec<u64>, Vec<u64>, Vec<u64>);
+
+/// Checks `merge_counts(a: Vec<u64>, b: Vec<u64>) -> Vec<u64>`.
+pub fn merge_counts(answer: impl Fn(Vec<u64>, Vec<u64>) -> Vec<u64> + Send + 'static) -> Report {
+    MERGE_COUNTS.grade(move || {
+        let cases: [MergeCase; 5] = [
+            (
+                "two tables of three values",
+                vec![1, 2, 3],
+                vec![10, 20, 30],
+                vec![11, 22, 33],
+            ),
+            ("two empty tables", vec![], vec![], vec![]),
+            (
+                "an empty table and a full one",
+                vec![],
+                vec![4, 0, 5],
+                vec![4, 0, 5],
+            ),
+            (
+                "a longer first table",
+                vec![1, 1, 1, 7],
+                vec![2, 2],
+                vec![3, 3, 1, 7],
+            ),
+            (
+                "a longer second table",
+                vec![2, 2],
+                vec![1, 1, 1, 7],
+                vec![3, 3, 1, 7],
+            ),
+        ];
+        for (case, a, b, want) in cases {
+            let (sum_a, sum_b): (u64, u64) = (a.iter().sum(), b.iter().sum());
+            let got = answer(a.clone(), b.clone());
+            if got == want {
+                continue;
+            }
+            let total: u64 = got.iter().sum();
+            let why = if total < sum_a + sum_b {
+                format!(
+                    "the inputs hold {sum_a} + {sum_b} = {} values, the merged table only \
+                     {total}: {} dropped. ",
+                    sum_a + sum_b,
+                    sum_a + sum_b - total
+                )
+            } else if total > sum_a + sum_b {
+                format!(
+                    "the inputs hold {sum_a} + {sum_b} = {} values, the merged table {total}: \
+                     {} counted twice. ",
+                    sum_a + sum_b,
+                    total - sum_a - sum_b
+                )
+            } else {
+                String::new()
+            };
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "merging {a:?} and {b:?} gave {got:?}; expected {want:?}. {why}\
+                     Add the counts value by value, and keep every value of the longer table."
+                ),
+            ));
+        }
+        Ok(
+            "tables of equal and unequal lengths, and empty ones, merge without losing or \
+            double-counting a value."
+                .into(),
+        )
+    })
+}
+
+/// A made-up table for a made-up file: value i is counted (i + k) % 3 times.
+fn fake_table(path: &Path) -> Vec<u64> {
+    let k = path.to_string_lossy().len() as u64;
+    (0..10).map(|i| (i + k) % 3).collect()
+}
+
+fn padded(mut table: Vec<u64>) -> Vec<u64> {
+    while table.last() == Some(&0) {
+        table.pop();
+    }
+    table
+}
+
+/// Checks `count_files(paths, count) -> Result<Vec<u64>, String>`.
+pub fn count_files(
+    answer: impl Fn(
+        &[PathBuf],
+        &(dyn Fn(&Path) -> Result<Vec<u64>, String> + Sync),
+    ) -> Result<Vec<u64>, String>
+    + Send
+    + 'static,
+) -> Report {
+    COUNT_FILES.grade(move || {
+        let fake = |p: &Path| Ok(fake_table(p));
+        match answer(&[], &fake) {
+            Ok(t) if t.iter().sum::<u64>() == 0 => {}
+            Ok(t) => {
+                return Err(Wrong::in_case(
+                    "no files",
+                    format!("no files should give an empty table (or all zeros), got {t:?}."),
+                ));
+            }
+            Err(e) => {
+                return Err(Wrong::in_case(
+                    "no files",
+                    format!("no files should give an empty table, not the error “{e}”."),
+                ));
+            }
+        }
+        let paths: Vec<PathBuf> = ["a.txt", "bb.txt", "ccc.txt", "dddd.txt", "e.txt"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        let mut want = vec![0u64; 10];
+        for p in &paths {
+            for (w, c) in want.iter_mut().zip(fake_table(p)) {
+                *w += c;
+            }
+        }
+        let case = "five files";
+        match answer(&paths, &fake) {
+            Ok(got) => {
+                let (sum_want, sum_got): (u64, u64) = (want.iter().sum(), got.iter().sum());
+                if sum_got != sum_want {
+                    return Err(Wrong::in_case(
+                        case,
+                        format!(
+                            "the five tables hold {sum_want} values together, the merged table \
+                             {sum_got}. Every file's table must be merged in exactly once."
+                        ),
+                    ));
+                }
+                compare_lists(case, &padded(want.clone()), &padded(got))?;
+            }
+            Err(e) => {
+                return Err(Wrong::in_case(
+                    case,
+                    format!("came back as the error “{e}”."),
+                ));
+            }
+        }
+
+        let case = "five files, the third one bad";
+        let one_bad = |p: &Path| {
+            if p == Path::new("ccc.txt") {
+                Err("ccc.txt, line 7: \"x\" is not a whole number from 0 to 99".to_string())
+            } else {
+                Ok(fake_table(p))
+            }
+        };
+        match answer(&paths, &one_bad) {
+            Err(e) if e.contains("ccc.txt, line 7") => {}
+            Err(e) => {
+                return Err(Wrong::in_case(
+                    case,
+                    format!(
+                        "the error “{e}” is not the one the counting function returned; pass \
+                         it on unchanged, so it still names the file and the line."
+                    ),
+                ));
+            }
+            Ok(t) => {
+                return Err(Wrong::in_case(
+                    case,
+                    format!(
+                        "counting ccc.txt failed, yet Ok({t:?}) came back: the bad file was \
+                         skipped silently. Return its error instead."
+                    ),
+                ));
+            }
+        }
+
+        // Parallelism, counted: on a pool of 2 threads, 2 files at once.
+        let case = "six files on a pool of 2 threads";
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .map_err(|e| Wrong(format!("the check could not build a thread pool: {e}")))?;
+        let probe = Probe::new(2);
+        let watched = |p: &Path| probe.task(|| Ok(fake_table(p)));
+        let six: Vec<PathBuf> = (0..6).map(|i| PathBuf::from(format!("f{i}.txt"))).collect();
+        let got = pool.install(move || answer(&six, &watched));
+        if let Err(e) = got {
+            return Err(Wrong::in_case(
+                case,
+                format!("came back as the error “{e}”."),
+            ));
+        }
+        if probe.threads() == [thread::current().id()] {
+            return Err(Wrong::in_case(
+                case,
+                "every file was counted on the calling thread: nothing ran in parallel. \
+                 Use paths.par_iter() (rayon) to count the files.",
+            ));
+        }
+        if probe.peak() < 2 {
+            return Err(Wrong::in_case(
+                case,
+                "it ran sequentially: the files were counted one after another, never two \
+                 at the same time. Use paths.par_iter() (rayon) to count the files.",
+            ));
+        }
+        Ok(
+            "five tables merged exactly once each, a bad file's error passed on, and two \
+            files counted at once on a pool of 2 threads."
+                .into(),
+        )
+    })
+}

@@ -1,1 +1,272 @@
 //! Checks for chapter 09, Monte Carlo pi and scaling.
+
+use std::sync::Mutex;
+use std::thread;
+
+use super::{Exercise, Expect, Probe, Report, Wrong, expect_parallel};
+use crate::pi::count_hits;
+
+/// `split_throws`: N throws in equal chunks that add up to N.
+pub static SPLIT_THROWS: Exercise = Exercise {
+    notebook: "09-pi",
+    name: "split_throws",
+    section: "Exercise 1: equal chunks that add up",
+};
+
+/// `pi_chunked`: one seeded generator per chunk, the same estimate on any thread count.
+pub static PI_CHUNKED: Exercise = Exercise {
+    notebook: "09-pi",
+    name: "pi_chunked",
+    section: "Exercise 2: one generator per chunk",
+};
+
+/// Checks `split_throws(throws: u64, chunks: u64) -> Vec<u64>`.
+pub fn split_throws(answer: impl Fn(u64, u64) -> Vec<u64> + Send + 'static) -> Report {
+    SPLIT_THROWS.grade(move || {
+        let cases: [(&str, u64, u64); 7] = [
+            ("10 throws in 1 chunk", 10, 1),
+            ("12 throws in 4 chunks", 12, 4),
+            ("10 throws in 3 chunks", 10, 3),
+            ("0 throws in 4 chunks", 0, 4),
+            ("3 throws in 5 chunks (some chunks get none)", 3, 5),
+            ("1 000 000 007 throws in 256 chunks", 1_000_000_007, 256),
+            ("u64::MAX throws in 7 chunks", u64::MAX, 7),
+        ];
+        for (case, throws, chunks) in cases {
+            let sizes = answer(throws, chunks);
+            if sizes.len() as u64 != chunks {
+                return Err(Wrong::in_case(
+                    case,
+                    format!("expected {chunks} chunk sizes, got {}.", sizes.len()),
+                ));
+            }
+            let total: u128 = sizes.iter().map(|&s| s as u128).sum();
+            if total != throws as u128 {
+                let (how, diff) = if total < throws as u128 {
+                    ("lost", throws as u128 - total)
+                } else {
+                    ("thrown twice", total - throws as u128)
+                };
+                return Err(Wrong::in_case(
+                    case,
+                    format!(
+                        "the chunk sizes {} add up to {total}, not {throws}: {diff} throws {how}. \
+                         When {chunks} does not divide {throws}, give the remainder out one \
+                         throw per chunk.",
+                        show(&sizes)
+                    ),
+                ));
+            }
+            let (lo, hi) = (
+                sizes.iter().min().copied().unwrap_or(0),
+                sizes.iter().max().copied().unwrap_or(0),
+            );
+            if hi - lo > 1 {
+                return Err(Wrong::in_case(
+                    case,
+                    format!(
+                        "the chunk sizes {} add up, but differ by {}: the largest chunk would \
+                         keep its thread busy after the others finish. Sizes may differ by at \
+                         most 1 (spread the remainder, one throw per chunk).",
+                        show(&sizes),
+                        hi - lo
+                    ),
+                ));
+            }
+        }
+        Ok(
+            "every split has the asked number of chunks, adds up to the throws, \
+            and its sizes differ by at most one."
+                .into(),
+        )
+    })
+}
+
+fn show(sizes: &[u64]) -> String {
+    if sizes.len() <= 8 {
+        format!("{sizes:?}")
+    } else {
+        format!(
+            "[{}, {}, …, {}] ({} chunks)",
+            sizes[0],
+            sizes[1],
+            sizes[sizes.len() - 1],
+            sizes.len()
+        )
+    }
+}
+
+type PiAnswer =
+    dyn Fn(u64, u64, usize, &(dyn Fn(u64, u64) -> u64 + Sync)) -> Result<f64, String> + Send;
+
+/// One call of `count_hits`: (seed, throws, hits).
+type Chunk = (u64, u64, u64);
+
+/// What one run handed to `count_hits`, chunk by chunk.
+fn recorded_run(
+    answer: &PiAnswer,
+    case: &str,
+    throws: u64,
+    threads: usize,
+) -> Result<(f64, Vec<Chunk>), Wrong> {
+    let calls = Mutex::new(Vec::new());
+    let kernel = |seed: u64, n: u64| {
+        let hits = count_hits(seed, n);
+        calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((seed, n, hits));
+        hits
+    };
+    let estimate = answer(throws, 7, threads, &kernel).map_err(|e| {
+        Wrong::in_case(
+            case,
+            format!("{throws} throws on {threads} thread(s) came back as the error “{e}”."),
+        )
+    })?;
+    Ok((
+        estimate,
+        calls.into_inner().unwrap_or_else(|e| e.into_inner()),
+    ))
+}
+
+fn judge_chunks(case: &str, throws: u64, estimate: f64, calls: &[Chunk]) -> Result<(), Wrong> {
+    let total: u128 = calls.iter().map(|c| c.1 as u128).sum();
+    if total != throws as u128 {
+        return Err(Wrong::in_case(
+            case,
+            format!(
+                "the chunks handed to count_hits add up to {total} throws, not {throws}. \
+                 Split with split_throws(throws, CHUNKS) and give each chunk its own size."
+            ),
+        ));
+    }
+    let used: Vec<&Chunk> = calls.iter().filter(|c| c.1 > 0).collect();
+    if used.len() < 2 {
+        return Err(Wrong::in_case(
+            case,
+            format!(
+                "all {throws} throws went to count_hits in {} call: nothing was left to share \
+                 between threads. Split them into CHUNKS chunks.",
+                used.len()
+            ),
+        ));
+    }
+    let mut seeds: Vec<u64> = used.iter().map(|c| c.0).collect();
+    seeds.sort();
+    seeds.dedup();
+    if seeds.len() == 1 {
+        return Err(Wrong::in_case(
+            case,
+            format!(
+                "all {} chunks got the same seed {}: they throw identical darts, \
+                 so they add no information, and the estimate is no better than one chunk's. \
+                 Give each chunk a seed of its own, derived from the seed and the chunk's index.",
+                used.len(),
+                seeds[0]
+            ),
+        ));
+    }
+    if seeds.len() < used.len() {
+        return Err(Wrong::in_case(
+            case,
+            format!(
+                "{} chunks got only {} different seeds: chunks that share a seed throw \
+                 identical darts. Give each chunk a seed of its own.",
+                used.len(),
+                seeds.len()
+            ),
+        ));
+    }
+    let hits: u64 = calls.iter().map(|c| c.2).sum();
+    let want = 4.0 * hits as f64 / throws as f64;
+    if (estimate - want).abs() > 1e-12 {
+        return Err(Wrong::in_case(
+            case,
+            format!(
+                "count_hits reported {hits} hits out of {throws} throws, so the estimate is \
+                 4 × {hits} / {throws} = {want}, but {estimate} came back."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks `pi_chunked(throws, seed, threads, count_hits) -> Result<f64, String>`.
+pub fn pi_chunked(
+    answer: impl Fn(u64, u64, usize, &(dyn Fn(u64, u64) -> u64 + Sync)) -> Result<f64, String>
+    + Send
+    + 'static,
+) -> Report {
+    PI_CHUNKED.grade(move || {
+        let throws = 100_000;
+        let mut estimates = Vec::new();
+        for threads in [1, 2, 3] {
+            let case = format!("{throws} throws on {threads} thread(s)");
+            let (estimate, calls) = recorded_run(&answer, &case, throws, threads)?;
+            judge_chunks(&case, throws, estimate, &calls)?;
+            estimates.push((threads, estimate));
+        }
+        let (t0, e0) = estimates[0];
+        if let Some((t, e)) = estimates.iter().find(|(_, e)| *e != e0) {
+            return Err(Wrong::in_case(
+                "the same throws and seed on 1, 2 and 3 threads",
+                format!(
+                    "the estimate changed with the thread count: {e0} on {t0} thread, {e} on \
+                     {t} threads. Split into a fixed number of chunks (CHUNKS), each seeded \
+                     from its index, never one chunk per thread: then the same darts are \
+                     thrown whatever the thread count."
+                ),
+            ));
+        }
+        let case = "1 000 003 throws, a prime, on 2 threads";
+        let (estimate, calls) = recorded_run(&answer, case, 1_000_003, 2)?;
+        judge_chunks(case, 1_000_003, estimate, &calls)?;
+
+        // Parallelism, counted: on 3 threads, three chunks must be in flight at once.
+        let case = "chunks on 3 threads";
+        let probe = Probe::new(3);
+        let kernel = |seed: u64, n: u64| probe.task(|| count_hits(seed, n));
+        answer(100_000, 7, 3, &kernel)
+            .map_err(|e| Wrong::in_case(case, format!("came back as the error “{e}”.")))?;
+        expect_parallel(
+            case,
+            &probe,
+            thread::current().id(),
+            Expect {
+                at_once: 3,
+                threads: 3,
+            },
+            "Run the chunks on a pool of exactly `threads` threads \
+             (rayon::ThreadPoolBuilder::new().num_threads(threads)), e.g. with into_par_iter.",
+        )?;
+
+        for (case, throws, threads, word) in [
+            ("0 threads", 1000, 0, "thread"),
+            ("0 throws", 0, 2, "throws"),
+        ] {
+            match answer(throws, 7, threads, &count_hits) {
+                Err(e) if e.contains(word) => {}
+                Err(e) => {
+                    return Err(Wrong::in_case(
+                        case,
+                        format!("the error “{e}” should say what is wrong with the {word}."),
+                    ));
+                }
+                Ok(v) => {
+                    return Err(Wrong::in_case(
+                        case,
+                        format!(
+                            "came back as Ok({v}); expected an error that says the {word} \
+                             count is no good."
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(format!(
+            "the chunks add up, each has its own seed, the estimate ({e0}) is the same on 1, 2 \
+             and 3 threads, 3 chunks ran at once on 3 threads, and 0 threads or 0 throws are errors."
+        ))
+    })
+}

@@ -1,0 +1,148 @@
+//! Files of numbers for chapter 08: writing them, and counting each value.
+//!
+//! A *table* is a `Vec<u64>` indexed by value: `table[42]` is how many
+//! lines read `42`. Values run from 0 to [`VALUES`] − 1.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+/// Values are whole numbers from 0 to `VALUES - 1`.
+pub const VALUES: usize = 100;
+
+/// Writes `files` files of `lines` random values (0 to 99), one per line,
+/// into `dir` (created if missing), named `numbers-00.txt`, `numbers-01.txt`, …
+/// File `i` is seeded with `seed + i`: the same arguments write the same files.
+///
+/// ```
+/// let dir = std::env::temp_dir().join("workbook-doctest-numbers");
+/// let paths = workbook::counting::write_number_files(&dir, 2, 10, 1).unwrap();
+/// assert_eq!(paths.len(), 2);
+/// let table = workbook::counting::count_file(&paths[0]).unwrap();
+/// assert_eq!(table.iter().sum::<u64>(), 10);
+/// ```
+///
+/// # Errors
+/// When the folder or a file cannot be written; the message names the path.
+pub fn write_number_files(
+    dir: &Path,
+    files: usize,
+    lines: usize,
+    seed: u64,
+) -> Result<Vec<PathBuf>, String> {
+    fs::create_dir_all(dir)
+        .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+    (0..files)
+        .map(|i| {
+            let path = dir.join(format!("numbers-{i:02}.txt"));
+            let mut rng = SmallRng::seed_from_u64(seed.wrapping_add(i as u64));
+            let mut text = String::with_capacity(lines * 3);
+            for _ in 0..lines {
+                let _ = writeln!(text, "{}", rng.random_range(0..VALUES as u32));
+            }
+            fs::write(&path, text).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+            Ok(path)
+        })
+        .collect()
+}
+
+/// Counts each value in `text`, one value per line. `name` is used in
+/// errors: `numbers-03.txt, line 17: "4x" is not a whole number from 0 to 99`.
+/// A final line break is optional; Windows line ends (`\r\n`) are accepted.
+///
+/// ```
+/// use workbook::counting::count_text;
+/// let table = count_text("demo", b"3\n3\n99\n").unwrap();
+/// assert_eq!((table[3], table[99], table.iter().sum::<u64>()), (2, 1, 3));
+/// let err = count_text("demo", b"3\nseven\n").unwrap_err();
+/// assert_eq!(err, "demo, line 2: \"seven\" is not a whole number from 0 to 99");
+/// ```
+pub fn count_text(name: &str, text: &[u8]) -> Result<Vec<u64>, String> {
+    let mut table = vec![0u64; VALUES];
+    let mut line_no = 0usize;
+    let mut start = 0usize;
+    // A hand-rolled parser: lines here are one to three bytes, so the cost of
+    // a general `str::parse` per line would dominate the count.
+    while start < text.len() {
+        line_no += 1;
+        let end = text[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |p| start + p);
+        let mut line = &text[start..end];
+        if let [rest @ .., b'\r'] = line {
+            line = rest;
+        }
+        let mut value = 0usize;
+        let good = !line.is_empty()
+            && line.len() <= 2
+            && line.iter().all(|b| {
+                value = value * 10 + usize::from(b.wrapping_sub(b'0'));
+                b.is_ascii_digit()
+            });
+        if !good || value >= VALUES {
+            return Err(format!(
+                "{name}, line {line_no}: {:?} is not a whole number from 0 to {}",
+                String::from_utf8_lossy(line),
+                VALUES - 1
+            ));
+        }
+        table[value] += 1;
+        start = end + 1;
+    }
+    Ok(table)
+}
+
+/// Reads the file at `path` and counts its values with [`count_text`].
+///
+/// # Errors
+/// A file that cannot be read, or a line that is not a value: the message
+/// names the file (and the line).
+pub fn count_file(path: &Path) -> Result<Vec<u64>, String> {
+    let bytes = fs::read(path).map_err(|e| format!("{}: cannot read it: {e}", path.display()))?;
+    count_text(&path.display().to_string(), &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_line_ends() {
+        let t = count_text("t", b"0\r\n5\n5").unwrap();
+        assert_eq!((t[0], t[5], t.iter().sum::<u64>()), (1, 2, 3));
+        assert_eq!(count_text("t", b"").unwrap().iter().sum::<u64>(), 0);
+    }
+
+    #[test]
+    fn bad_lines_are_named() {
+        assert!(
+            count_text("f", b"1\n\n2\n")
+                .unwrap_err()
+                .starts_with("f, line 2: \"\"")
+        );
+        assert!(
+            count_text("f", b"100\n")
+                .unwrap_err()
+                .contains("line 1: \"100\"")
+        );
+        assert!(
+            count_text("f", b"1\n-1\n")
+                .unwrap_err()
+                .contains("line 2: \"-1\"")
+        );
+        assert!(count_text("f", b"1 \n").unwrap_err().contains("line 1"));
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let err = count_file(Path::new("/no/such/numbers.txt")).unwrap_err();
+        assert!(
+            err.starts_with("/no/such/numbers.txt: cannot read it"),
+            "{err}"
+        );
+    }
+}
