@@ -1,33 +1,12 @@
-//! What the MPI programs share: the dart-throwing kernel, the chunk plan that
-//! makes an estimate independent of how many ranks and threads run it, the
-//! queue's task, and argument parsing with clear errors.
+//! What the MPI programs share: the chunk seeds that make an estimate
+//! independent of how many ranks and threads run it (the chunks themselves and
+//! the dart kernel come from chapter 09), the queue's task, and argument
+//! parsing with clear errors.
 
-use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
-
-/// Throws are split into this many chunks by default, each with its own
-/// seeded generator: the estimate depends on the chunks, not on who runs them.
-pub const DEFAULT_CHUNKS: u64 = 64;
-
-/// The base seed; chunk `c` uses `SEED + c`.
-pub const SEED: u64 = 2026;
-
-/// How many of `throws` random darts in the unit square land inside the
-/// quarter circle, from the generator seeded with `seed`.
-pub fn hits(seed: u64, throws: u64) -> u64 {
-    let mut rng = SmallRng::seed_from_u64(seed);
-    let mut inside = 0;
-    for _ in 0..throws {
-        let (x, y): (f64, f64) = (rng.random(), rng.random());
-        inside += u64::from(x * x + y * y <= 1.0);
-    }
-    inside
-}
-
-/// The throws of chunk `c` when `throws` are split into `chunks` near-equal
-/// chunks (the first `throws % chunks` chunks get one more).
-pub fn chunk_throws(throws: u64, chunks: u64, c: u64) -> u64 {
-    throws / chunks + u64::from(c < throws % chunks)
+/// The seed of chunk `i`, as chapter 09's `pi_chunked` derives it (a test
+/// checks that `mpi-pi` and `pi_chunked` agree), so every chunk has its own stream.
+pub fn chunk_seed(seed: u64, i: u64) -> u64 {
+    seed ^ (i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// The queue's task: the total number of Collatz steps of the numbers in
@@ -108,14 +87,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chunks_add_up_to_the_throws() {
-        for (throws, chunks) in [(10, 3), (64, 64), (5, 8), (1_000_003, 64)] {
-            let total: u64 = (0..chunks).map(|c| chunk_throws(throws, chunks, c)).sum();
-            assert_eq!(total, throws);
-        }
-    }
-
-    #[test]
     fn numbers_parse_with_underscores_and_powers_of_ten() {
         let args = Args::parse(
             [
@@ -149,15 +120,5 @@ mod tests {
                 .unwrap_err()
                 .contains("not a whole number")
         );
-    }
-
-    #[test]
-    fn the_estimate_is_close_to_pi() {
-        let throws = 200_000;
-        let inside: u64 = (0..8)
-            .map(|c| hits(SEED + c, chunk_throws(throws, 8, c)))
-            .sum();
-        let pi = 4.0 * inside as f64 / throws as f64;
-        assert!((pi - std::f64::consts::PI).abs() < 0.02, "{pi}");
     }
 }

@@ -19,7 +19,7 @@ fn queue() -> &'static Path {
 
 #[test]
 fn pi_across_ranks_is_close_and_the_same_for_any_ranks_and_threads() {
-    let args = ["--throws", "4000000"];
+    let args = ["--throws", "4000000"]; // 256 chunks over 1, 2 or 4 ranks
     let one = mpirun(1, pi(), &args, LIMIT).unwrap();
     let four = mpirun(4, pi(), &args, LIMIT).unwrap();
     let hybrid = mpirun(2, pi(), &["--throws", "4000000", "--threads", "2"], LIMIT).unwrap();
@@ -34,6 +34,19 @@ fn pi_across_ranks_is_close_and_the_same_for_any_ranks_and_threads() {
     // Seeded chunks: who computes them does not change the answer.
     assert_eq!(one.value("pi"), four.value("pi"));
     assert_eq!(hybrid.value("pi"), four.value("pi"));
+}
+
+#[test]
+fn mpi_pi_agrees_with_chapter_09s_pi_chunked() {
+    let run = mpirun(3, pi(), &["--throws", "1000000", "--seed", "7"], LIMIT).unwrap();
+    let local = solutions::ch09_pi::pi_chunked(1_000_000, 7, 1, &workbook::pi::count_hits).unwrap();
+    // mpi-pi prints six decimals.
+    assert_eq!(
+        run.value("pi"),
+        Some((local * 1e6).round() / 1e6),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

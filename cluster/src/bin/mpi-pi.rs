@@ -1,8 +1,10 @@
 //! Monte Carlo pi across MPI ranks, and threads inside each rank.
 //!
-//!     mpirun -n 4 mpi-pi --throws 1e8 [--threads 2] [--chunks 64]
+//!     mpirun -n 4 mpi-pi --throws 1e8 [--threads 2] [--seed 2024]
 //!
-//! The throws are split into chunks, each with its own seeded generator.
+//! The throws are split into chapter 09's 256 chunks, each with its own
+//! seeded generator: the same chunks and seeds as the `pi` program, so the
+//! two print the same estimate for the same `--throws` and `--seed`.
 //! Rank r takes chunks r, r + size, r + 2 size, ...; inside a rank, a rayon
 //! pool of `--threads` threads runs them. One reduce sums the hits on rank 0,
 //! which prints `pi=<estimate> throws=<N> ranks=<R> threads=<T> seconds=<s>`.
@@ -10,14 +12,16 @@
 
 use std::time::Instant;
 
-use cluster::{Args, DEFAULT_CHUNKS, SEED, chunk_throws, hits};
+use cluster::{Args, chunk_seed};
 use mpi::Threading;
 use mpi::collective::SystemOperation;
 use mpi::traits::*;
 use rayon::prelude::*;
+use solutions::ch09_pi::{CHUNKS, split_throws};
+use workbook::pi::count_hits;
 
 fn main() {
-    let args = match Args::parse(std::env::args().skip(1), &["throws", "threads", "chunks"]) {
+    let args = match Args::parse(std::env::args().skip(1), &["throws", "threads", "seed"]) {
         Ok(a) => a,
         Err(e) => usage(&e),
     };
@@ -25,9 +29,7 @@ fn main() {
         .number("throws", 10_000_000, 1)
         .unwrap_or_else(|e| usage(&e));
     let threads = args.number("threads", 1, 1).unwrap_or_else(|e| usage(&e));
-    let chunks = args
-        .number("chunks", DEFAULT_CHUNKS, 1)
-        .unwrap_or_else(|e| usage(&e));
+    let seed = args.number("seed", 2024, 0).unwrap_or_else(|e| usage(&e));
 
     // Only the main thread calls MPI; rayon's threads just compute.
     let (universe, _) =
@@ -41,10 +43,11 @@ fn main() {
         .num_threads(threads as usize)
         .build()
         .expect("a thread pool");
-    let mine: Vec<u64> = (rank..chunks).step_by(size as usize).collect();
+    let sizes = split_throws(throws, CHUNKS);
+    let mine: Vec<u64> = (rank..CHUNKS).step_by(size as usize).collect();
     let local: u64 = pool.install(|| {
         mine.par_iter()
-            .map(|&c| hits(SEED + c, chunk_throws(throws, chunks, c)))
+            .map(|&c| count_hits(chunk_seed(seed, c), sizes[c as usize]))
             .sum()
     });
 
@@ -62,7 +65,7 @@ fn main() {
 
 fn usage(problem: &str) -> ! {
     eprintln!(
-        "mpi-pi: {problem}\nusage: mpirun -n RANKS mpi-pi [--throws N] [--threads T] [--chunks C]"
+        "mpi-pi: {problem}\nusage: mpirun -n RANKS mpi-pi [--throws N] [--threads T] [--seed S]"
     );
     std::process::exit(2)
 }
