@@ -362,9 +362,12 @@ pub fn lines(title: &str, axes: Axes, series: &[Series]) -> Chart {
                 .legend(move |(x, y)| PathElement::new(vec![(x, y - 6), (x, y + 6)], grey));
         }
         let mut colour = 0;
+        let mut references = 0;
         for (s, pts) in series.iter().zip(&points) {
             if s.reference {
-                let grey = RGBColor(110, 110, 110);
+                // The first reference line is grey, the next ones muted colours.
+                let grey = [RGBColor(110, 110, 110), RGBColor(180, 90, 90), RGBColor(90, 140, 90)][references % 3];
+                references += 1;
                 chart
                     .draw_series(DashedLineSeries::new(
                         pts.iter().copied(),
@@ -403,24 +406,69 @@ pub fn lines(title: &str, axes: Axes, series: &[Series]) -> Chart {
     })
 }
 
+/// Speedups `time(fewest) / time(n)` from (threads, seconds) runs, scaled so
+/// the run with the fewest threads counts as that many times one thread.
+pub fn speedups(runs: &[(usize, f64)]) -> Vec<(usize, f64)> {
+    let Some(&(t0, s0)) = runs.iter().min_by_key(|r| r.0) else {
+        return Vec::new();
+    };
+    runs.iter()
+        .map(|&(t, s)| (t, s0 * t0 as f64 / s.max(f64::MIN_POSITIVE)))
+        .collect()
+}
+
+/// Amdahl's law: the speedup on `n` threads when a fraction `serial` of the work cannot be shared.
+pub fn amdahl(serial: f64, n: f64) -> f64 {
+    1.0 / (serial + (1.0 - serial) / n)
+}
+
+/// The serial fraction (0 to 1) whose Amdahl curve best fits the measured
+/// speedups, by least squares over a fine grid.
+///
+/// ```
+/// let runs: Vec<(usize, f64)> = [1, 2, 4, 8].iter().map(|&n| (n, 1.0 / workbook::chart::amdahl(0.1, n as f64))).collect();
+/// let s = workbook::chart::amdahl_fit(&runs);
+/// assert!((s - 0.1).abs() < 0.002, "{s}");
+/// ```
+pub fn amdahl_fit(runs: &[(usize, f64)]) -> f64 {
+    let measured = speedups(runs);
+    let error = |s: f64| -> f64 {
+        measured
+            .iter()
+            .map(|&(n, sp)| (sp - amdahl(s, n as f64)).powi(2))
+            .sum()
+    };
+    (0..=1000)
+        .map(|i| i as f64 / 1000.0)
+        .min_by(|a, b| error(*a).total_cmp(&error(*b)))
+        .unwrap_or(0.0)
+}
+
 /// Speedup against threads: the measured `time(1) / time(n)`, the ideal line
-/// (n times faster on n threads), and a marker at the physical core count.
+/// (n times faster on n threads), the best-fitting Amdahl curve (with three
+/// runs or more), and a marker at the physical core count.
 /// `runs` are (threads, seconds); the run with the fewest threads is the baseline.
 ///
 /// ```
 /// let chart = workbook::chart::speedup("Pool size sweep", &[(1, 8.0), (2, 4.2), (4, 2.3)], 2);
 /// assert!(chart.svg().contains("ideal"));
+/// assert!(chart.svg().contains("Amdahl"));
 /// ```
 pub fn speedup(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Chart {
-    let base = runs.iter().min_by_key(|r| r.0).copied();
-    let measured: Vec<(f64, f64)> = match base {
-        Some((t0, s0)) => runs
-            .iter()
-            .map(|&(t, s)| (t as f64, s0 * t0 as f64 / s.max(f64::MIN_POSITIVE)))
-            .collect(),
-        None => Vec::new(),
-    };
+    let measured: Vec<(f64, f64)> = speedups(runs).into_iter().map(|(t, s)| (t as f64, s)).collect();
     let ideal: Vec<(f64, f64)> = runs.iter().map(|&(t, _)| (t as f64, t as f64)).collect();
+    let mut series = vec![Series::reference("ideal: n threads, n times faster", ideal)];
+    if runs.len() >= 3 {
+        let serial = amdahl_fit(runs);
+        let mut threads: Vec<usize> = runs.iter().map(|r| r.0).collect();
+        threads.sort_unstable();
+        let curve = threads.iter().map(|&n| (n as f64, amdahl(serial, n as f64))).collect();
+        series.push(Series::reference(
+            &format!("Amdahl fit: {:.0} % serial", serial * 100.0),
+            curve,
+        ));
+    }
+    series.push(Series::measured("measured", measured));
     lines(
         title,
         Axes {
@@ -429,9 +477,25 @@ pub fn speedup(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Cha
             marker: Some((physical_cores as f64, "physical cores")),
             ..Axes::default()
         },
-        &[
-            Series::reference("ideal: n threads, n times faster", ideal),
-            Series::measured("measured", measured),
-        ],
+        &series,
+    )
+}
+
+/// Efficiency against threads: speedup divided by threads (1.0 is perfect).
+pub fn efficiency(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Chart {
+    let measured = speedups(runs)
+        .into_iter()
+        .map(|(t, s)| (t as f64, s / t as f64))
+        .collect();
+    let ideal = runs.iter().map(|&(t, _)| (t as f64, 1.0)).collect();
+    lines(
+        title,
+        Axes {
+            x: "threads",
+            y: "efficiency (speedup / threads)",
+            marker: Some((physical_cores as f64, "physical cores")),
+            ..Axes::default()
+        },
+        &[Series::reference("ideal", ideal), Series::measured("measured", measured)],
     )
 }
