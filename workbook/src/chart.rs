@@ -366,7 +366,11 @@ pub fn lines(title: &str, axes: Axes, series: &[Series]) -> Chart {
         for (s, pts) in series.iter().zip(&points) {
             if s.reference {
                 // The first reference line is grey, the next ones muted colours.
-                let grey = [RGBColor(110, 110, 110), RGBColor(180, 90, 90), RGBColor(90, 140, 90)][references % 3];
+                let grey = [
+                    RGBColor(110, 110, 110),
+                    RGBColor(180, 90, 90),
+                    RGBColor(90, 140, 90),
+                ][references % 3];
                 references += 1;
                 chart
                     .draw_series(DashedLineSeries::new(
@@ -455,14 +459,20 @@ pub fn amdahl_fit(runs: &[(usize, f64)]) -> f64 {
 /// assert!(chart.svg().contains("Amdahl"));
 /// ```
 pub fn speedup(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Chart {
-    let measured: Vec<(f64, f64)> = speedups(runs).into_iter().map(|(t, s)| (t as f64, s)).collect();
+    let measured: Vec<(f64, f64)> = speedups(runs)
+        .into_iter()
+        .map(|(t, s)| (t as f64, s))
+        .collect();
     let ideal: Vec<(f64, f64)> = runs.iter().map(|&(t, _)| (t as f64, t as f64)).collect();
     let mut series = vec![Series::reference("ideal: n threads, n times faster", ideal)];
     if runs.len() >= 3 {
         let serial = amdahl_fit(runs);
         let mut threads: Vec<usize> = runs.iter().map(|r| r.0).collect();
         threads.sort_unstable();
-        let curve = threads.iter().map(|&n| (n as f64, amdahl(serial, n as f64))).collect();
+        let curve = threads
+            .iter()
+            .map(|&n| (n as f64, amdahl(serial, n as f64)))
+            .collect();
         series.push(Series::reference(
             &format!("Amdahl fit: {:.0} % serial", serial * 100.0),
             curve,
@@ -496,6 +506,9 @@ pub fn efficiency(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> 
             marker: Some((physical_cores as f64, "physical cores")),
             ..Axes::default()
         },
-        &[Series::reference("ideal", ideal), Series::measured("measured", measured)],
+        &[
+            Series::reference("ideal", ideal),
+            Series::measured("measured", measured),
+        ],
     )
 }

@@ -3,8 +3,10 @@
 //! - `lab [--headless]`: install what is missing, then open the workbook in JupyterLab;
 //! - `test`: every check there is, notebooks included (what CI runs);
 //! - `gen [--check]`: write (or check) every file derived from `chapters/`;
-//! - `notebooks [--save] [NAME...]`: execute notebooks through the Rust kernel.
+//! - `notebooks [--save] [NAME...]`: execute notebooks through the Rust kernel;
+//! - `bench [--quick]`: speed, side by side with the Python originals.
 
+mod bench;
 mod codegen;
 mod lab;
 mod setup;
@@ -20,7 +22,9 @@ commands:
                                 (--headless: no browser; --install-only: stop after installing)
   test                          the whole suite: fmt, clippy, cargo tests, stale copies, every notebook
   gen [--check]                 write the notebooks and crates derived from chapters/ (--check: only compare)
-  notebooks [--save] [NAME...]  execute notebooks through the Rust kernel (--save: keep outputs of solved ones)";
+  notebooks [--save] [NAME...]  execute notebooks through the Rust kernel (--save: keep outputs of solved ones)
+  bench [--quick]               speedups and ratios against the Python originals, into target/bench
+                                (--quick: seconds, as CI runs it; default: a few minutes)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
     let result = match command {
         "lab" => lab::run(rest),
         "test" => test::run(rest),
+        "bench" => setup::ensure_all().and_then(|env| bench::run(&env, rest)),
         "gen" => gen_command(rest),
         "notebooks" => setup::ensure_all().and_then(|env| {
             test::notebooks(&env, rest)?;

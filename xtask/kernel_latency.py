@@ -1,0 +1,37 @@
+"""What a learner waits for in the Rust kernel: the median time of trivial warm cells.
+
+Starts the `rust` kernel, runs one untimed cell (the first compile warms the
+kernel up), then times CELLS trivial cells and prints `latency_median=<s>`
+and `latency_max=<s>`.
+"""
+
+import statistics
+import sys
+import time
+
+from jupyter_client.manager import start_new_kernel
+
+CELLS = 7
+
+
+def main():
+    km, kc = start_new_kernel(kernel_name="rust")
+    try:
+        kc.execute_interactive("let warm_up = 1;", timeout=300)
+        times = []
+        for i in range(CELLS):
+            start = time.monotonic()
+            reply = kc.execute_interactive(f"let cell_{i} = {i} * 2;", timeout=120)
+            times.append(time.monotonic() - start)
+            if reply["content"]["status"] != "ok":
+                print(f"a trivial cell failed: {reply['content']}", file=sys.stderr)
+                return 1
+        print(f"latency_median={statistics.median(times):.3f} latency_max={max(times):.3f}", flush=True)
+        return 0
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
