@@ -6,6 +6,7 @@
 
 pub mod ch01_threads;
 pub mod ch02_thread_pools;
+pub mod ch03_futures;
 
 /// Runs every exercise's check on this crate's answers, in chapter order.
 pub fn reports() -> Vec<workbook::check::Report> {
@@ -15,5 +16,8 @@ pub fn reports() -> Vec<workbook::check::Report> {
         workbook::check::ch02::map_on_pool(crate::ch02_thread_pools::map_on_pool),
         workbook::check::ch02::map_in_batches(crate::ch02_thread_pools::map_in_batches),
         workbook::check::ch02::apply_pairs(crate::ch02_thread_pools::apply_pairs),
+        workbook::check::ch03::total(crate::ch03_futures::total),
+        workbook::check::ch03::run_batches(crate::ch03_futures::run_batches),
+        workbook::check::ch03::in_completion_order(crate::ch03_futures::in_completion_order),
     ]
 }
