@@ -126,10 +126,12 @@ pub fn run_batches(answer: impl Fn(Vec<Vec<Job>>) -> Vec<Vec<u64>> + Send + 'sta
         // Later jobs finish first, so gathering in completion order shows.
         let reversed: Vec<Vec<Job>> = (0..2u64)
             .map(|b| {
+                let relay = Arc::new(Relay::new(4));
                 (0..4u64)
                     .map(|i| {
+                        let relay = Arc::clone(&relay);
                         Box::new(move || {
-                            thread::sleep(Duration::from_millis((4 - i) * 5));
+                            relay.leg(i as usize);
                             10 * b + i
                         }) as Job
                     })
