@@ -1,1 +1,272 @@
 //! Checks for chapter 02, thread pools.
+
+use std::collections::BTreeSet;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Mutex;
+use std::thread::{self, ThreadId};
+
+use super::{Exercise, Probe, Report, Wrong, compare_lists};
+
+/// `map_on_pool`: a rayon pool of a chosen size, results in input order.
+pub static MAP_ON_POOL: Exercise = Exercise {
+    notebook: "02-thread-pools",
+    name: "map_on_pool",
+    section: "A pool of a chosen size",
+};
+
+/// `map_in_batches`: inputs handed out in batches, one call of `work` per batch.
+pub static MAP_IN_BATCHES: Exercise = Exercise {
+    notebook: "02-thread-pools",
+    name: "map_in_batches",
+    section: "Chunk size: handing out tasks in batches",
+};
+
+/// `apply_pairs`: a task with two arguments, `zip`, and unequal lengths refused.
+pub static APPLY_PAIRS: Exercise = Exercise {
+    notebook: "02-thread-pools",
+    name: "apply_pairs",
+    section: "Tasks with several arguments, and tasks with none",
+};
+
+/// Runs `f`, catching a panic: `Err` holds the panic's message.
+fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".to_string())
+    })
+}
+
+/// How many tasks rayon's global pool runs at once, from outside the pool.
+fn global_pool_size() -> usize {
+    rayon::current_num_threads()
+}
+
+/// Verdict for work handed to rayon's global pool: off the calling thread,
+/// and `at_once` tasks running at the same moment.
+fn expect_in_pool(
+    case: &str,
+    probe: &Probe,
+    caller: ThreadId,
+    at_once: usize,
+    hint: &str,
+) -> Result<(), Wrong> {
+    let threads = probe.threads();
+    if threads.is_empty() {
+        return Err(Wrong::in_case(case, "none of the tasks ran."));
+    }
+    if threads == [caller] {
+        return Err(Wrong::in_case(
+            case,
+            format!("every task ran on the calling thread, one after another. {hint}"),
+        ));
+    }
+    let peak = probe.peak();
+    if peak == 1 && at_once > 1 {
+        return Err(Wrong::in_case(
+            case,
+            format!(
+                "it ran sequentially: the tasks ran one after another, never two at the same time. {hint}"
+            ),
+        ));
+    }
+    if peak < at_once {
+        return Err(Wrong::in_case(
+            case,
+            format!(
+                "at most {peak} tasks were running at the same time; expected {at_once}. {hint}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks `map_on_pool(threads: usize, inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64>`.
+pub fn map_on_pool(
+    answer: impl Fn(usize, &[u64], &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> + Send + 'static,
+) -> Report {
+    MAP_ON_POOL.grade(move || {
+        compare_lists("no inputs", &[], &answer(2, &[], &|x| x + 1))?;
+        compare_lists("one input", &[10], &answer(2, &[5], &|x| x * 2))?;
+
+        // A size the global pool does not have, so that ignoring `threads`
+        // shows; and a pool of one thread.
+        let big = global_pool_size() + 1;
+        for (k, case) in [
+            (big, format!("a pool of {big} threads, 4 × {big} inputs")),
+            (1, "a pool of 1 thread, 5 inputs".to_string()),
+        ] {
+            let inputs: Vec<u64> = (0..(if k == 1 { 5 } else { 4 * k }) as u64).collect();
+            let probe = Probe::new(k);
+            // Inside a rayon pool, `current_num_threads` is that pool's size.
+            let sizes = Mutex::new(BTreeSet::new());
+            let f = |x: u64| {
+                probe.task(|| {
+                    if rayon::current_thread_index().is_some() {
+                        sizes.lock().unwrap().insert(rayon::current_num_threads());
+                    }
+                    3 * x + 1
+                })
+            };
+            let expected: Vec<u64> = inputs.iter().map(|x| 3 * x + 1).collect();
+            compare_lists(&case, &expected, &answer(k, &inputs, &f))?;
+            let caller = thread::current().id();
+            let threads = probe.threads();
+            if threads.contains(&caller) {
+                return Err(Wrong::in_case(
+                    &case,
+                    "tasks ran on the calling thread: run the map inside `pool.install(|| ...)`, \
+                     so that the pool's threads do the work.",
+                ));
+            }
+            let pool_hint = "Build it with `ThreadPoolBuilder::new().num_threads(threads).build()` \
+                             and run the map inside `pool.install(|| ...)`.";
+            if threads.len() != k {
+                return Err(Wrong::in_case(
+                    &case,
+                    format!(
+                        "the tasks ran on {} different threads, but a pool of {k} threads was asked for. {pool_hint}",
+                        threads.len()
+                    ),
+                ));
+            }
+            let sizes = sizes.into_inner().unwrap();
+            if let Some(&other) = sizes.iter().find(|&&s| s != k) {
+                return Err(Wrong::in_case(
+                    &case,
+                    format!(
+                        "the tasks ran in a rayon pool of {other} threads, but a pool of {k} threads was asked for. {pool_hint}"
+                    ),
+                ));
+            }
+        }
+
+        if let Ok(got) = catch(|| answer(0, &[1, 2, 3], &|x| x)) {
+            return Err(Wrong::in_case(
+                "a pool of 0 threads",
+                format!(
+                    "it returned {got:?}. A pool of zero threads cannot run anything, and rayon \
+                     quietly reads 0 as “pick a size for me”: refuse it with a clear panic, \
+                     such as `assert!(threads > 0, \"threads must be at least 1\")`."
+                ),
+            ));
+        }
+        Ok(format!(
+            "pools of {big} threads and of 1 thread ran the tasks on exactly that many threads; \
+             results came back in input order; a pool of 0 threads was refused."
+        ))
+    })
+}
+
+/// Checks `map_in_batches(inputs: &[u64], batch: usize, work: &(dyn Fn(&[u64]) -> Vec<u64> + Sync)) -> Vec<u64>`.
+pub fn map_in_batches(
+    answer: impl Fn(&[u64], usize, &(dyn Fn(&[u64]) -> Vec<u64> + Sync)) -> Vec<u64> + Send + 'static,
+) -> Report {
+    MAP_IN_BATCHES.grade(move || {
+        let tenfold = |b: &[u64]| b.iter().map(|x| 10 * x).collect::<Vec<u64>>();
+        let hint = "Hand the batches to rayon with `inputs.par_chunks(batch)`.";
+        let cases: [(&str, usize, usize); 4] = [
+            ("no inputs", 0, 3),
+            ("8 inputs in batches of 3", 8, 3),
+            ("4 inputs, a batch bigger than all of them", 4, 10),
+            ("6 inputs in batches of 1", 6, 1),
+        ];
+        for (case, n, batch) in cases {
+            let inputs: Vec<u64> = (1..=n as u64).collect();
+            let calls = Mutex::new(Vec::new());
+            let work = |b: &[u64]| {
+                calls.lock().unwrap().push(b.to_vec());
+                tenfold(b)
+            };
+            let expected: Vec<u64> = inputs.iter().map(|x| 10 * x).collect();
+            compare_lists(case, &expected, &answer(&inputs, batch, &work))?;
+            let mut calls = calls.into_inner().unwrap();
+            calls.sort();
+            let want: Vec<Vec<u64>> = inputs.chunks(batch).map(<[u64]>::to_vec).collect();
+            if calls != want {
+                let sizes = |v: &[Vec<u64>]| v.iter().map(Vec::len).collect::<Vec<_>>();
+                return Err(Wrong::in_case(
+                    case,
+                    format!(
+                        "`work` should be called once per batch of {batch}, with the batches {want:?} \
+                         (sizes {:?}); it was called {} time(s), with {calls:?} (sizes {:?}). {hint}",
+                        sizes(&want),
+                        calls.len(),
+                        sizes(&calls)
+                    ),
+                ));
+            }
+        }
+
+        let at_once = global_pool_size().min(2);
+        let case = "12 inputs in batches of 2, at once";
+        let inputs: Vec<u64> = (1..=12).collect();
+        let probe = Probe::new(at_once);
+        let work = |b: &[u64]| probe.task(|| tenfold(b));
+        let expected: Vec<u64> = inputs.iter().map(|x| 10 * x).collect();
+        compare_lists(case, &expected, &answer(&inputs, 2, &work))?;
+        expect_in_pool(case, &probe, thread::current().id(), at_once, hint)?;
+
+        if let Ok(got) = catch(|| answer(&[1, 2, 3], 0, &tenfold)) {
+            return Err(Wrong::in_case(
+                "batches of 0",
+                format!(
+                    "it returned {got:?}. Batches of zero items can never cover the inputs: \
+                     this must panic with a clear message (`par_chunks(0)` does it for you)."
+                ),
+            ));
+        }
+        Ok(format!(
+            "`work` got exactly one call per batch (sizes right, the last one shorter), \
+             {at_once} batches ran at once, results came back in input order, batches of 0 were refused."
+        ))
+    })
+}
+
+/// Checks `apply_pairs(xs: &[u64], ys: &[u64], f: &(dyn Fn(u64, u64) -> u64 + Sync)) -> Vec<u64>`.
+pub fn apply_pairs(
+    answer: impl Fn(&[u64], &[u64], &(dyn Fn(u64, u64) -> u64 + Sync)) -> Vec<u64> + Send + 'static,
+) -> Report {
+    APPLY_PAIRS.grade(move || {
+        let pow = |x: u64, y: u64| x.pow(y as u32);
+        compare_lists("no pairs", &[], &answer(&[], &[], &pow))?;
+        compare_lists(
+            "three pairs, the order of arguments matters",
+            &[8, 9, 1],
+            &answer(&[2, 3, 1], &[3, 2, 5], &pow),
+        )?;
+
+        let at_once = global_pool_size().min(2);
+        let case = "eight pairs, at once";
+        let xs: Vec<u64> = (1..=8).collect();
+        let ys: Vec<u64> = (11..=18).collect();
+        let probe = Probe::new(at_once);
+        let add = |x: u64, y: u64| probe.task(|| x + y);
+        let expected: Vec<u64> = xs.iter().zip(&ys).map(|(x, y)| x + y).collect();
+        compare_lists(case, &expected, &answer(&xs, &ys, &add))?;
+        expect_in_pool(
+            case,
+            &probe,
+            thread::current().id(),
+            at_once,
+            "Pair the lists with `xs.par_iter().zip(ys)`.",
+        )?;
+
+        if let Ok(got) = catch(|| answer(&[1, 2, 3], &[4, 5], &pow)) {
+            return Err(Wrong::in_case(
+                "3 xs and 2 ys",
+                format!(
+                    "it returned {got:?}: `zip` stopped at the shorter list and the third x was \
+                     dropped without a word. Lists of different lengths are bad input: check the \
+                     lengths first and panic with a message that gives both."
+                ),
+            ));
+        }
+        Ok(format!(
+            "pairs were applied in order with the arguments the right way round, {at_once} at once; \
+             lists of different lengths were refused."
+        ))
+    })
+}

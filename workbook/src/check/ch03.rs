@@ -1,1 +1,295 @@
 //! Checks for chapter 03, futures and gathering results.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::{Exercise, Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
+use crate::Job;
+
+/// `total`: submit every job, keep the handles, then wait and add up.
+pub static TOTAL: Exercise = Exercise {
+    notebook: "03-futures",
+    name: "total",
+    section: "Exercise 1: find and fix the waiting loop",
+};
+
+/// `run_batches`: every batch in flight at once, then wait for each batch.
+pub static RUN_BATCHES: Exercise = Exercise {
+    notebook: "03-futures",
+    name: "run_batches",
+    section: "Exercise 2: several batches in flight",
+};
+
+/// `in_completion_order`: results as the jobs finish, tagged with their job.
+pub static IN_COMPLETION_ORDER: Exercise = Exercise {
+    notebook: "03-futures",
+    name: "in_completion_order",
+    section: "Exercise 3: results as they finish",
+};
+
+const SUBMIT_ALL_HINT: &str = "Submit every job first and keep its handle; \
+     wait for the results only after the last one has been submitted.";
+
+/// Jobs that must all be in flight, watched by `probe`, returning `values`.
+fn probed_jobs(probe: &Arc<Probe>, values: &[u64]) -> Vec<Job> {
+    values
+        .iter()
+        .map(|&v| {
+            let probe = Arc::clone(probe);
+            Box::new(move || probe.task(|| v)) as Job
+        })
+        .collect()
+}
+
+/// Checks `total(jobs: Vec<Job>) -> u64`.
+pub fn total(answer: impl Fn(Vec<Job>) -> u64 + Send + 'static) -> Report {
+    TOTAL.grade(move || {
+        let sum_case = |case: &str, expected: u64, got: u64| {
+            if got == expected {
+                Ok(())
+            } else if got < expected {
+                Err(Wrong::in_case(
+                    case,
+                    format!(
+                        "expected a total of {expected}, got {got}: {} short, so at least one job's \
+                         result was not added. Every handle must be joined and its value counted.",
+                        expected - got
+                    ),
+                ))
+            } else {
+                Err(Wrong::in_case(
+                    case,
+                    format!(
+                        "expected a total of {expected}, got {got}: {} too much. Is a result counted twice?",
+                        got - expected
+                    ),
+                ))
+            }
+        };
+        sum_case("no jobs", 0, answer(Vec::new()))?;
+        sum_case("one job", 42, answer(vec![Box::new(|| 42)]))?;
+
+        let values = [3, 1, 4, 1, 5, 9, 2, 6];
+        let n = values.len();
+        let probe = Arc::new(Probe::new(n));
+        let case = "eight jobs at once";
+        sum_case(case, values.iter().sum(), answer(probed_jobs(&probe, &values)))?;
+        let expect = Expect {
+            at_once: n,
+            threads: n,
+        };
+        expect_parallel(
+            case,
+            &probe,
+            thread::current().id(),
+            expect,
+            SUBMIT_ALL_HINT,
+        )?;
+        Ok(format!(
+            "{n} jobs ran at once, one thread each, and every result was added (also for no jobs and one job)."
+        ))
+    })
+}
+
+/// Checks `run_batches(batches: Vec<Vec<Job>>) -> Vec<Vec<u64>>`.
+pub fn run_batches(answer: impl Fn(Vec<Vec<Job>>) -> Vec<Vec<u64>> + Send + 'static) -> Report {
+    RUN_BATCHES.grade(move || {
+        let check_shape = |case: &str, expected: &[Vec<u64>], got: &[Vec<u64>]| {
+            if got.len() != expected.len() {
+                return Err(Wrong::in_case(
+                    case,
+                    format!(
+                        "expected one list of results per batch, {} lists, got {}: {got:?}.",
+                        expected.len(),
+                        got.len()
+                    ),
+                ));
+            }
+            for (i, (want, have)) in expected.iter().zip(got).enumerate() {
+                compare_lists(&format!("{case}, batch {}", i + 1), want, have)?;
+            }
+            Ok(())
+        };
+        check_shape("no batches", &[], &answer(Vec::new()))?;
+        check_shape(
+            "an empty batch between two others",
+            &[vec![1], vec![], vec![2, 3]],
+            &answer(vec![
+                vec![Box::new(|| 1)],
+                Vec::new(),
+                vec![Box::new(|| 2), Box::new(|| 3)],
+            ]),
+        )?;
+
+        // Later jobs finish first, so gathering in completion order shows.
+        let reversed: Vec<Vec<Job>> = (0..2u64)
+            .map(|b| {
+                let relay = Arc::new(Relay::new(4));
+                (0..4u64)
+                    .map(|i| {
+                        let relay = Arc::clone(&relay);
+                        Box::new(move || {
+                            relay.leg(i as usize);
+                            10 * b + i
+                        }) as Job
+                    })
+                    .collect()
+            })
+            .collect();
+        check_shape(
+            "two batches whose jobs finish in reverse order",
+            &[vec![0, 1, 2, 3], vec![10, 11, 12, 13]],
+            &answer(reversed),
+        )?;
+
+        let (batches, size) = (3, 3);
+        let probe = Arc::new(Probe::new(batches * size));
+        let jobs: Vec<Vec<Job>> = (0..batches as u64)
+            .map(|b| {
+                let values: Vec<u64> = (0..size as u64).map(|i| 100 * b + i).collect();
+                probed_jobs(&probe, &values)
+            })
+            .collect();
+        let case = "three batches of three, all in flight at once";
+        check_shape(
+            case,
+            &[vec![0, 1, 2], vec![100, 101, 102], vec![200, 201, 202]],
+            &answer(jobs),
+        )?;
+        let expect = Expect {
+            at_once: batches * size,
+            threads: batches * size,
+        };
+        expect_parallel(
+            case,
+            &probe,
+            thread::current().id(),
+            expect,
+            "Submit every job of every batch before waiting for the first batch.",
+        )?;
+        Ok(format!(
+            "{} jobs in {batches} batches were in flight at once; each batch's results came back \
+             in job order, batch after batch (also for empty batches and jobs finishing in reverse).",
+            batches * size
+        ))
+    })
+}
+
+/// Jobs that can only finish last to first: job `i` waits until job `i + 1`
+/// has finished. All of them must be in flight for that to happen; when they
+/// are not, the relay gives up (once, for everyone) and lets them finish.
+struct Relay {
+    done: Vec<AtomicBool>,
+    gave_up: AtomicBool,
+}
+
+impl Relay {
+    fn new(n: usize) -> Relay {
+        Relay {
+            done: (0..n).map(|_| AtomicBool::new(false)).collect(),
+            gave_up: AtomicBool::new(false),
+        }
+    }
+
+    fn leg(&self, i: usize) {
+        let start = Instant::now();
+        if let Some(next) = self.done.get(i + 1) {
+            while !next.load(Ordering::SeqCst) && !self.gave_up.load(Ordering::SeqCst) {
+                if start.elapsed() > Duration::from_secs(2) {
+                    self.gave_up.store(true, Ordering::SeqCst);
+                }
+                thread::sleep(Duration::from_millis(1));
+            }
+            // A head start for the next job's result on its way back.
+            thread::sleep(Duration::from_millis(5));
+        }
+        self.done[i].store(true, Ordering::SeqCst);
+    }
+}
+
+/// Checks `in_completion_order(jobs: Vec<Job>) -> Vec<(usize, u64)>`.
+pub fn in_completion_order(
+    answer: impl Fn(Vec<Job>) -> Vec<(usize, u64)> + Send + 'static,
+) -> Report {
+    IN_COMPLETION_ORDER.grade(move || {
+        compare_lists("no jobs", &[], &answer(Vec::new()))?;
+        compare_lists("one job", &[(0, 7)], &answer(vec![Box::new(|| 7)]))?;
+
+        let n = 5;
+        let probe = Arc::new(Probe::new(n));
+        let relay = Arc::new(Relay::new(n));
+        let jobs: Vec<Job> = (0..n)
+            .map(|i| {
+                let (probe, relay) = (Arc::clone(&probe), Arc::clone(&relay));
+                Box::new(move || {
+                    probe.task(|| relay.leg(i));
+                    100 + i as u64
+                }) as Job
+            })
+            .collect();
+        let case = "five jobs that finish last to first";
+        let got = answer(jobs);
+        expect_parallel(
+            case,
+            &probe,
+            thread::current().id(),
+            Expect {
+                at_once: n,
+                threads: n,
+            },
+            SUBMIT_ALL_HINT,
+        )?;
+        let submission: Vec<(usize, u64)> = (0..n).map(|i| (i, 100 + i as u64)).collect();
+        let mut sorted = got.clone();
+        sorted.sort();
+        if sorted != submission {
+            let mut problem = compare_lists(case, &submission, &sorted)
+                .err()
+                .map(|w| w.0)
+                .unwrap_or_default();
+            problem.push_str(&format!(
+                " (Sorted by job; as returned: {got:?}.) Each pair is (job index, that job's result)."
+            ));
+            return Err(Wrong(problem));
+        }
+        if got == submission {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "the results came back in submission order, {got:?}, but these jobs finished \
+                     last to first. Have every thread send (index, result) into one channel as it \
+                     finishes, and receive from that channel."
+                ),
+            ));
+        }
+        Ok(format!(
+            "{n} jobs ran at once; their results came back as they finished, {got:?}, each tagged with its job."
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn a_relay_in_parallel_finishes_last_to_first() {
+        let n = 4;
+        let relay = Relay::new(n);
+        let order = Mutex::new(Vec::new());
+        thread::scope(|s| {
+            for i in 0..n {
+                let (relay, order) = (&relay, &order);
+                s.spawn(move || {
+                    relay.leg(i);
+                    order.lock().unwrap().push(i);
+                });
+            }
+        });
+        assert_eq!(order.into_inner().unwrap(), [3, 2, 1, 0]);
+        assert!(!relay.gave_up.load(Ordering::SeqCst));
+    }
+}
