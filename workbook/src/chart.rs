@@ -404,10 +404,40 @@ pub fn lines(title: &str, axes: Axes, series: &[Series]) -> Chart {
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .label_font(("sans-serif", 13))
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(emptiest_corner(&points, (x0, x1), (y0, y1)))
             .draw()
             .expect("legend");
     })
+}
+
+/// The corner of the plot with the fewest points near it: where the legend hides the least.
+fn emptiest_corner(
+    points: &[Vec<(f64, f64)>],
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> SeriesLabelPosition {
+    let near = |left: bool, top: bool| {
+        points
+            .iter()
+            .flatten()
+            .filter(|&&(x, y)| {
+                let fx = (x - x0) / (x1 - x0);
+                let fy = (y - y0) / (y1 - y0);
+                (if left { fx < 0.45 } else { fx > 0.55 })
+                    && (if top { fy > 0.6 } else { fy < 0.4 })
+            })
+            .count()
+    };
+    let corners = [
+        (near(true, true), SeriesLabelPosition::UpperLeft),
+        (near(false, true), SeriesLabelPosition::UpperRight),
+        (near(false, false), SeriesLabelPosition::LowerRight),
+        (near(true, false), SeriesLabelPosition::LowerLeft),
+    ];
+    corners
+        .into_iter()
+        .min_by_key(|c| c.0)
+        .map_or(SeriesLabelPosition::UpperLeft, |c| c.1)
 }
 
 /// Speedups `time(fewest) / time(n)` from (threads, seconds) runs, scaled so
