@@ -7,10 +7,12 @@
 //! - [`trace`]: when each task ran, and on which thread.
 //! - [`check`]: the self-checks under every exercise (✓ done, ✗ wrong, · not started).
 //! - [`chart`]: SVG charts, shown inline in the notebook or saved to a file.
+//! - [`sharing`]: accounts behind locks, a lock that gives up, a task that fails at random.
 
 pub mod chart;
 pub mod check;
 pub mod cpus;
+pub mod sharing;
 pub mod tasks;
 pub mod timing;
 pub mod trace;
