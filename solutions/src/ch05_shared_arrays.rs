@@ -14,9 +14,10 @@ pub fn fill_shared(slots: &[AtomicU64], threads: usize, value_of: &(dyn Fn(usize
     thread::scope(|s| {
         for start in (0..slots.len()).step_by(size) {
             let end = (start + size).min(slots.len()); // the last range may be shorter
+            let mine = &slots[start..end];
             s.spawn(move || {
-                for i in start..end {
-                    slots[i].store(value_of(i), Ordering::Relaxed);
+                for (offset, slot) in mine.iter().enumerate() {
+                    slot.store(value_of(start + offset), Ordering::Relaxed);
                 }
             });
         }

@@ -1,6 +1,9 @@
 //! Wrong answers to chapter 05's exercises, fed to the checks: each must be
 //! rejected, and the message must say what went wrong.
 
+// The wrong answers index by hand, as a learner might.
+#![allow(clippy::needless_range_loop)]
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
@@ -162,7 +165,11 @@ fn too_many_threads(out: &mut [u64], threads: usize, value_of: ValueOf) {
 fn a_chunk_local_index_writes_wrong_values() {
     assert_wrong(
         ch05::fill_chunks(local_index),
-        &["ten slots on four threads", "do not hold value_of(index)", "chunk size, plus the position"],
+        &[
+            "ten slots on four threads",
+            "do not hold value_of(index)",
+            "chunk size, plus the position",
+        ],
     );
 }
 

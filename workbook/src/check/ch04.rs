@@ -46,7 +46,7 @@ pub fn count_shared(
                 ))
             }
         };
-        let even = |x: u64| x % 2 == 0;
+        let even = |x: u64| x.is_multiple_of(2);
         count("no inputs", &[], 2, |_| true, &|_| true)?;
         count("one input, one thread", &[4], 1, even, &even)?;
         let ten: Vec<u64> = (1..=10).collect();
@@ -56,7 +56,7 @@ pub fn count_shared(
         let case = "four threads at once";
         let inputs: Vec<u64> = (0..40).collect();
         let probe = Probe::new(4);
-        let fourth = |x: u64| x % 4 == 0;
+        let fourth = |x: u64| x.is_multiple_of(4);
         count(case, &inputs, 4, fourth, &|x| probe.task(|| fourth(x)))?;
         expect_parallel(
             case,

@@ -108,7 +108,7 @@ pub fn report_every(answer: impl Fn(Vec<Fallible>) -> Outcomes + Send + 'static)
                 vec![(3, false), (1, false), (2, false)],
             ),
             (
-                "six tasks, the second and later ones failing",
+                "six tasks, three of them failing",
                 vec![
                     (1, false),
                     (2, true),
