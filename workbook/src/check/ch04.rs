@@ -77,8 +77,14 @@ pub fn count_shared(
         let n = 1_000_000u64;
         let threads = 4;
         let inputs: Vec<u64> = (0..n).collect();
-        let rounds = 10;
-        for round in 1..=rounds {
+        // At least 10 rounds, and on for a second and a half: on a busy
+        // machine the threads take turns, and a lost update needs a thread
+        // to be paused between its load and its store, so more rounds.
+        let started = Instant::now();
+        let mut rounds = 0;
+        while rounds < 10 || started.elapsed() < Duration::from_millis(1500) {
+            rounds += 1;
+            let round = rounds;
             let gate = Gate::new(threads);
             let got = answer(&inputs, threads, &|_| gate.pass());
             let case = "heavy contention: 4 threads, every input a hit";
