@@ -35,6 +35,8 @@ def cell_text(cell):
 
 
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+# rustc writes `error[E0373]: ...`; the evcxr kernel writes `[E0373] Error: ...`.
+COMPILE_ERROR = re.compile(r"error\[E\d{4}\]|\[E\d{4}\] Error|error:")
 
 
 def short(text, limit=1500):
@@ -52,7 +54,7 @@ def problems(nb):
         if "compile-fail" in cell.metadata.get("tags", []):
             if not errors:
                 yield number, "was meant not to compile, but it compiled"
-            elif "error[E" not in text and "error:" not in text:
+            elif not COMPILE_ERROR.search(text):
                 yield number, "was meant to fail compiling, but failed otherwise:\n" + short(text)
             continue
         wrong = any(line.startswith("✗") for line in text.splitlines())

@@ -7,6 +7,9 @@
 pub mod ch01_threads;
 pub mod ch02_thread_pools;
 pub mod ch03_futures;
+pub mod ch04_locks;
+pub mod ch05_shared_arrays;
+pub mod ch06_errors;
 pub mod ch07_fibonacci;
 pub mod ch08_counting;
 pub mod ch09_pi;
@@ -22,6 +25,12 @@ pub fn reports() -> Vec<workbook::check::Report> {
         workbook::check::ch03::total(crate::ch03_futures::total),
         workbook::check::ch03::run_batches(crate::ch03_futures::run_batches),
         workbook::check::ch03::in_completion_order(crate::ch03_futures::in_completion_order),
+        workbook::check::ch04::count_shared(crate::ch04_locks::count_shared),
+        workbook::check::ch04::transfer(crate::ch04_locks::transfer),
+        workbook::check::ch05::fill_shared(crate::ch05_shared_arrays::fill_shared),
+        workbook::check::ch05::fill_chunks(crate::ch05_shared_arrays::fill_chunks),
+        workbook::check::ch06::report_every(crate::ch06_errors::report_every),
+        workbook::check::ch06::all_or_first_error(crate::ch06_errors::all_or_first_error),
         workbook::check::ch07::fib_checked(crate::ch07_fibonacci::fib_checked),
         workbook::check::ch07::fib_par(crate::ch07_fibonacci::fib_par),
         workbook::check::ch08::merge_counts(crate::ch08_counting::merge_counts),

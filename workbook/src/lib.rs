@@ -7,6 +7,7 @@
 //! - [`trace`]: when each task ran, and on which thread.
 //! - [`check`]: the self-checks under every exercise (✓ done, ✗ wrong, · not started).
 //! - [`chart`]: SVG charts, shown inline in the notebook or saved to a file.
+//! - [`sharing`]: accounts behind locks, a lock that gives up, a task that fails at random.
 //! - [`counting`]: files of numbers to count (chapter 08).
 //! - [`pi`]: the dart-throwing kernel of chapter 09, and a thread-count parser.
 //! - [`procs`]: worker processes over pipes, surviving a worker that crashes.
@@ -19,6 +20,7 @@ pub mod cpus;
 pub mod mpi;
 pub mod pi;
 pub mod procs;
+pub mod sharing;
 pub mod tasks;
 pub mod timing;
 pub mod trace;

@@ -1,1 +1,379 @@
 //! Checks for chapter 04, locks and sharing.
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::{Exercise, Expect, Probe, Report, Wrong, expect_parallel};
+use crate::sharing::{Account, lock_within};
+
+/// `count_shared`: threads bump one shared atomic counter.
+pub static COUNT_SHARED: Exercise = Exercise {
+    notebook: "04-locks",
+    name: "count_shared",
+    section: "Exercise 1: a shared counter that loses nothing",
+};
+
+/// `transfer`: move money between two locked accounts without deadlock.
+pub static TRANSFER: Exercise = Exercise {
+    notebook: "04-locks",
+    name: "transfer",
+    section: "Exercise 2: transfers that cannot deadlock",
+};
+
+/// Checks `count_shared(inputs: &[u64], threads: usize, is_hit: &(dyn Fn(u64) -> bool + Sync)) -> u64`.
+pub fn count_shared(
+    answer: impl Fn(&[u64], usize, &(dyn Fn(u64) -> bool + Sync)) -> u64 + Send + 'static,
+) -> Report {
+    COUNT_SHARED.grade(move || {
+        // `rule` decides the expected count here; `is_hit` (the same rule,
+        // perhaps watched by a probe) is what the answer gets.
+        let count = |case: &str,
+                     inputs: &[u64],
+                     threads,
+                     rule: fn(u64) -> bool,
+                     is_hit: &(dyn Fn(u64) -> bool + Sync)| {
+            let expected = inputs.iter().filter(|&&x| rule(x)).count() as u64;
+            let got = answer(inputs, threads, is_hit);
+            if got == expected {
+                Ok(())
+            } else {
+                Err(Wrong::in_case(
+                    case,
+                    format!("expected {expected} hits, got {got}."),
+                ))
+            }
+        };
+        let even = |x: u64| x.is_multiple_of(2);
+        count("no inputs", &[], 2, |_| true, &|_| true)?;
+        count("one input, one thread", &[4], 1, even, &even)?;
+        let ten: Vec<u64> = (1..=10).collect();
+        count("ten inputs on three threads", &ten, 3, even, &even)?;
+        count("more threads than inputs", &ten[..2], 5, |_| true, &|_| true)?;
+
+        let case = "four threads at once";
+        let inputs: Vec<u64> = (0..40).collect();
+        let probe = Probe::new(4);
+        let fourth = |x: u64| x.is_multiple_of(4);
+        count(case, &inputs, 4, fourth, &|x| probe.task(|| fourth(x)))?;
+        expect_parallel(
+            case,
+            &probe,
+            thread::current().id(),
+            Expect {
+                at_once: 4,
+                threads: 4,
+            },
+            "Split the inputs into one chunk per thread, and start every thread \
+             before waiting for any.",
+        )?;
+
+        // Many threads hammering one counter: an increment written as a load
+        // and a separate store loses updates here. A gate holds every thread
+        // at its first input until all have arrived, so that they really run
+        // at the same time, and the rounds repeat until one loses updates.
+        let n = 1_000_000u64;
+        let threads = 4;
+        let inputs: Vec<u64> = (0..n).collect();
+        // At least 10 rounds, and on for a second and a half: on a busy
+        // machine the threads take turns, and a lost update needs a thread
+        // to be paused between its load and its store, so more rounds.
+        let started = Instant::now();
+        let mut rounds = 0;
+        while rounds < 10 || started.elapsed() < Duration::from_millis(1500) {
+            rounds += 1;
+            let round = rounds;
+            let gate = Gate::new(threads);
+            let got = answer(&inputs, threads, &|_| gate.pass());
+            let case = "heavy contention: 4 threads, every input a hit";
+            if got < n {
+                return Err(Wrong::in_case(
+                    case,
+                    format!(
+                        "expected {n} hits, counted {got}: {} increments were lost (round {round}). \
+                         Reading the counter and then storing the value plus one is two steps: \
+                         two threads can read the same value, both store value + 1, and one \
+                         increment vanishes. Use one atomic step, `fetch_add`.",
+                        n - got
+                    ),
+                ));
+            }
+            if got > n {
+                return Err(Wrong::in_case(
+                    case,
+                    format!("expected {n} hits, counted {got}: some inputs were counted twice."),
+                ));
+            }
+        }
+        Ok(format!(
+            "counts were exact (none, one, uneven chunks, more threads than inputs); \
+             4 threads ran at once; {rounds} rounds of {n} contended increments lost none."
+        ))
+    })
+}
+
+static GATE_IDS: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// The last gate this thread passed.
+    static PASSED: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Holds each thread at its first `pass` until `threads` threads have
+/// arrived (or half a second has gone by); later calls return at once.
+struct Gate {
+    id: u64,
+    threads: usize,
+    arrived: AtomicUsize,
+}
+
+impl Gate {
+    fn new(threads: usize) -> Gate {
+        Gate {
+            id: GATE_IDS.fetch_add(1, Ordering::SeqCst),
+            threads,
+            arrived: AtomicUsize::new(0),
+        }
+    }
+
+    /// Always true: every input is a hit.
+    fn pass(&self) -> bool {
+        if PASSED.with(|p| p.replace(self.id)) != self.id {
+            self.arrived.fetch_add(1, Ordering::SeqCst);
+            let start = Instant::now();
+            while self.arrived.load(Ordering::SeqCst) < self.threads
+                && start.elapsed() < Duration::from_millis(500)
+            {
+                thread::yield_now();
+            }
+        }
+        true
+    }
+}
+
+/// Runs `work` on a thread of its own and waits until it finishes, or until
+/// `progress` stops moving for `stall`: then the thread is stuck (it is left
+/// behind, blocked) and this returns false.
+fn finishes(
+    progress: Arc<AtomicU64>,
+    stall: Duration,
+    work: impl FnOnce() + Send + 'static,
+) -> bool {
+    let (done, finished) = mpsc::channel();
+    thread::spawn(move || {
+        work();
+        let _ = done.send(());
+    });
+    let mut last = progress.load(Ordering::SeqCst);
+    let mut since = Instant::now();
+    loop {
+        match finished.recv_timeout(Duration::from_millis(50)) {
+            Ok(()) => return true,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return true, // it panicked
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let now = progress.load(Ordering::SeqCst);
+                if now != last {
+                    last = now;
+                    since = Instant::now();
+                } else if since.elapsed() > stall {
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+/// Checks `transfer(from: &Account, to: &Account, amount: i64)`.
+pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static) -> Report {
+    TRANSFER.grade(move || {
+        let answer = Arc::new(answer);
+        let stall = Duration::from_secs(2);
+
+        let (a, b) = (Account::new(1, 100), Account::new(2, 50));
+        answer(&a, &b, 30);
+        if (a.balance(), b.balance()) != (70, 80) {
+            return Err(Wrong::in_case(
+                "one transfer of 30 from account 1 (100) to account 2 (50)",
+                format!(
+                    "expected balances 70 and 80, got {} and {}.",
+                    a.balance(),
+                    b.balance()
+                ),
+            ));
+        }
+        answer(&b, &a, 80);
+        if (a.balance(), b.balance()) != (150, 0) {
+            return Err(Wrong::in_case(
+                "a transfer from the higher id to the lower",
+                format!(
+                    "after moving 80 from account 2 back to account 1, expected balances 150 and 0, got {} and {}.",
+                    a.balance(),
+                    b.balance()
+                ),
+            ));
+        }
+
+        let case = "a transfer from an account to itself";
+        let same = Arc::new(Account::new(7, 40));
+        let (s, f) = (Arc::clone(&same), Arc::clone(&answer));
+        if !finishes(Arc::new(AtomicU64::new(0)), stall, move || f(&s, &s, 10)) {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "it did not finish within {} s: the thread locked the same account twice \
+                     and now waits for itself. When `from.id == to.id` there is nothing to move: \
+                     return before locking anything.",
+                    stall.as_secs()
+                ),
+            ));
+        }
+        if same.balance() != 40 {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "the balance went from 40 to {}; moving money to the same account changes nothing.",
+                    same.balance()
+                ),
+            ));
+        }
+
+        // The check plays a transfer from 1 to 2 that has taken account 1's
+        // lock, and starts the answer on a transfer from 2 to 1. An answer
+        // that locks `from` first now holds account 2 and waits for 1; the
+        // check then asks for account 2, as its transfer would, and waits in
+        // vain: a deadlock, detected by a timeout instead of a hang.
+        let case = "a transfer from 2 to 1 while a transfer from 1 to 2 holds account 1";
+        let (a, b) = (Arc::new(Account::new(1, 100)), Arc::new(Account::new(2, 100)));
+        let held = a.balance.lock().unwrap_or_else(|e| e.into_inner());
+        let worker = {
+            let (a, b, f) = (Arc::clone(&a), Arc::clone(&b), Arc::clone(&answer));
+            thread::spawn(move || f(&b, &a, 5))
+        };
+        // Give the answer up to half a second to take a lock; an answer that
+        // takes account 2 first keeps it, since account 1 never comes free.
+        let patience = Duration::from_millis(300);
+        let watch = Instant::now();
+        let mut deadlocked = false;
+        while watch.elapsed() < Duration::from_millis(500) && !worker.is_finished() {
+            if b.balance.try_lock().is_err() {
+                deadlocked = lock_within(&b.balance, patience).is_none();
+                break;
+            }
+            thread::sleep(Duration::from_millis(2));
+        }
+        drop(held); // either way, let the answer finish
+        let _ = worker.join();
+        if deadlocked {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "a deadlock. Your transfer from 2 to 1 took account 2's lock first, then waited \
+                     for account 1 while holding it; the transfer from 1 to 2, holding account 1, \
+                     waited {} ms for account 2 and gave up (a real `lock()` would wait forever). \
+                     Take the two locks in one order for every transfer, whichever way the money \
+                     goes: the lower id first.",
+                    patience.as_millis()
+                ),
+            ));
+        }
+        if (a.balance(), b.balance()) != (105, 95) {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "expected balances 105 and 95 once the lock was free, got {} and {}.",
+                    a.balance(),
+                    b.balance()
+                ),
+            ));
+        }
+
+        // Two threads move money each way between the same two accounts at
+        // once, while an auditor checks that no money is ever in flight.
+        let case = "two threads transferring in opposite directions at once";
+        let rounds = 50_000u64;
+        let (a, b) = (Arc::new(Account::new(1, 1_000)), Arc::new(Account::new(2, 1_000)));
+        let progress = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let audit = {
+            let (a, b, stop) = (Arc::clone(&a), Arc::clone(&b), Arc::clone(&stop));
+            thread::spawn(move || {
+                let mut seen = None;
+                while !stop.load(Ordering::SeqCst) && seen.is_none() {
+                    if let Some(ga) = lock_within(&a.balance, Duration::from_millis(50))
+                        && let Some(gb) = lock_within(&b.balance, Duration::from_millis(50))
+                        && *ga + *gb != 2_000
+                    {
+                        seen = Some(*ga + *gb);
+                    }
+                    thread::sleep(Duration::from_micros(200));
+                }
+                seen
+            })
+        };
+        let finished = {
+            let (a, b, f, p) = (Arc::clone(&a), Arc::clone(&b), Arc::clone(&answer), Arc::clone(&progress));
+            finishes(Arc::clone(&progress), stall, move || {
+                thread::scope(|s| {
+                    s.spawn(|| {
+                        for _ in 0..rounds {
+                            f(&a, &b, 1);
+                            p.fetch_add(1, Ordering::SeqCst);
+                        }
+                    });
+                    s.spawn(|| {
+                        for _ in 0..rounds {
+                            f(&b, &a, 2);
+                            p.fetch_add(1, Ordering::SeqCst);
+                        }
+                    });
+                });
+            })
+        };
+        stop.store(true, Ordering::SeqCst);
+        let audited = audit.join().unwrap_or(None);
+        if !finished {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "the transfers stopped making progress after {} of {} and stayed stuck for {} s: \
+                     a deadlock. One thread holds account 1 and waits for account 2, the other holds \
+                     account 2 and waits for account 1. Take the two locks in one order for every \
+                     transfer, whichever way the money goes: the lower id first.",
+                    progress.load(Ordering::SeqCst),
+                    2 * rounds,
+                    stall.as_secs()
+                ),
+            ));
+        }
+        if let Some(total) = audited {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "an auditor locking both accounts saw {total} in total instead of 2000: \
+                     money had left one account and not yet reached the other. \
+                     Hold both locks for the whole transfer."
+                ),
+            ));
+        }
+        let expected = (1_000 + rounds as i64, 1_000 - rounds as i64);
+        if (a.balance(), b.balance()) != expected {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "expected final balances {} and {}, got {} and {}.",
+                    expected.0,
+                    expected.1,
+                    a.balance(),
+                    b.balance()
+                ),
+            ));
+        }
+        Ok(format!(
+            "single transfers both ways were exact; a transfer to the same account did nothing; \
+             {} opposite transfers ran at once without deadlock, and no audit saw money in flight.",
+            2 * rounds
+        ))
+    })
+}

@@ -1,1 +1,210 @@
 //! Checks for chapter 05, shared arrays.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::thread::{self, ThreadId};
+
+use super::{Exercise, Expect, Probe, Report, Wrong, expect_parallel};
+
+/// `fill_shared`: threads write their own slots of one shared atomic slice.
+pub static FILL_SHARED: Exercise = Exercise {
+    notebook: "05-shared-arrays",
+    name: "fill_shared",
+    section: "Exercise 1: every slot written once",
+};
+
+/// `fill_chunks`: the same with disjoint `chunks_mut` borrows.
+pub static FILL_CHUNKS: Exercise = Exercise {
+    notebook: "05-shared-arrays",
+    name: "fill_chunks",
+    section: "Exercise 2: disjoint chunks, no atomics",
+};
+
+const HINT: &str = "Give each thread its own range of indices and start every thread \
+     before waiting for any.";
+
+/// The value slot `i` must hold: never zero, so an unwritten slot shows.
+fn value(i: usize) -> u64 {
+    (i * i + 1) as u64
+}
+
+/// Counts, per index, how often `value_of` was asked for it, and which
+/// threads asked.
+struct Tally {
+    calls: Vec<AtomicUsize>,
+    threads: Mutex<Vec<ThreadId>>,
+}
+
+impl Tally {
+    fn new(len: usize) -> Tally {
+        Tally {
+            calls: (0..len).map(|_| AtomicUsize::new(0)).collect(),
+            threads: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn value_of(&self, i: usize) -> u64 {
+        if let Some(c) = self.calls.get(i) {
+            c.fetch_add(1, Ordering::SeqCst);
+        }
+        let me = thread::current().id();
+        let mut seen = self.threads.lock().unwrap_or_else(|e| e.into_inner());
+        if !seen.contains(&me) {
+            seen.push(me);
+        }
+        value(i)
+    }
+
+    /// Judges the call counts, then the written values; with `chunks`, the
+    /// values first, since a chunk-local index shows up as both.
+    fn judge(&self, case: &str, got: &[u64], threads: usize, chunks: bool) -> Result<(), Wrong> {
+        if chunks {
+            self.values(case, got, true)?;
+            self.overlaps(case)?;
+        } else {
+            self.overlaps(case)?;
+            self.values(case, got, false)?;
+        }
+        let used = self.threads.lock().unwrap_or_else(|e| e.into_inner()).len();
+        if used > threads.max(1) {
+            return Err(Wrong::in_case(
+                case,
+                format!("{used} threads wrote slots; at most {threads} were asked for."),
+            ));
+        }
+        Ok(())
+    }
+
+    fn overlaps(&self, case: &str) -> Result<(), Wrong> {
+        let len = self.calls.len();
+        let twice: Vec<usize> = (0..len)
+            .filter(|&i| self.calls[i].load(Ordering::SeqCst) > 1)
+            .collect();
+        match twice.first() {
+            Some(&i) => Err(Wrong::in_case(
+                case,
+                format!(
+                    "slot {i} was written {} times ({} slot(s) written more than once: {}). \
+                     The threads' ranges overlap: each index must belong to exactly one thread.",
+                    self.calls[i].load(Ordering::SeqCst),
+                    twice.len(),
+                    preview(&twice)
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn values(&self, case: &str, got: &[u64], chunks: bool) -> Result<(), Wrong> {
+        let len = self.calls.len();
+        let off: Vec<usize> = (0..len).filter(|&i| got[i] != value(i)).collect();
+        if off.is_empty() {
+            return Ok(());
+        }
+        let hint = if chunks {
+            "Inside a chunk, positions start at 0: the global index is the chunk's number \
+             times the chunk size, plus the position. And every index must be covered."
+        } else {
+            "Every index from 0 to len - 1 must belong to some thread \
+             (mind the remainder when len is not a multiple of threads)."
+        };
+        Err(Wrong::in_case(
+            case,
+            format!(
+                "{} of {len} slots do not hold value_of(index): {}. {hint}",
+                off.len(),
+                preview(&off)
+            ),
+        ))
+    }
+}
+
+fn preview(indices: &[usize]) -> String {
+    let shown: Vec<String> = indices.iter().take(8).map(|i| i.to_string()).collect();
+    let more = if indices.len() > 8 { ", ..." } else { "" };
+    format!("{}{more}", shown.join(", "))
+}
+
+/// The cases both exercises share: (name, slots, threads).
+const CASES: [(&str, usize, usize); 5] = [
+    ("an empty array", 0, 2),
+    ("one slot, one thread", 1, 1),
+    ("ten slots on four threads (uneven chunks)", 10, 4),
+    ("three slots, eight threads", 3, 8),
+    ("1000 slots on three threads", 1000, 3),
+];
+
+/// Checks `fill_shared(slots: &[AtomicU64], threads: usize, value_of: &(dyn Fn(usize) -> u64 + Sync))`.
+pub fn fill_shared(
+    answer: impl Fn(&[AtomicU64], usize, &(dyn Fn(usize) -> u64 + Sync)) + Send + 'static,
+) -> Report {
+    FILL_SHARED.grade(move || {
+        let run = |case: &str, len: usize, threads: usize| {
+            let slots: Vec<AtomicU64> = (0..len).map(|_| AtomicU64::new(0)).collect();
+            let tally = Tally::new(len);
+            answer(&slots, threads, &|i| tally.value_of(i));
+            let got: Vec<u64> = slots.iter().map(|s| s.load(Ordering::SeqCst)).collect();
+            tally.judge(case, &got, threads, false)
+        };
+        for (case, len, threads) in CASES {
+            run(case, len, threads)?;
+        }
+        let case = "twelve slots, four threads at once";
+        let slots: Vec<AtomicU64> = (0..12).map(|_| AtomicU64::new(0)).collect();
+        let probe = Probe::new(4);
+        answer(&slots, 4, &|i| probe.task(|| value(i)));
+        let got: Vec<u64> = slots.iter().map(|s| s.load(Ordering::SeqCst)).collect();
+        let want: Vec<u64> = (0..12).map(value).collect();
+        if got != want {
+            return Err(Wrong::in_case(
+                case,
+                format!("expected {want:?}, got {got:?}."),
+            ));
+        }
+        let expect = Expect {
+            at_once: 4,
+            threads: 4,
+        };
+        expect_parallel(case, &probe, thread::current().id(), expect, HINT)?;
+        Ok(
+            "every slot was written exactly once with its value (empty, uneven, \
+            more threads than slots); 4 threads wrote at once."
+                .into(),
+        )
+    })
+}
+
+/// Checks `fill_chunks(out: &mut [u64], threads: usize, value_of: &(dyn Fn(usize) -> u64 + Sync))`.
+pub fn fill_chunks(
+    answer: impl Fn(&mut [u64], usize, &(dyn Fn(usize) -> u64 + Sync)) + Send + 'static,
+) -> Report {
+    FILL_CHUNKS.grade(move || {
+        for (case, len, threads) in CASES {
+            let mut out = vec![0u64; len];
+            let tally = Tally::new(len);
+            answer(&mut out, threads, &|i| tally.value_of(i));
+            tally.judge(case, &out, threads, true)?;
+        }
+        let case = "twelve slots, four threads at once";
+        let mut out = vec![0u64; 12];
+        let probe = Probe::new(4);
+        answer(&mut out, 4, &|i| probe.task(|| value(i)));
+        let want: Vec<u64> = (0..12).map(value).collect();
+        if out != want {
+            return Err(Wrong::in_case(
+                case,
+                format!("expected {want:?}, got {out:?}."),
+            ));
+        }
+        let expect = Expect {
+            at_once: 4,
+            threads: 4,
+        };
+        expect_parallel(case, &probe, thread::current().id(), expect, HINT)?;
+        Ok(
+            "every slot got its value, each asked for once (empty, uneven, more threads \
+            than slots); 4 scoped threads filled their chunks at once."
+                .into(),
+        )
+    })
+}
