@@ -5,7 +5,8 @@ an error output, on `panicked at` anywhere in its outputs (the kernel does not
 always turn a panic into an error), on a check that reports `✗` (a wrong
 answer), on a cell tagged `compile-fail` that compiles or fails for another
 reason, on a cell tagged `expect-wrong` whose check does not report `✗`,
-and on a cell that shows a bare `()` (its last line lacks a `;`).
+on a cell that shows a bare `()` (its last line lacks a `;`), and on a chart
+listed as text instead of drawn.
 Exit status 1 when any notebook failed.
 Usage: nbrun.py [--save] NOTEBOOK...   (--save writes outputs into *-solved notebooks)
 """
@@ -71,6 +72,8 @@ def problems(nb):
             yield number, "a check reported a wrong answer:\n" + short(text)
         elif any(o.get("data", {}).get("text/plain") == "()" for o in cell.outputs):
             yield number, "shows a bare `()`: end the cell's last statement with `;`"
+        elif any(str(o.get("data", {}).get("text/plain", "")).startswith("Chart {") for o in cell.outputs):
+            yield number, "lists a chart's SVG text instead of drawing it: end the cell with a block `{ ... chart }`"
 
 
 def run(path, save):
