@@ -479,8 +479,8 @@ pub fn amdahl_fit(runs: &[(usize, f64)]) -> f64 {
 }
 
 /// Speedup against threads: the measured `time(1) / time(n)`, the ideal line
-/// (n times faster on n threads), the best-fitting Amdahl curve (with three
-/// runs or more), and a marker at the physical core count.
+/// (n times faster on n threads), the Amdahl curve fitted to the runs up to
+/// the physical cores (with three runs or more), and a marker at the physical core count.
 /// `runs` are (threads, seconds); the run with the fewest threads is the baseline.
 ///
 /// ```
@@ -495,8 +495,13 @@ pub fn speedup(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Cha
         .collect();
     let ideal: Vec<(f64, f64)> = runs.iter().map(|&(t, _)| (t as f64, t as f64)).collect();
     let mut series = vec![Series::reference("ideal: n threads, n times faster", ideal)];
+    // Amdahl's law models sharing work among cores; past the physical cores
+    // threads only take turns, so the fit uses the runs up to the core count
+    // when there are at least two of them.
+    let within: Vec<(usize, f64)> = runs.iter().copied().filter(|r| r.0 <= physical_cores).collect();
+    let fit_on = if within.len() >= 2 { &within[..] } else { runs };
     if runs.len() >= 3 {
-        let serial = amdahl_fit(runs);
+        let serial = amdahl_fit(fit_on);
         let mut threads: Vec<usize> = runs.iter().map(|r| r.0).collect();
         threads.sort_unstable();
         let curve = threads
