@@ -498,7 +498,11 @@ pub fn speedup(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Cha
     // Amdahl's law models sharing work among cores; past the physical cores
     // threads only take turns, so the fit uses the runs up to the core count
     // when there are at least two of them.
-    let within: Vec<(usize, f64)> = runs.iter().copied().filter(|r| r.0 <= physical_cores).collect();
+    let within: Vec<(usize, f64)> = runs
+        .iter()
+        .copied()
+        .filter(|r| r.0 <= physical_cores)
+        .collect();
     let fit_on = if within.len() >= 2 { &within[..] } else { runs };
     if runs.len() >= 3 {
         let serial = amdahl_fit(fit_on);
