@@ -5,22 +5,7 @@ use std::sync::mpsc;
 use std::thread;
 
 use workbook::Job;
-use workbook::check::{Report, ch01};
-
-fn assert_wrong(report: Report, words: &[&str]) {
-    assert!(report.is_wrong(), "expected a wrong verdict, got: {report}");
-    let text = report.to_string();
-    for w in words {
-        assert!(
-            text.contains(w),
-            "the message should mention {w:?}:\n{text}"
-        );
-    }
-    assert!(
-        text.contains("Revisit 01-threads.ipynb, section"),
-        "the message should name the notebook section:\n{text}"
-    );
-}
+use workbook::check::{assert_wrong, ch01};
 
 // ch01 run_in_threads ------------------------------------------------------
 

@@ -4,22 +4,7 @@
 use rayon::ThreadPoolBuilder;
 use rayon::prelude::*;
 
-use workbook::check::{Report, ch02};
-
-fn assert_wrong(report: Report, words: &[&str]) {
-    assert!(report.is_wrong(), "expected a wrong verdict, got: {report}");
-    let text = report.to_string();
-    for w in words {
-        assert!(
-            text.contains(w),
-            "the message should mention {w:?}:\n{text}"
-        );
-    }
-    assert!(
-        text.contains("Revisit 02-thread-pools.ipynb, section"),
-        "the message should name the notebook section:\n{text}"
-    );
-}
+use workbook::check::{assert_wrong, ch02};
 
 type F1<'a> = &'a (dyn Fn(u64) -> u64 + Sync);
 

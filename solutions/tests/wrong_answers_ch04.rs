@@ -5,23 +5,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
-use workbook::check::{Report, ch04};
+use workbook::check::{assert_wrong, ch04};
 use workbook::sharing::Account;
-
-fn assert_wrong(report: Report, words: &[&str]) {
-    assert!(report.is_wrong(), "expected a wrong verdict, got: {report}");
-    let text = report.to_string();
-    for w in words {
-        assert!(
-            text.contains(w),
-            "the message should mention {w:?}:\n{text}"
-        );
-    }
-    assert!(
-        text.contains("Revisit 04-locks.ipynb, section"),
-        "the message should name the notebook section:\n{text}"
-    );
-}
 
 // ch04 count_shared ------------------------------------------------------
 

@@ -7,22 +7,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
-use workbook::check::{Report, ch05};
-
-fn assert_wrong(report: Report, words: &[&str]) {
-    assert!(report.is_wrong(), "expected a wrong verdict, got: {report}");
-    let text = report.to_string();
-    for w in words {
-        assert!(
-            text.contains(w),
-            "the message should mention {w:?}:\n{text}"
-        );
-    }
-    assert!(
-        text.contains("Revisit 05-shared-arrays.ipynb, section"),
-        "the message should name the notebook section:\n{text}"
-    );
-}
+use workbook::check::{assert_wrong, ch05};
 
 type ValueOf<'a> = &'a (dyn Fn(usize) -> u64 + Sync);
 

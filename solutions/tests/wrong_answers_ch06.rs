@@ -3,23 +3,8 @@
 
 use std::thread;
 
-use workbook::check::{Report, ch06};
+use workbook::check::{assert_wrong, ch06};
 use workbook::sharing::Fallible;
-
-fn assert_wrong(report: Report, words: &[&str]) {
-    assert!(report.is_wrong(), "expected a wrong verdict, got: {report}");
-    let text = report.to_string();
-    for w in words {
-        assert!(
-            text.contains(w),
-            "the message should mention {w:?}:\n{text}"
-        );
-    }
-    assert!(
-        text.contains("Revisit 06-errors.ipynb, section"),
-        "the message should name the notebook section:\n{text}"
-    );
-}
 
 type Outcomes = Vec<(usize, Result<u64, String>)>;
 

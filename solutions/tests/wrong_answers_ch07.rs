@@ -1,22 +1,7 @@
 //! Wrong answers to chapter 07's exercises: each must be rejected, and the
 //! message must say what went wrong.
 
-use workbook::check::{Report, ch07};
-
-fn assert_wrong(report: Report, words: &[&str]) {
-    assert!(report.is_wrong(), "expected a wrong verdict, got: {report}");
-    let text = report.to_string();
-    for w in words {
-        assert!(
-            text.contains(w),
-            "the message should mention {w:?}:\n{text}"
-        );
-    }
-    assert!(
-        text.contains("Revisit 07-fibonacci.ipynb, section"),
-        "the message should name the notebook section:\n{text}"
-    );
-}
+use workbook::check::{assert_wrong, ch07};
 
 fn fib_seq(n: u32) -> u64 {
     if n < 2 {

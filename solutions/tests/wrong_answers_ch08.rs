@@ -4,22 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use workbook::check::{Report, ch08};
-
-fn assert_wrong(report: Report, words: &[&str]) {
-    assert!(report.is_wrong(), "expected a wrong verdict, got: {report}");
-    let text = report.to_string();
-    for w in words {
-        assert!(
-            text.contains(w),
-            "the message should mention {w:?}:\n{text}"
-        );
-    }
-    assert!(
-        text.contains("Revisit 08-counting.ipynb, section"),
-        "the message should name the notebook section:\n{text}"
-    );
-}
+use workbook::check::{assert_wrong, ch08};
 
 fn good_merge(a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
     let (mut long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };

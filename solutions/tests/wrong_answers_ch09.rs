@@ -2,22 +2,7 @@
 //! message must say what went wrong.
 
 use rayon::prelude::*;
-use workbook::check::{Report, ch09};
-
-fn assert_wrong(report: Report, words: &[&str]) {
-    assert!(report.is_wrong(), "expected a wrong verdict, got: {report}");
-    let text = report.to_string();
-    for w in words {
-        assert!(
-            text.contains(w),
-            "the message should mention {w:?}:\n{text}"
-        );
-    }
-    assert!(
-        text.contains("Revisit 09-pi.ipynb, section"),
-        "the message should name the notebook section:\n{text}"
-    );
-}
+use workbook::check::{assert_wrong, ch09};
 
 // ch09 split_throws -------------------------------------------------------
 
