@@ -255,3 +255,77 @@ pub fn exercise_code(source: &str, copy: Copy) -> String {
     }
     out.join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn markdown(cell: &Cell) -> &str {
+        match cell {
+            Cell::Markdown(text) => text,
+            Cell::Code { .. } => panic!("a code cell where Markdown was expected"),
+        }
+    }
+
+    #[test]
+    fn top_level_rust_fences_are_cells_and_everything_else_stays_prose() {
+        let text = "<!-- deps: rayon, rand -->\n# Title\n\nIntro.\n<!-- cell -->\nMore.\n\n\
+                    ```text\nnot a cell\n```\n\n- a list\n\n  ```rust\n  nested: prose\n  ```\n\n\
+                    ```rust exercise=f compile-fail\nuse std::{\n    sync::Arc,\n};\n\
+                    pub fn f() {\n    // BEGIN SOLUTION\n    Arc::new(1);\n    // END SOLUTION\n}\n```\nAfter.\n";
+        let (deps, cells) = cells(text).unwrap();
+        assert_eq!(deps, ["rayon", "rand"]);
+        assert_eq!(cells.len(), 4);
+        assert_eq!(markdown(&cells[0]), "# Title\n\nIntro.");
+        assert!(markdown(&cells[1]).starts_with("More.\n\n```text\nnot a cell\n```"));
+        assert!(markdown(&cells[1]).ends_with("  ```rust\n  nested: prose\n  ```"));
+        let Cell::Code {
+            source,
+            exercise,
+            tags,
+        } = &cells[2]
+        else {
+            panic!("a code cell was expected");
+        };
+        assert!(source.starts_with("use std::{\n    sync::Arc,\n};\npub fn f() {"));
+        assert!(source.ends_with("// END SOLUTION\n}"));
+        assert_eq!(exercise.as_deref(), Some("f"));
+        assert_eq!(tags, &["compile-fail"]);
+        assert_eq!(markdown(&cells[3]), "After.");
+    }
+
+    #[test]
+    fn a_multi_line_use_reaches_the_crate_module_whole() {
+        let text = "```rust exercise=f\nuse std::sync::{\n    Arc,\n    Mutex,\n};\n\n\
+                    pub fn f() -> Arc<Mutex<u8>> {\n    // BEGIN SOLUTION\n    Arc::new(Mutex::new(1))\n    // END SOLUTION\n}\n```\n";
+        let (deps, cells) = cells(text).unwrap();
+        let chapter = Chapter {
+            number: "01".into(),
+            stem: "01-test".into(),
+            deps,
+            cells,
+        };
+        let module = super::super::crates::module_source(&chapter, Copy::Student).unwrap();
+        assert!(
+            module.contains("use std::sync::{Arc, Mutex};\n"),
+            "{module}"
+        );
+        assert!(
+            module.contains("pub fn f() -> Arc<Mutex<u8>> {\n    todo!()\n}"),
+            "{module}"
+        );
+    }
+
+    #[test]
+    fn an_unclosed_cell_and_a_bad_name_are_errors() {
+        let unclosed = cells("Text.\n\n```rust\nlet x = 1;\n").err().unwrap();
+        assert_eq!(
+            unclosed.to_string(),
+            "line 3: code cell never closed with ```"
+        );
+        for bad in ["1-threads", "01_threads", "01-", "01-Threads", "AUTHORING"] {
+            assert_eq!(chapter_number(bad), None, "{bad}");
+        }
+        assert_eq!(chapter_number("10-processes-and-mpi"), Some("10"));
+    }
+}

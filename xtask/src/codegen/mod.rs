@@ -94,37 +94,43 @@ pub fn r#gen(root: &Path, mode: GenMode) -> Result<()> {
         }
     }
     let list = |paths: &[String]| paths.iter().map(|p| format!("\n  {p}")).collect::<String>();
-    match mode {
-        GenMode::Check if !stale.is_empty() => bail!(
-            "these files are stale: chapters/ changed since they were generated:{}\n\
-             Run `cargo xtask gen` to regenerate them (it leaves a learner's answers and notebook edits alone).",
-            list(&stale)
-        ),
-        GenMode::Check => {
-            println!("gen --check: every generated file is up to date");
-            if !kept.is_empty() {
-                println!(
-                    "gen --check: these hold a learner's answers or notebook edits, which gen keeps:{}",
-                    list(&kept)
-                );
-            }
+    if mode == GenMode::Check {
+        if !stale.is_empty() {
+            bail!(
+                "these files are stale: chapters/ changed since they were generated:{}\n\
+                 Run `cargo xtask gen` to regenerate them (it leaves a learner's answers and notebook edits alone).",
+                list(&stale)
+            );
         }
-        _ => println!(
-            "gen: {written} file(s) written, {} unchanged",
-            files.len() - written - kept.len()
-        ),
+        println!("gen --check: every generated file is up to date");
+        if !kept.is_empty() {
+            println!(
+                "gen --check: these hold a learner's answers or notebook edits (not stale copies), which gen keeps:{}",
+                list(&kept)
+            );
+        }
+        return Ok(());
     }
-    if !kept.is_empty() && mode == GenMode::Write {
-        bail!(
-            "gen left these files as they are: they hold a learner's answers or notebook edits:{}\n\
-             Nothing in them was changed. To replace them anyway with what chapters/ generates, \
-             `cargo xtask gen --force` first copies each to target/backups/; \
-             `cargo xtask reset NAME` does the same for one exercise.",
-            list(&kept)
+    println!(
+        "gen: {written} file(s) written, {} unchanged, {} kept as a learner's work",
+        files.len() - written - kept.len(),
+        kept.len()
+    );
+    if let Some(dir) = backups.dir() {
+        println!(
+            "gen: the learner's files it replaced are saved in {}",
+            dir.display()
         );
     }
-    if let Some(dir) = backups.dir() {
-        println!("gen: the files it replaced are saved in {}", dir.display());
+    if !kept.is_empty() {
+        bail!(
+            "gen left {} file(s) as they are, because they hold a learner's answers or notebook edits:{}\n\
+             Nothing in them was changed. To replace them with what chapters/ generates anyway, run \
+             `cargo xtask gen --force`: it first copies each to target/backups/<time>/. \
+             `cargo xtask reset NAME` does the same for one exercise.",
+            kept.len(),
+            list(&kept)
+        );
     }
     Ok(())
 }
