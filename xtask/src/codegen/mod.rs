@@ -62,22 +62,23 @@ pub fn r#gen(root: &Path, mode: GenMode) -> Result<()> {
         if mode == GenMode::Check {
             match state {
                 State::Fresh => {}
-                State::Missing | State::Stale { .. } => stale.push(file.path.display().to_string()),
+                State::Stale { .. } => stale.push(file.path.display().to_string()),
+                State::Missing => stale.push(format!("{} (missing)", file.path.display())),
                 State::Work => kept.push(file.path.display().to_string()),
             }
             continue;
         }
-        let saved = match state {
+        let backup = match state {
             State::Fresh => None,
-            State::Missing | State::Stale { proven: true } => Some(None),
-            State::Stale { proven: false } => Some(Some(backups.save(&file.path)?)),
-            State::Work if mode == GenMode::Force => Some(Some(backups.save(&file.path)?)),
-            State::Work => {
+            State::Work if mode == GenMode::Write => {
                 kept.push(file.path.display().to_string());
                 continue;
             }
+            State::Missing | State::Stale { proven: true } => None,
+            // Not provably the generator's last copy: keep one before replacing it.
+            State::Stale { proven: false } | State::Work => Some(backups.save(&file.path)?),
         };
-        if let Some(backup) = saved {
+        if !matches!(state, State::Fresh) {
             write(root, &file.path, &file.content)?;
             written += 1;
             match backup {
