@@ -254,7 +254,8 @@ fn a_committed_stale_copy_is_stale_on_a_fresh_clone() {
     let ws = Workspace::copy();
     let git = |args: &[&str]| {
         let ok = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-C"])
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(["-c", "commit.gpgsign=false", "-C"])
             .arg(&ws.0)
             .args(args)
             .output()
