@@ -8,7 +8,7 @@ reason, on a cell tagged `expect-wrong` whose check does not report `✗`,
 on a cell that shows a bare `()` (its last line lacks a `;`), and on a chart
 listed as text instead of drawn.
 Exit status 1 when any notebook failed.
-Usage: nbrun.py [--save] NOTEBOOK...   (--save writes outputs into *-solved notebooks)
+Usage: nbrun.py [--save] NOTEBOOK...   (--save keeps executed *-solved notebooks in target/notebook-runs/)
 """
 
 import re
@@ -21,6 +21,9 @@ from nbclient import NotebookClient
 
 CELL_TIMEOUT = 600  # seconds: the first cell compiles the helper crates cold
 LOG_DIR = Path(__file__).resolve().parent.parent / "target" / "notebook-logs"
+# `--save` leaves executed solved notebooks here; `cargo xtask notebooks --save`
+# writes their outputs into notebooks/ in the generator's layout.
+SAVE_DIR = LOG_DIR.parent / "notebook-runs"
 
 
 def cell_text(cell):
@@ -121,7 +124,8 @@ def run(path, save):
     if found:
         print(f"     kernel log: {log_path}", flush=True)
     if save and not found and path.stem.endswith("-solved"):
-        nbformat.write(nb, path)
+        SAVE_DIR.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, SAVE_DIR / path.name)
     return not found
 
 

@@ -2,7 +2,8 @@
 //!
 //! - `lab [--headless]`: install what is missing, then open the workbook in JupyterLab;
 //! - `test`: every check there is, notebooks included (what CI runs);
-//! - `gen [--check]`: write (or check) every file derived from `chapters/`;
+//! - `gen [--check | --force]`: write (or check) every file derived from `chapters/`;
+//! - `reset NAME`: bring back one exercise's stub in `exercises/`;
 //! - `notebooks [--save] [NAME...]`: execute notebooks through the Rust kernel;
 //! - `bench [--quick]`: speed, side by side with the Python originals.
 
@@ -21,7 +22,10 @@ commands:
   lab [--headless] [--port N]   install what is missing, then start JupyterLab on notebooks/
                                 (--headless: no browser; --install-only: stop after installing)
   test                          the whole suite: fmt, clippy, cargo tests, stale copies, every notebook
-  gen [--check]                 write the notebooks and crates derived from chapters/ (--check: only compare)
+  gen [--check | --force]       write the notebooks and crates derived from chapters/ (--check: only compare);
+                                it leaves a learner's answers and notebook edits alone unless --force,
+                                which first copies them to target/backups/
+  reset NAME                    bring back exercise NAME's todo!() stub in exercises/ (your version: target/backups/)
   notebooks [--save] [NAME...]  execute notebooks through the Rust kernel (--save: keep outputs of solved ones)
   bench [--quick]               speedups and ratios against the Python originals, into target/bench
                                 (--quick: seconds, as CI runs it; default: a few minutes)";
@@ -40,14 +44,11 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "bench" => setup::ensure_all().and_then(|env| bench::run(&env, rest)),
         "gen" => gen_command(rest),
-        "notebooks" => setup::ensure_all().and_then(|env| {
-            test::notebooks(&env, rest)?;
-            if rest.iter().any(|a| a == "--save") {
-                // Back to the generator's layout, so saving leaves no formatting churn.
-                codegen::write(&env.root)?;
-            }
-            Ok(())
-        }),
+        "notebooks" => setup::ensure_all().and_then(|env| notebooks_command(&env, rest)),
+        "reset" => match rest {
+            [name] => codegen::reset(&root(), name).map_err(|e| format!("{e:#}")),
+            _ => Err(format!("reset takes one exercise name\n\n{USAGE}")),
+        },
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(())
@@ -64,38 +65,30 @@ fn main() -> ExitCode {
 }
 
 fn gen_command(args: &[String]) -> Result<(), String> {
-    let root = root();
-    match args {
-        [] => {
-            let changed = codegen::write(&root)?;
-            for path in &changed {
-                println!(
-                    "wrote {}",
-                    path.strip_prefix(&root).unwrap_or(path).display()
-                );
-            }
-            println!("gen: {} file(s) changed", changed.len());
-            Ok(())
-        }
-        [flag] if flag == "--check" => {
-            let stale = codegen::stale(&root)?;
-            if stale.is_empty() {
-                println!("gen --check: every generated file is up to date");
-                Ok(())
-            } else {
-                let list: Vec<String> = stale
-                    .iter()
-                    .map(|p| format!("  {}", p.strip_prefix(&root).unwrap_or(p).display()))
-                    .collect();
-                Err(format!(
-                    "these files differ from what chapters/ generates:\n{}\n\
-                     Run `cargo xtask gen` to regenerate them (it overwrites answers written in exercises/).",
-                    list.join("\n")
-                ))
-            }
-        }
-        _ => Err(format!("gen takes only --check\n\n{USAGE}")),
+    let mode = match args {
+        [] => codegen::GenMode::Write,
+        [flag] if flag == "--check" => codegen::GenMode::Check,
+        [flag] if flag == "--force" => codegen::GenMode::Force,
+        _ => return Err(format!("gen takes only --check or --force\n\n{USAGE}")),
+    };
+    codegen::r#gen(&root(), mode).map_err(|e| format!("{e:#}"))
+}
+
+/// Runs notebooks; with `--save`, the runner leaves each solved notebook that
+/// passed in `target/notebook-runs/`, and only those notebooks are written back.
+fn notebooks_command(env: &setup::Env, args: &[String]) -> Result<(), String> {
+    let save = args.iter().any(|a| a == "--save");
+    let runs = env.root.join("target/notebook-runs");
+    if save {
+        let _ = std::fs::remove_dir_all(&runs); // runs of an earlier command
     }
+    let result = test::notebooks(env, args);
+    if save && let Ok(entries) = std::fs::read_dir(&runs) {
+        for entry in entries.flatten() {
+            codegen::save_notebook(&env.root, &entry.path()).map_err(|e| format!("{e:#}"))?;
+        }
+    }
+    result
 }
 
 /// The workspace root.

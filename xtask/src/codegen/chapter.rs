@@ -1,0 +1,331 @@
+//! Reading `chapters/NN-slug.md` into cells (the format is in chapters/AUTHORING.md).
+
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+
+/// One chapter, parsed.
+pub struct Chapter {
+    /// `01`
+    pub number: String,
+    /// `01-threads`
+    pub stem: String,
+    /// Workspace dependencies the notebook loads (`<!-- deps: ... -->`).
+    pub deps: Vec<String>,
+    pub cells: Vec<Cell>,
+}
+
+pub enum Cell {
+    Markdown(String),
+    Code {
+        source: String,
+        exercise: Option<String>,
+        tags: Vec<String>,
+    },
+}
+
+/// Which copy of a chapter to build.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Copy {
+    Student,
+    Solved,
+}
+
+const SOLUTION_BEGIN: &str = "// BEGIN SOLUTION";
+const SOLUTION_END: &str = "// END SOLUTION";
+const CELL_BREAK: &str = "<!-- cell -->";
+
+impl Chapter {
+    /// `ch01_threads`: the chapter's module in `exercises` and `solutions`.
+    pub fn module(&self) -> String {
+        format!("ch{}", self.stem.replace('-', "_"))
+    }
+
+    /// The exercise functions, in order.
+    pub fn exercises(&self) -> Vec<&str> {
+        self.cells
+            .iter()
+            .filter_map(|c| match c {
+                Cell::Code { exercise, .. } => exercise.as_deref(),
+                Cell::Markdown(_) => None,
+            })
+            .collect()
+    }
+
+    /// The check cell's call: `workbook::check::chNN::NAME(path)`.
+    pub fn check_call(&self, exercise: &str, krate: Option<&str>) -> String {
+        let path = match krate {
+            Some(k) => format!("{k}::{}::{exercise}", self.module()),
+            None => exercise.to_string(),
+        };
+        format!("workbook::check::ch{}::{exercise}({path})", self.number)
+    }
+}
+
+/// The one rule for chapter names: `NN-slug` (two digits, a dash, lower-case
+/// words joined by dashes). Returns the number.
+pub fn chapter_number(stem: &str) -> Option<&str> {
+    let (number, slug) = stem.split_once('-')?;
+    let number_ok = number.len() == 2 && number.bytes().all(|b| b.is_ascii_digit());
+    let slug_ok = !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    (number_ok && slug_ok).then_some(number)
+}
+
+/// Every chapter in `chapters/`, in order. Other Markdown there
+/// (AUTHORING.md) is for authors and is skipped.
+pub fn read_all(root: &Path) -> Result<Vec<Chapter>> {
+    let dir = root.join("chapters");
+    let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter(|p| {
+            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            chapter_number(stem).is_some()
+        })
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| parse(p)).collect()
+}
+
+/// Parses `chapters/NN-slug.md`.
+pub fn parse(path: &Path) -> Result<Chapter> {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let Some(number) = chapter_number(&stem).map(str::to_string) else {
+        bail!("{}: chapter files are named NN-slug.md", path.display());
+    };
+    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let (deps, cells) = cells(&text).with_context(|| path.display().to_string())?;
+    Ok(Chapter {
+        number,
+        stem,
+        deps,
+        cells,
+    })
+}
+
+/// A top-level block that is not prose.
+enum Block {
+    Code(Cell),
+    /// `<!-- cell -->`: ends a Markdown cell.
+    Break,
+    /// `<!-- deps: a, b -->`
+    Deps(Vec<String>),
+}
+
+/// Splits a chapter's text into cells. Top-level ```` ```rust ```` blocks are
+/// code cells; the text between them, kept verbatim, is Markdown.
+fn cells(text: &str) -> Result<(Vec<String>, Vec<Cell>)> {
+    let mut deps = Vec::new();
+    let mut cells = Vec::new();
+    let mut prose = String::new();
+    let mut taken = 0; // bytes of `text` already used
+    let mut depth = 0;
+    let mut events = Parser::new_ext(text, Options::empty()).into_offset_iter();
+    while let Some((event, range)) = events.next() {
+        let top = depth == 0;
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+        let block = match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if top && info.split_whitespace().next() == Some("rust") =>
+            {
+                let mut source = String::new();
+                for (inner, _) in events.by_ref() {
+                    match inner {
+                        Event::Text(code) => source.push_str(&code),
+                        _ => break, // the block's end
+                    }
+                }
+                depth -= 1;
+                Block::Code(code_cell(text, &range, &info, source)?)
+            }
+            Event::Start(Tag::HtmlBlock) if top => match comment(&text[range.clone()]) {
+                Some(block) => block,
+                None => continue,
+            },
+            _ => continue,
+        };
+        // The block's whole lines leave the prose.
+        prose.push_str(&text[taken..range.start]);
+        taken = line_end(text, range.end);
+        match block {
+            Block::Deps(names) => deps.extend(names),
+            Block::Break => flush(&mut prose, &mut cells),
+            Block::Code(cell) => {
+                flush(&mut prose, &mut cells);
+                cells.push(cell);
+            }
+        }
+    }
+    prose.push_str(&text[taken..]);
+    flush(&mut prose, &mut cells);
+    Ok((deps, cells))
+}
+
+/// The generator's own HTML comments; any other HTML stays in the prose.
+fn comment(html: &str) -> Option<Block> {
+    let html = html.trim();
+    if html == CELL_BREAK {
+        return Some(Block::Break);
+    }
+    let list = html.strip_prefix("<!-- deps:")?.strip_suffix("-->")?;
+    let names = list.split(',').map(str::trim).filter(|d| !d.is_empty());
+    Some(Block::Deps(names.map(str::to_string).collect()))
+}
+
+fn flush(prose: &mut String, cells: &mut Vec<Cell>) {
+    let trimmed = prose.trim_matches('\n');
+    if !trimmed.trim().is_empty() {
+        cells.push(Cell::Markdown(trimmed.to_string()));
+    }
+    prose.clear();
+}
+
+/// The offset just past the line that holds `offset - 1`.
+fn line_end(text: &str, offset: usize) -> usize {
+    if offset == 0 || text[..offset].ends_with('\n') {
+        return offset;
+    }
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |n| offset + n + 1)
+}
+
+fn code_cell(text: &str, range: &Range<usize>, info: &str, source: String) -> Result<Cell> {
+    let line = text[..range.start].matches('\n').count() + 1;
+    let block = text[range.clone()].trim_end();
+    let closed = block.lines().count() >= 2
+        && block
+            .lines()
+            .last()
+            .is_some_and(|l| l.trim_start().starts_with("```"));
+    if !closed {
+        bail!("line {line}: code cell never closed with ```");
+    }
+    let mut exercise = None;
+    let mut tags = Vec::new();
+    for word in info.split_whitespace().skip(1) {
+        match word.strip_prefix("exercise=") {
+            Some(name) => exercise = Some(name.to_string()),
+            None => tags.push(word.to_string()),
+        }
+    }
+    let source = source.strip_suffix('\n').unwrap_or(&source).to_string();
+    if exercise.is_some() && !source.contains(SOLUTION_BEGIN) {
+        bail!("line {line}: an exercise cell needs a `{SOLUTION_BEGIN}` region");
+    }
+    Ok(Cell::Code {
+        source,
+        exercise,
+        tags,
+    })
+}
+
+/// The student's or the solved form of an exercise cell's code.
+pub fn exercise_code(source: &str, copy: Copy) -> String {
+    let mut out = Vec::new();
+    let mut in_solution = false;
+    for line in source.lines() {
+        let marker = line.trim();
+        if marker == SOLUTION_BEGIN {
+            in_solution = true;
+            if copy == Copy::Student {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                out.push(format!("{indent}todo!()"));
+            }
+        } else if marker == SOLUTION_END {
+            in_solution = false;
+        } else if !(in_solution && copy == Copy::Student) {
+            out.push(line.to_string());
+        }
+    }
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn markdown(cell: &Cell) -> &str {
+        match cell {
+            Cell::Markdown(text) => text,
+            Cell::Code { .. } => panic!("a code cell where Markdown was expected"),
+        }
+    }
+
+    #[test]
+    fn top_level_rust_fences_are_cells_and_everything_else_stays_prose() {
+        let text = "<!-- deps: rayon, rand -->\n# Title\n\nIntro.\n<!-- cell -->\nMore.\n\n\
+                    ```text\nnot a cell\n```\n\n- a list\n\n  ```rust\n  nested: prose\n  ```\n\n\
+                    ```rust exercise=f compile-fail\nuse std::{\n    sync::Arc,\n};\n\
+                    pub fn f() {\n    // BEGIN SOLUTION\n    Arc::new(1);\n    // END SOLUTION\n}\n```\nAfter.\n";
+        let (deps, cells) = cells(text).unwrap();
+        assert_eq!(deps, ["rayon", "rand"]);
+        assert_eq!(cells.len(), 4);
+        assert_eq!(markdown(&cells[0]), "# Title\n\nIntro.");
+        assert!(markdown(&cells[1]).starts_with("More.\n\n```text\nnot a cell\n```"));
+        assert!(markdown(&cells[1]).ends_with("  ```rust\n  nested: prose\n  ```"));
+        let Cell::Code {
+            source,
+            exercise,
+            tags,
+        } = &cells[2]
+        else {
+            panic!("a code cell was expected");
+        };
+        assert!(source.starts_with("use std::{\n    sync::Arc,\n};\npub fn f() {"));
+        assert!(source.ends_with("// END SOLUTION\n}"));
+        assert_eq!(exercise.as_deref(), Some("f"));
+        assert_eq!(tags, &["compile-fail"]);
+        assert_eq!(markdown(&cells[3]), "After.");
+    }
+
+    #[test]
+    fn a_multi_line_use_reaches_the_crate_module_whole() {
+        let text = "```rust exercise=f\nuse std::sync::{\n    Arc,\n    Mutex,\n};\n\n\
+                    pub fn f() -> Arc<Mutex<u8>> {\n    // BEGIN SOLUTION\n    Arc::new(Mutex::new(1))\n    // END SOLUTION\n}\n```\n";
+        let (deps, cells) = cells(text).unwrap();
+        let chapter = Chapter {
+            number: "01".into(),
+            stem: "01-test".into(),
+            deps,
+            cells,
+        };
+        let module = super::super::crates::module_source(&chapter, Copy::Student).unwrap();
+        assert!(
+            module.contains("use std::sync::{Arc, Mutex};\n"),
+            "{module}"
+        );
+        assert!(
+            module.contains("pub fn f() -> Arc<Mutex<u8>> {\n    todo!()\n}"),
+            "{module}"
+        );
+    }
+
+    #[test]
+    fn an_unclosed_cell_and_a_bad_name_are_errors() {
+        let unclosed = cells("Text.\n\n```rust\nlet x = 1;\n").err().unwrap();
+        assert_eq!(
+            unclosed.to_string(),
+            "line 3: code cell never closed with ```"
+        );
+        for bad in ["1-threads", "01_threads", "01-", "01-Threads", "AUTHORING"] {
+            assert_eq!(chapter_number(bad), None, "{bad}");
+        }
+        assert_eq!(chapter_number("10-processes-and-mpi"), Some("10"));
+    }
+}

@@ -1,0 +1,278 @@
+//! `cargo xtask gen`: every derived copy comes from `chapters/NN-slug.md`
+//! (the format is in chapters/AUTHORING.md), one file here per artefact:
+//! [`chapter`] reads a chapter, [`notebook`] builds the two notebooks,
+//! [`crates`] the `exercises` and `solutions` modules.
+//!
+//! Learners work in some of these files (`exercises/src/`, the student
+//! notebooks): [`learner`] tells their work from a stale copy, and nothing
+//! here overwrites it without a backup.
+
+mod chapter;
+mod crates;
+mod learner;
+mod notebook;
+#[cfg(test)]
+mod tests;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::Value;
+
+use chapter::Copy;
+use learner::{Backups, State};
+
+/// What `gen` does with a file that differs from what the chapters generate.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum GenMode {
+    /// Rewrite stale copies; leave a learner's work alone (an error names it).
+    Write,
+    /// Change nothing; fail on stale copies, mention a learner's work.
+    Check,
+    /// Rewrite everything, a learner's work too, after backing it up.
+    Force,
+}
+
+/// One derived file: where it goes and what it must hold.
+struct Generated {
+    /// Relative to the workspace root, e.g. `exercises/src/ch01_threads.rs`.
+    path: PathBuf,
+    content: String,
+}
+
+impl Generated {
+    /// Learners write in these: the `exercises` crate and the student notebooks.
+    fn is_learners(&self) -> bool {
+        let path = self.path.to_string_lossy();
+        path.starts_with("exercises/")
+            || (path.ends_with(".ipynb") && !path.ends_with("-solved.ipynb"))
+    }
+}
+
+/// Writes or checks every derived file, printing what it did.
+pub fn r#gen(root: &Path, mode: GenMode) -> Result<()> {
+    let mut stale = Vec::new();
+    let mut kept = Vec::new();
+    let mut written = 0;
+    let mut backups = Backups::new(root);
+    let files = generated(root)?;
+    for file in &files {
+        let state = learner::state(root, file)?;
+        if mode == GenMode::Check {
+            match state {
+                State::Fresh => {}
+                State::Stale { .. } => stale.push(file.path.display().to_string()),
+                State::Missing => stale.push(format!("{} (missing)", file.path.display())),
+                State::Work => kept.push(file.path.display().to_string()),
+            }
+            continue;
+        }
+        let backup = match state {
+            State::Fresh => None,
+            State::Work if mode == GenMode::Write => {
+                kept.push(file.path.display().to_string());
+                continue;
+            }
+            State::Missing | State::Stale { proven: true } => None,
+            // Not provably the generator's last copy: keep one before replacing it.
+            State::Stale { proven: false } | State::Work => Some(backups.save(&file.path)?),
+        };
+        if !matches!(state, State::Fresh) {
+            write(root, &file.path, &file.content)?;
+            written += 1;
+            match backup {
+                Some(b) => println!(
+                    "wrote {} (the old copy is in {})",
+                    file.path.display(),
+                    b.display()
+                ),
+                None => println!("wrote {}", file.path.display()),
+            }
+        }
+        if file.is_learners() {
+            learner::remember(root, file)?;
+        }
+    }
+    let list = |paths: &[String]| paths.iter().map(|p| format!("\n  {p}")).collect::<String>();
+    if mode == GenMode::Check {
+        if !stale.is_empty() {
+            bail!(
+                "these files are stale: chapters/ changed since they were generated:{}\n\
+                 Run `cargo xtask gen` to regenerate them (it leaves a learner's answers and notebook edits alone).",
+                list(&stale)
+            );
+        }
+        println!("gen --check: every generated file is up to date");
+        if !kept.is_empty() {
+            println!(
+                "gen --check: these hold a learner's answers or notebook edits (not stale copies), which gen keeps:{}",
+                list(&kept)
+            );
+        }
+        return Ok(());
+    }
+    println!(
+        "gen: {written} file(s) written, {} unchanged, {} kept as a learner's work",
+        files.len() - written - kept.len(),
+        kept.len()
+    );
+    if let Some(dir) = backups.dir() {
+        println!(
+            "gen: the learner's files it replaced are saved in {}",
+            dir.display()
+        );
+    }
+    if !kept.is_empty() {
+        bail!(
+            "gen left {} file(s) as they are, because they hold a learner's answers or notebook edits:{}\n\
+             Nothing in them was changed. To replace them with what chapters/ generates anyway, run \
+             `cargo xtask gen --force`: it first copies each to target/backups/<time>/. \
+             `cargo xtask reset NAME` does the same for one exercise.",
+            kept.len(),
+            list(&kept)
+        );
+    }
+    Ok(())
+}
+
+/// Restores one exercise's stub in `exercises/src/`, after backing up the
+/// learner's version; the other exercises of the module stay as they are.
+pub fn reset(root: &Path, exercise: &str) -> Result<()> {
+    let chapters = chapter::read_all(root)?;
+    let Some(chapter) = chapters.iter().find(|c| c.exercises().contains(&exercise)) else {
+        let names = chapters.iter().flat_map(|c| c.exercises());
+        bail!(
+            "there is no exercise named `{exercise}`{}",
+            learner::closest(exercise, names)
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default()
+        );
+    };
+    let path = PathBuf::from(format!("exercises/src/{}.rs", chapter.module()));
+    let stub = crates::module_source(chapter, Copy::Student)?;
+    let Ok(current) = fs::read_to_string(root.join(&path)) else {
+        write(root, &path, &stub)?;
+        println!("reset: wrote {} (it was missing)", path.display());
+        return Ok(());
+    };
+    let restored = learner::replace_fn(&current, &stub, exercise).ok_or_else(|| {
+        anyhow!(
+            "could not find `fn {exercise}` in {} to reset it; \
+             `cargo xtask gen --force` restores the whole file after copying it to target/backups/",
+            path.display()
+        )
+    })?;
+    if restored == current {
+        println!(
+            "reset: `{exercise}` in {} is already the stub",
+            path.display()
+        );
+        return Ok(());
+    }
+    let backup = Backups::new(root).save(&path)?;
+    write(root, &path, &restored)?;
+    println!(
+        "reset: `{exercise}` in {} is the stub again; your version of the file is saved in {}",
+        path.display(),
+        backup.display()
+    );
+    Ok(())
+}
+
+/// Writes the outputs of an executed solved notebook (`NN-slug-solved.ipynb`,
+/// anywhere) into `notebooks/`, in the generator's layout. The only file it
+/// writes is that solved notebook.
+pub fn save_notebook(root: &Path, executed: &Path) -> Result<()> {
+    let name = executed
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let stem = name
+        .strip_suffix("-solved.ipynb")
+        .filter(|s| chapter::chapter_number(s).is_some())
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: only a solved notebook (NN-slug-solved.ipynb) keeps its outputs",
+                executed.display()
+            )
+        })?;
+    let source = root.join("chapters").join(format!("{stem}.md"));
+    if !source.exists() {
+        bail!(
+            "{}: no chapter {} to save it against",
+            executed.display(),
+            source.display()
+        );
+    }
+    let chapter = chapter::parse(&source)?;
+    let deps = notebook::workspace_deps(root)?;
+    let outputs = read_json(executed)?;
+    let mut nb = notebook::notebook(&deps, &chapter, Copy::Solved)?;
+    notebook::keep_outputs(&mut nb, &outputs);
+    let path = PathBuf::from("notebooks").join(name);
+    write(root, &path, &notebook::to_json(&nb))?;
+    println!("saved {}", path.display());
+    Ok(())
+}
+
+/// Every derived file, with the content it must have. A solved notebook
+/// keeps the outputs of its current copy.
+fn generated(root: &Path) -> Result<Vec<Generated>> {
+    let chapters = chapter::read_all(root)?;
+    let deps = notebook::workspace_deps(root)?;
+    let mut out = Vec::new();
+    let mut add = |path: String, content: String| {
+        out.push(Generated {
+            path: PathBuf::from(path),
+            content,
+        })
+    };
+    for c in &chapters {
+        let student = notebook::notebook(&deps, c, Copy::Student)?;
+        add(
+            format!("notebooks/{}.ipynb", c.stem),
+            notebook::to_json(&student),
+        );
+        let solved_path = format!("notebooks/{}-solved.ipynb", c.stem);
+        let mut solved = notebook::notebook(&deps, c, Copy::Solved)?;
+        if let Ok(old) = read_json(&root.join(&solved_path)) {
+            notebook::keep_outputs(&mut solved, &old);
+        }
+        add(solved_path, notebook::to_json(&solved));
+        if !c.exercises().is_empty() {
+            let file = format!("src/{}.rs", c.module());
+            add(
+                format!("exercises/{file}"),
+                crates::module_source(c, Copy::Student)?,
+            );
+            add(
+                format!("solutions/{file}"),
+                crates::module_source(c, Copy::Solved)?,
+            );
+        }
+    }
+    add(
+        "exercises/src/lib.rs".into(),
+        crates::lib_source(&chapters, Copy::Student)?,
+    );
+    add(
+        "solutions/src/lib.rs".into(),
+        crates::lib_source(&chapters, Copy::Solved)?,
+    );
+    Ok(out)
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// The one place a generated file is written (`path` is relative to `root`).
+fn write(root: &Path, path: &Path, content: &str) -> Result<()> {
+    let full = root.join(path);
+    if let Some(dir) = full.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    fs::write(&full, content).with_context(|| format!("writing {}", full.display()))
+}

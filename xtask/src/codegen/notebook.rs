@@ -1,0 +1,150 @@
+//! The notebooks: `notebooks/NN-slug.ipynb` (student, no outputs) and
+//! `notebooks/NN-slug-solved.ipynb` (outputs kept where a cell is unchanged).
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow};
+use serde_json::{Value, json};
+
+use super::chapter::{Cell, Chapter, Copy, exercise_code};
+
+/// The notebook for one copy of a chapter, without outputs.
+/// `deps` is the root `Cargo.toml`'s `[workspace.dependencies]` table.
+pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: Copy) -> Result<Value> {
+    let mut cells = vec![code_cell(&first_cell(deps, chapter)?, &[])];
+    for cell in &chapter.cells {
+        match cell {
+            Cell::Markdown(text) => cells.push(json!({
+                "cell_type": "markdown",
+                "metadata": {},
+                "source": lines_of(text),
+            })),
+            Cell::Code {
+                source,
+                exercise: None,
+                tags,
+            } => cells.push(code_cell(source, tags)),
+            Cell::Code {
+                source,
+                exercise: Some(name),
+                tags,
+            } => {
+                cells.push(code_cell(&exercise_code(source, copy), tags));
+                cells.push(code_cell(&chapter.check_call(name, None), &[]));
+            }
+        }
+    }
+    for (i, cell) in cells.iter_mut().enumerate() {
+        cell["id"] = json!(format!("{}-{:03}", chapter.number, i));
+    }
+    Ok(json!({
+        "cells": cells,
+        "metadata": {
+            "kernelspec": { "display_name": "Rust", "language": "rust", "name": "rust" },
+            "language_info": {
+                "codemirror_mode": "rust",
+                "file_extension": ".rs",
+                "mimetype": "text/rust",
+                "name": "Rust",
+                "pygment_lexer": "rust",
+                "version": "",
+            },
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }))
+}
+
+/// The `[workspace.dependencies]` table of the root `Cargo.toml`.
+pub fn workspace_deps(root: &Path) -> Result<toml::Table> {
+    let path = root.join("Cargo.toml");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let manifest: toml::Table = text
+        .parse()
+        .with_context(|| format!("parsing {}", path.display()))?;
+    manifest
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(toml::Value::as_table)
+        .cloned()
+        .ok_or_else(|| anyhow!("{} has no [workspace.dependencies]", path.display()))
+}
+
+fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
+    let mut lines = vec![
+        "// Run this cell first: it loads the workbook's helpers (the first run compiles them: up to a minute).".to_string(),
+        ":dep workbook = { path = \"../workbook\" }".to_string(),
+    ];
+    for name in &chapter.deps {
+        let spec = deps.get(name).ok_or_else(|| {
+            anyhow!(
+                "chapters/{}.md: dependency `{name}` is not in [workspace.dependencies]",
+                chapter.stem
+            )
+        })?;
+        lines.push(format!(":dep {name} = {spec}"));
+    }
+    Ok(lines.join("\n"))
+}
+
+fn code_cell(source: &str, tags: &[String]) -> Value {
+    let metadata = if tags.is_empty() {
+        json!({})
+    } else {
+        json!({ "tags": tags })
+    };
+    json!({
+        "cell_type": "code",
+        "execution_count": null,
+        "metadata": metadata,
+        "outputs": [],
+        "source": lines_of(source),
+    })
+}
+
+fn lines_of(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// Copies outputs from an executed notebook into `fresh`, for every code
+/// cell whose source is unchanged.
+pub fn keep_outputs(fresh: &mut Value, executed: &Value) {
+    let old_cells = executed["cells"].as_array().cloned().unwrap_or_default();
+    let mut used = vec![false; old_cells.len()];
+    for cell in fresh["cells"].as_array_mut().into_iter().flatten() {
+        if cell["cell_type"] != "code" {
+            continue;
+        }
+        let source = source_text(cell);
+        let found = old_cells.iter().enumerate().position(|(i, old)| {
+            !used[i] && old["cell_type"] == "code" && source_text(old) == source
+        });
+        if let Some(i) = found {
+            used[i] = true;
+            cell["outputs"] = old_cells[i]["outputs"].clone();
+            cell["execution_count"] = old_cells[i]["execution_count"].clone();
+        }
+    }
+}
+
+fn source_text(cell: &Value) -> String {
+    match &cell["source"] {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts.iter().filter_map(Value::as_str).collect(),
+        _ => String::new(),
+    }
+}
+
+/// Notebooks are written the way Jupyter writes them: one-space indent.
+pub fn to_json(nb: &Value) -> String {
+    let mut buf = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
+    serde::Serialize::serialize(nb, &mut ser).expect("JSON values always serialise");
+    String::from_utf8(buf).expect("JSON is UTF-8") + "\n"
+}

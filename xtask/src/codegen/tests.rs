@@ -1,0 +1,284 @@
+//! The generator against a copy of the repository's chapters and generated
+//! files, in a temporary folder: a learner's work is never lost.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{Value, json};
+
+use super::*;
+
+#[test]
+fn generated_files_are_fresh() {
+    // Fails on stale copies; a learner's answers in exercises/ pass.
+    r#gen(&crate::root(), GenMode::Check).unwrap();
+}
+
+#[test]
+fn student_copy_replaces_the_solution_with_todo() {
+    let source = "pub fn f() -> u64 {\n    // BEGIN SOLUTION\n    40 + 2\n    // END SOLUTION\n}";
+    assert_eq!(
+        chapter::exercise_code(source, Copy::Student),
+        "pub fn f() -> u64 {\n    todo!()\n}"
+    );
+    assert_eq!(
+        chapter::exercise_code(source, Copy::Solved),
+        "pub fn f() -> u64 {\n    40 + 2\n}"
+    );
+}
+
+/// A copy of what the generator reads and writes, removed when dropped.
+struct Workspace(PathBuf);
+
+impl Workspace {
+    fn copy() -> Self {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "xtask-codegen-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        let root = crate::root();
+        for part in ["chapters", "notebooks", "exercises", "solutions"] {
+            copy_dir(&root.join(part), &dir.join(part));
+        }
+        fs::copy(root.join("Cargo.toml"), dir.join("Cargo.toml")).unwrap();
+        Workspace(dir)
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+
+    fn read(&self, rel: &str) -> Vec<u8> {
+        fs::read(self.path(rel)).unwrap()
+    }
+
+    /// Every file's bytes, by path.
+    fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        for part in ["chapters", "notebooks", "exercises", "solutions"] {
+            collect(&self.0, &self.path(part), &mut files);
+        }
+        files
+    }
+
+    /// The only backup folder, holding `rel`'s old bytes.
+    fn backup_of(&self, rel: &str) -> Vec<u8> {
+        let dirs: Vec<_> = fs::read_dir(self.path("target/backups")).unwrap().collect();
+        assert_eq!(dirs.len(), 1, "one backup folder per command");
+        fs::read(dirs[0].as_ref().unwrap().path().join(rel)).unwrap()
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if entry.file_type().unwrap().is_dir() {
+            if name != "target" {
+                copy_dir(&entry.path(), &to.join(name));
+            }
+        } else {
+            fs::copy(entry.path(), to.join(name)).unwrap();
+        }
+    }
+}
+
+fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(root, &path, files);
+        } else {
+            let rel = path.strip_prefix(root).unwrap().to_path_buf();
+            files.insert(rel, fs::read(&path).unwrap());
+        }
+    }
+}
+
+const EXERCISE: &str = "exercises/src/ch01_threads.rs";
+const NOTEBOOK: &str = "notebooks/01-threads.ipynb";
+const ANSWER: &str = "/* my answer */ unimplemented!()";
+
+/// Writes an answer into chapter 01's first exercise, and runs and edits a
+/// cell of its student notebook, as a learner would.
+fn learner_works(ws: &Workspace) {
+    let stub = String::from_utf8(ws.read(EXERCISE)).unwrap();
+    assert!(stub.contains("todo!()"));
+    fs::write(ws.path(EXERCISE), stub.replacen("todo!()", ANSWER, 1)).unwrap();
+
+    let mut nb: Value = serde_json::from_slice(&ws.read(NOTEBOOK)).unwrap();
+    let cell = &mut nb["cells"][1];
+    cell["source"] = json!(["My own notes.\n"]);
+    nb["cells"][0]["outputs"] =
+        json!([{"name": "stdout", "output_type": "stream", "text": ["hi\n"]}]);
+    fs::write(ws.path(NOTEBOOK), notebook::to_json(&nb)).unwrap();
+}
+
+#[test]
+fn gen_refuses_to_overwrite_a_learners_work_and_force_backs_it_up() {
+    let ws = Workspace::copy();
+    let stubs = (ws.read(EXERCISE), ws.read(NOTEBOOK));
+    learner_works(&ws);
+    let before = ws.snapshot();
+
+    let refused = format!("{:#}", r#gen(&ws.0, GenMode::Write).unwrap_err());
+    assert!(
+        refused.contains(EXERCISE) && refused.contains(NOTEBOOK),
+        "{refused}"
+    );
+    assert!(refused.contains("Nothing in them was changed"), "{refused}");
+    assert_eq!(ws.snapshot(), before, "gen changed no file");
+    // A learner's answers are not staleness: the check passes.
+    r#gen(&ws.0, GenMode::Check).unwrap();
+    assert_eq!(ws.snapshot(), before, "gen --check changed no file");
+
+    r#gen(&ws.0, GenMode::Force).unwrap();
+    assert_eq!((ws.read(EXERCISE), ws.read(NOTEBOOK)), stubs);
+    assert_eq!(ws.backup_of(EXERCISE), before[Path::new(EXERCISE)]);
+    assert_eq!(ws.backup_of(NOTEBOOK), before[Path::new(NOTEBOOK)]);
+}
+
+#[test]
+fn reset_brings_back_one_stub_and_keeps_the_other_answers() {
+    let ws = Workspace::copy();
+    let chapters = chapter::read_all(&ws.0).unwrap();
+    let two = chapters.iter().find(|c| c.exercises().len() >= 2).unwrap();
+    let (first, second) = (two.exercises()[0], two.exercises()[1]);
+    let file = format!("exercises/src/{}.rs", two.module());
+    let stub = String::from_utf8(ws.read(&file)).unwrap();
+    assert_eq!(stub.matches("todo!()").count(), two.exercises().len());
+    let answered = stub.replace("todo!()", ANSWER);
+    fs::write(ws.path(&file), &answered).unwrap();
+
+    reset(&ws.0, first).unwrap();
+    let after = String::from_utf8(ws.read(&file)).unwrap();
+    assert_eq!(after.matches(ANSWER).count(), two.exercises().len() - 1);
+    let stub_of = |source: &str, name: &str| {
+        let (from, to) = learner::fn_lines(source, name).unwrap();
+        source
+            .lines()
+            .skip(from)
+            .take(to + 1 - from)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(stub_of(&after, first), stub_of(&stub, first));
+    assert!(stub_of(&after, second).contains(ANSWER));
+    assert_eq!(ws.backup_of(&file), answered.as_bytes());
+
+    let typo = format!("{}x", &first[..first.len() - 1]);
+    let unknown = format!("{:#}", reset(&ws.0, &typo).unwrap_err());
+    assert!(
+        unknown.contains(&format!("did you mean `{first}`?")),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn saving_a_solved_notebook_writes_only_that_notebook() {
+    let ws = Workspace::copy();
+    learner_works(&ws);
+    let solved = "notebooks/01-threads-solved.ipynb";
+    let mut executed: Value = serde_json::from_slice(&ws.read(solved)).unwrap();
+    executed["cells"][0]["outputs"] =
+        json!([{"name": "stdout", "output_type": "stream", "text": ["ran again\n"]}]);
+    // Laid out as another writer would (two-space indent).
+    let runs = ws.path("target/notebook-runs");
+    fs::create_dir_all(&runs).unwrap();
+    let run = runs.join("01-threads-solved.ipynb");
+    fs::write(&run, serde_json::to_string_pretty(&executed).unwrap()).unwrap();
+    let mut expected = ws.snapshot();
+
+    save_notebook(&ws.0, &run).unwrap();
+    expected.insert(solved.into(), notebook::to_json(&executed).into_bytes());
+    assert_eq!(
+        ws.snapshot(),
+        expected,
+        "only the solved notebook changed, in gen's layout"
+    );
+
+    let student = ws.path(NOTEBOOK);
+    let refused = format!("{:#}", save_notebook(&ws.0, &student).unwrap_err());
+    assert!(refused.contains("only a solved notebook"), "{refused}");
+}
+
+#[test]
+fn a_changed_chapter_is_told_apart_from_a_learners_work() {
+    let ws = Workspace::copy();
+    r#gen(&ws.0, GenMode::Write).unwrap(); // records what it generated
+    learner_works(&ws);
+    let chapter = ws.path("chapters/01-threads.md");
+    let text = fs::read_to_string(&chapter).unwrap();
+    fs::write(&chapter, text.replacen("thread", "thread (edited)", 1)).unwrap();
+
+    let stale = format!("{:#}", r#gen(&ws.0, GenMode::Check).unwrap_err());
+    assert!(
+        stale.contains("chapters/ changed since they were generated"),
+        "{stale}"
+    );
+    assert!(
+        stale.contains("notebooks/01-threads-solved.ipynb"),
+        "{stale}"
+    );
+    assert!(
+        !stale.contains(NOTEBOOK) && !stale.contains(EXERCISE),
+        "{stale}"
+    );
+
+    let before = (ws.read(EXERCISE), ws.read(NOTEBOOK));
+    let refused = format!("{:#}", r#gen(&ws.0, GenMode::Write).unwrap_err());
+    assert!(refused.contains(NOTEBOOK), "{refused}");
+    assert_eq!((ws.read(EXERCISE), ws.read(NOTEBOOK)), before);
+    let solved = String::from_utf8(ws.read("notebooks/01-threads-solved.ipynb")).unwrap();
+    assert!(
+        solved.contains("thread (edited)"),
+        "the stale copy was rewritten"
+    );
+}
+
+#[test]
+fn a_committed_stale_copy_is_stale_on_a_fresh_clone() {
+    let ws = Workspace::copy();
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(["-c", "commit.gpgsign=false", "-C"])
+            .arg(&ws.0)
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    // A chapter changed and committed without regenerating, as CI would see it.
+    let chapter = ws.path("chapters/01-threads.md");
+    let text = fs::read_to_string(&chapter).unwrap();
+    fs::write(&chapter, text.replacen("thread", "thread (edited)", 1)).unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "chapter edited"]);
+
+    let stale = format!("{:#}", r#gen(&ws.0, GenMode::Check).unwrap_err());
+    assert!(stale.contains(NOTEBOOK), "{stale}");
+    let committed = ws.read(NOTEBOOK);
+    r#gen(&ws.0, GenMode::Write).unwrap();
+    assert_eq!(
+        ws.backup_of(NOTEBOOK),
+        committed,
+        "a committed copy is backed up too"
+    );
+}
