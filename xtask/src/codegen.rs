@@ -11,6 +11,8 @@
 //!   `workbook::check::chNN::NAME` follows the cell in both notebooks, and
 //!   the cell's code becomes `exercises::chNN_slug` (stubbed) and
 //!   `solutions::chNN_slug` (answered).
+//! - `solved-only`: the cell goes into the solved notebook only (it uses an
+//!   exercise's answer, which the student notebook must not show above it).
 //! - any other word: a cell tag, e.g. `compile-fail` for a cell that must
 //!   not compile (the notebook runner checks that it fails to).
 //!
@@ -55,6 +57,8 @@ enum Copy {
 
 const SOLUTION_BEGIN: &str = "// BEGIN SOLUTION";
 const SOLUTION_END: &str = "// END SOLUTION";
+/// The cell tag for a cell that only the solved notebook gets.
+const SOLVED_ONLY: &str = "solved-only";
 
 impl Chapter {
     /// `ch01_threads`: the chapter's module in `exercises` and `solutions`.
@@ -249,7 +253,11 @@ fn notebook(root: &Path, chapter: &Chapter, copy: Copy) -> Result<Value, String>
                 source,
                 exercise: None,
                 tags,
-            } => cells.push(code_cell(source, tags)),
+            } => {
+                if copy == Copy::Solved || !tags.iter().any(|t| t == SOLVED_ONLY) {
+                    cells.push(code_cell(source, tags));
+                }
+            }
             Cell::Code {
                 source,
                 exercise: Some(name),
