@@ -18,7 +18,9 @@ fn main() {
         }
     };
     // One line per panic instead of the default hook's two.
-    std::panic::set_hook(Box::new(|info| eprintln!("[panic: {}]", message(info.payload()))));
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("[panic: {}]", message(info.payload()))
+    }));
 
     let mut builder = rayon::ThreadPoolBuilder::new().num_threads(2);
     if with_handler {

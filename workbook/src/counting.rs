@@ -171,8 +171,8 @@ pub fn top_words(counts: &HashMap<String, u64>, n: usize) -> Vec<(String, u64)> 
 /// When the folder cannot be read; the message names it.
 pub fn chapter_files() -> Result<Vec<PathBuf>, String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../chapters");
-    let entries =
-        fs::read_dir(&dir).map_err(|e| format!("{}: cannot read the folder: {e}", dir.display()))?;
+    let entries = fs::read_dir(&dir)
+        .map_err(|e| format!("{}: cannot read the folder: {e}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
@@ -219,11 +219,17 @@ mod tests {
     fn words_fold_case_and_drop_punctuation() {
         let counts = words_in("Hello, hello... HELLO! don't -- x_y 42");
         assert_eq!(counts["hello"], 3);
-        assert_eq!((counts["don"], counts["t"], counts["x"], counts["42"]), (1, 1, 1, 1));
+        assert_eq!(
+            (counts["don"], counts["t"], counts["x"], counts["42"]),
+            (1, 1, 1, 1)
+        );
         assert!(!counts.contains_key(""));
         let merged = merge_words(counts.clone(), words_in("hello y"));
         assert_eq!((merged["hello"], merged["y"]), (4, 2));
-        assert_eq!(top_words(&merged, 2), vec![("hello".to_string(), 4), ("y".to_string(), 2)]);
+        assert_eq!(
+            top_words(&merged, 2),
+            vec![("hello".to_string(), 4), ("y".to_string(), 2)]
+        );
     }
 
     #[test]

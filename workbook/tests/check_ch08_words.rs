@@ -38,7 +38,10 @@ fn ascii_folding(text: &str) -> HashMap<String, u64> {
 
 /// Keeps the empty pieces between neighbouring separators.
 fn empty_words(text: &str) -> HashMap<String, u64> {
-    count(text.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase))
+    count(
+        text.split(|c: char| !c.is_alphanumeric())
+            .map(str::to_lowercase),
+    )
 }
 
 /// Knows only ASCII letters: "été" falls apart into "t".
@@ -67,32 +70,50 @@ fn whitespace_free(text: &str) -> HashMap<String, u64> {
 
 #[test]
 fn splitting_at_spaces_only_is_rejected() {
-    assert_wrong(ch08::count_words(whitespace_only), &["still carries a separator", "“(world)?”"]);
+    assert_wrong(
+        ch08::count_words(whitespace_only),
+        &["still carries a separator", "“(world)?”"],
+    );
 }
 
 #[test]
 fn a_count_that_keeps_capitals_is_rejected() {
-    assert_wrong(ch08::count_words(no_folding), &["“RUST” kept a capital letter"]);
+    assert_wrong(
+        ch08::count_words(no_folding),
+        &["“RUST” kept a capital letter"],
+    );
 }
 
 #[test]
 fn folding_only_ascii_letters_is_rejected() {
-    assert_wrong(ch08::count_words(ascii_folding), &["accented capitals", "to_ascii_lowercase"]);
+    assert_wrong(
+        ch08::count_words(ascii_folding),
+        &["accented capitals", "to_ascii_lowercase"],
+    );
 }
 
 #[test]
 fn counting_empty_words_is_rejected() {
-    assert_wrong(ch08::count_words(empty_words), &["The empty string was counted"]);
+    assert_wrong(
+        ch08::count_words(empty_words),
+        &["The empty string was counted"],
+    );
 }
 
 #[test]
 fn ascii_only_letters_are_rejected() {
-    assert_wrong(ch08::count_words(ascii_letters), &["“été” is missing", "is_alphanumeric"]);
+    assert_wrong(
+        ch08::count_words(ascii_letters),
+        &["“été” is missing", "is_alphanumeric"],
+    );
 }
 
 #[test]
 fn a_set_instead_of_counts_is_rejected() {
-    assert_wrong(ch08::count_words(seen_once), &["one word, three ways", "count every occurrence"]);
+    assert_wrong(
+        ch08::count_words(seen_once),
+        &["one word, three ways", "count every occurrence"],
+    );
 }
 
 #[test]

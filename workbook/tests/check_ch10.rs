@@ -59,13 +59,18 @@ fn rank_as_size(size: usize, f: RankFn) -> Vec<String> {
 
 /// Runs the function once, on "rank 0" only.
 fn only_rank_zero(size: usize, f: RankFn) -> Vec<String> {
-    vec![thread::scope(|s| s.spawn(move || f(0, size)).join().unwrap())]
+    vec![thread::scope(|s| {
+        s.spawn(move || f(0, size)).join().unwrap()
+    })]
 }
 
 /// A rayon pool of 2 threads: fewer threads than ranks, so ranks wait their turn.
 fn small_pool(size: usize, f: RankFn) -> Vec<String> {
     use rayon::prelude::*;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
     pool.install(|| (0..size).into_par_iter().map(|r| f(r, size)).collect())
 }
 
@@ -77,12 +82,18 @@ fn the_reference_passes_and_a_stub_is_not_started() {
 
 #[test]
 fn a_loop_is_told_it_ran_sequentially() {
-    assert_wrong(ch10::on_every_rank(one_after_another), &["no thread was started"]);
+    assert_wrong(
+        ch10::on_every_rank(one_after_another),
+        &["no thread was started"],
+    );
 }
 
 #[test]
 fn ranks_from_one_are_told_mpi_counts_from_zero() {
-    assert_wrong(ch10::on_every_rank(ranks_from_one), &["numbered from 0 to size − 1"]);
+    assert_wrong(
+        ch10::on_every_rank(ranks_from_one),
+        &["numbered from 0 to size − 1"],
+    );
 }
 
 #[test]
@@ -95,20 +106,32 @@ fn a_missing_last_rank_is_named() {
 
 #[test]
 fn lines_in_completion_order_are_out_of_order() {
-    assert_wrong(ch10::on_every_rank(completion_order), &["in the wrong order", "rank order"]);
+    assert_wrong(
+        ch10::on_every_rank(completion_order),
+        &["in the wrong order", "rank order"],
+    );
 }
 
 #[test]
 fn the_rank_passed_as_size_is_caught() {
-    assert_wrong(ch10::on_every_rank(rank_as_size), &["with the job's size, 1"]);
+    assert_wrong(
+        ch10::on_every_rank(rank_as_size),
+        &["with the job's size, 1"],
+    );
 }
 
 #[test]
 fn running_on_one_rank_only_is_caught() {
-    assert_wrong(ch10::on_every_rank(only_rank_zero), &["one line came back for 4 ranks"]);
+    assert_wrong(
+        ch10::on_every_rank(only_rank_zero),
+        &["one line came back for 4 ranks"],
+    );
 }
 
 #[test]
 fn a_pool_smaller_than_the_job_is_caught() {
-    assert_wrong(ch10::on_every_rank(small_pool), &["at most 2 tasks were running"]);
+    assert_wrong(
+        ch10::on_every_rank(small_pool),
+        &["at most 2 tasks were running"],
+    );
 }

@@ -240,10 +240,13 @@ pub static COUNT_WORDS: Exercise = Exercise {
     section: "Exercise 3: count real words",
 };
 
+/// A named text and the counts it must give.
+type WordCase = (&'static str, &'static str, &'static [(&'static str, u64)]);
+
 /// Checks `count_words(text: &str) -> HashMap<String, u64>`.
 pub fn count_words(answer: impl Fn(&str) -> HashMap<String, u64> + Send + 'static) -> Report {
     COUNT_WORDS.grade(move || {
-        let cases: [(&str, &str, &[(&str, u64)]); 7] = [
+        let cases: [WordCase; 7] = [
             ("no text", "", &[]),
             ("one word, three ways", "Rust rust RUST", &[("rust", 3)]),
             (
@@ -281,11 +284,7 @@ pub fn count_words(answer: impl Fn(&str) -> HashMap<String, u64> + Send + 'stati
 }
 
 /// Says what is wrong with the counts of `text`, most telling problem first.
-fn word_problem(
-    text: &str,
-    want: &BTreeMap<String, u64>,
-    got: &BTreeMap<String, u64>,
-) -> String {
+fn word_problem(text: &str, want: &BTreeMap<String, u64>, got: &BTreeMap<String, u64>) -> String {
     let seen = format!("the text {text:?} gave {got:?}; expected {want:?}.");
     if let Some(n) = got.get("") {
         return format!(

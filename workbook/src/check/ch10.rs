@@ -21,9 +21,7 @@ fn hello(rank: usize, size: usize) -> String {
 
 /// Checks `on_every_rank(size, f) -> Vec<String>`.
 pub fn on_every_rank(
-    answer: impl Fn(usize, &(dyn Fn(usize, usize) -> String + Sync)) -> Vec<String>
-    + Send
-    + 'static,
+    answer: impl Fn(usize, &(dyn Fn(usize, usize) -> String + Sync)) -> Vec<String> + Send + 'static,
 ) -> Report {
     ON_EVERY_RANK.grade(move || {
         check_lines("one rank", 1, &answer(1, &hello))?;
@@ -66,7 +64,10 @@ fn check_lines(case: &str, size: usize, got: &[String]) -> Result<(), Wrong> {
             "a line reads “{line}”: call f(rank, size) with the job's size, {size}, as the \
              second argument, on every rank."
         )
-    } else if got.iter().any(|l| l.starts_with(&format!("hello from rank {size} "))) {
+    } else if got
+        .iter()
+        .any(|l| l.starts_with(&format!("hello from rank {size} ")))
+    {
         format!(
             "a line reads “{}”: ranks are numbered from 0 to size − 1 = {}, as in MPI.",
             hello(size, size),
