@@ -15,7 +15,7 @@ pub fn count_shared(inputs: &[u64], threads: usize, is_hit: &(dyn Fn(u64) -> boo
     todo!()
 }
 
-/// Moves `amount` from `from` to `to`, holding both locks, taken lower id first.
+/// Moves `amount` from `from` to `to`, holding both accounts' locks at once.
 pub fn transfer(from: &Account, to: &Account, amount: i64) {
     todo!()
 }

@@ -11,6 +11,7 @@ pub mod ch06_errors;
 pub mod ch07_fibonacci;
 pub mod ch08_counting;
 pub mod ch09_pi;
+pub mod ch10_processes_and_mpi;
 
 /// Runs every exercise's check on this crate's answers, in chapter order.
 pub fn reports() -> Vec<workbook::check::Report> {
@@ -33,7 +34,9 @@ pub fn reports() -> Vec<workbook::check::Report> {
         workbook::check::ch07::fib_par(crate::ch07_fibonacci::fib_par),
         workbook::check::ch08::merge_counts(crate::ch08_counting::merge_counts),
         workbook::check::ch08::count_files(crate::ch08_counting::count_files),
+        workbook::check::ch08::count_words(crate::ch08_counting::count_words),
         workbook::check::ch09::split_throws(crate::ch09_pi::split_throws),
         workbook::check::ch09::pi_chunked(crate::ch09_pi::pi_chunked),
+        workbook::check::ch10::on_every_rank(crate::ch10_processes_and_mpi::on_every_rank),
     ]
 }

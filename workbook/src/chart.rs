@@ -10,6 +10,9 @@ use plotters::prelude::*;
 use crate::Timing;
 use crate::trace::Span;
 
+mod bars;
+pub use bars::bars;
+
 const WIDTH: u32 = 720;
 const BLUE: RGBColor = RGBColor(52, 101, 164);
 const ORANGE: RGBColor = RGBColor(230, 134, 30);

@@ -1,8 +1,15 @@
-//! Files of numbers for chapter 08: writing them, and counting each value.
+//! Chapter 08's word count: files of numbers (the original's "words"), and
+//! real words in real text.
 //!
 //! A *table* is a `Vec<u64>` indexed by value: `table[42]` is how many
-//! lines read `42`. Values run from 0 to [`VALUES`] − 1.
+//! lines read `42`. Values run from 0 to [`VALUES`] − 1. Real words are
+//! counted in a `HashMap<String, u64>`.
+//!
+//! The helpers below that answer an exercise ([`merge_tables`],
+//! [`words_in`]) let the chapter's later cells run before the exercises are
+//! done.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -106,6 +113,77 @@ pub fn count_file(path: &Path) -> Result<Vec<u64>, String> {
     count_text(&path.display().to_string(), &bytes)
 }
 
+/// The value-by-value sum of two tables, as long as the longer one.
+///
+/// ```
+/// let merged = workbook::counting::merge_tables(vec![1, 2], vec![10, 20, 30]);
+/// assert_eq!(merged, vec![11, 22, 30]);
+/// ```
+pub fn merge_tables(a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
+    let (mut long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    long.iter_mut().zip(short).for_each(|(x, y)| *x += y);
+    long
+}
+
+/// Counts the words of `text`: a word is a run of letters and digits
+/// (`char::is_alphanumeric`), anything else separates words, and every word
+/// is folded to lower case (`str::to_lowercase`, so `Été` and `été` agree).
+///
+/// ```
+/// let counts = workbook::counting::words_in("Rust, rust! RUST's (été) Été");
+/// assert_eq!(counts["rust"], 3);
+/// assert_eq!(counts["été"], 2);
+/// assert_eq!(counts["s"], 1);
+/// ```
+pub fn words_in(text: &str) -> HashMap<String, u64> {
+    let mut counts = HashMap::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if !word.is_empty() {
+            *counts.entry(word.to_lowercase()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// Adds the counts of `b` into `a`, word by word.
+pub fn merge_words(mut a: HashMap<String, u64>, b: HashMap<String, u64>) -> HashMap<String, u64> {
+    if a.len() < b.len() {
+        return merge_words(b, a);
+    }
+    for (word, n) in b {
+        *a.entry(word).or_insert(0) += n;
+    }
+    a
+}
+
+/// The `n` most frequent words, most frequent first; ties in alphabetical order.
+pub fn top_words(counts: &HashMap<String, u64>, n: usize) -> Vec<(String, u64)> {
+    let mut all: Vec<(String, u64)> = counts.iter().map(|(w, &c)| (w.clone(), c)).collect();
+    all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    all.truncate(n);
+    all
+}
+
+/// The workbook's own chapter files (`chapters/NN-*.md`), real text that ships
+/// with the project, in chapter order.
+///
+/// # Errors
+/// When the folder cannot be read; the message names it.
+pub fn chapter_files() -> Result<Vec<PathBuf>, String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../chapters");
+    let entries = fs::read_dir(&dir)
+        .map_err(|e| format!("{}: cannot read the folder: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.ends_with(".md") && name.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        })
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +213,30 @@ mod tests {
                 .contains("line 2: \"-1\"")
         );
         assert!(count_text("f", b"1 \n").unwrap_err().contains("line 1"));
+    }
+
+    #[test]
+    fn words_fold_case_and_drop_punctuation() {
+        let counts = words_in("Hello, hello... HELLO! don't -- x_y 42");
+        assert_eq!(counts["hello"], 3);
+        assert_eq!(
+            (counts["don"], counts["t"], counts["x"], counts["42"]),
+            (1, 1, 1, 1)
+        );
+        assert!(!counts.contains_key(""));
+        let merged = merge_words(counts.clone(), words_in("hello y"));
+        assert_eq!((merged["hello"], merged["y"]), (4, 2));
+        assert_eq!(
+            top_words(&merged, 2),
+            vec![("hello".to_string(), 4), ("y".to_string(), 2)]
+        );
+    }
+
+    #[test]
+    fn the_chapters_are_found() {
+        let files = chapter_files().unwrap();
+        assert!(files.len() >= 10, "{files:?}");
+        assert!(files[0].ends_with("00-getting-started.md"));
     }
 
     #[test]

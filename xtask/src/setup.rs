@@ -44,12 +44,31 @@ pub fn ensure_all() -> Result<Env, String> {
     step("Rust kernelspec and kernel settings", || {
         ensure_kernelspec(&root, &venv, &evcxr)
     })?;
+    step("JupyterLab settings (xtask/jupyter/overrides.json)", || {
+        ensure_lab_settings(&root, &venv)
+    })?;
     let mpi_ready = step("Open MPI and libclang (chapter 10)", ensure_mpi)?;
     Ok(Env {
         mpi_ready,
         jupyter_path: venv.join("share/jupyter"),
         root,
     })
+}
+
+/// JupyterLab reads `<prefix>/share/jupyter/lab/settings/overrides.json` for
+/// its defaults: ours turns off the news prompt and the update check, so the
+/// first screen is the workbook.
+fn ensure_lab_settings(root: &Path, venv: &Path) -> Result<((), Done), String> {
+    let wanted = fs::read_to_string(root.join("xtask/jupyter/overrides.json"))
+        .map_err(|e| format!("xtask/jupyter/overrides.json: {e}"))?;
+    let target = venv.join("share/jupyter/lab/settings/overrides.json");
+    if fs::read_to_string(&target).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(((), Done::Already));
+    }
+    let dir = target.parent().expect("the path has a folder");
+    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    fs::write(&target, wanted).map_err(|e| format!("{}: {e}", target.display()))?;
+    Ok(((), Done::Installed))
 }
 
 /// Runs one set-up step, framed by what it is and how long it took.

@@ -1,9 +1,10 @@
-//! Checks for chapter 08, counting numbers in files.
+//! Checks for chapter 08, the word count: numbers in files, then real words.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::thread;
 
-use super::{Exercise, Probe, Report, Wrong, compare_lists};
+use crate::check::{Exercise, Probe, Report, Wrong, compare_lists};
 
 /// `merge_counts`: two tables into one, nothing dropped, nothing twice.
 pub static MERGE_COUNTS: Exercise = Exercise {
@@ -230,4 +231,91 @@ pub fn count_files(
                 .into(),
         )
     })
+}
+
+/// `count_words`: real words, case folded, punctuation dropped.
+pub static COUNT_WORDS: Exercise = Exercise {
+    notebook: "08-counting",
+    name: "count_words",
+    section: "Exercise 3: count real words",
+};
+
+/// A named text and the counts it must give.
+type WordCase = (&'static str, &'static str, &'static [(&'static str, u64)]);
+
+/// Checks `count_words(text: &str) -> HashMap<String, u64>`.
+pub fn count_words(answer: impl Fn(&str) -> HashMap<String, u64> + Send + 'static) -> Report {
+    COUNT_WORDS.grade(move || {
+        let cases: [WordCase; 7] = [
+            ("no text", "", &[]),
+            ("one word, three ways", "Rust rust RUST", &[("rust", 3)]),
+            (
+                "punctuation",
+                "Hello, world! Hello... (world)?",
+                &[("hello", 2), ("world", 2)],
+            ),
+            (
+                "runs of separators",
+                "  one -- two,, three  ",
+                &[("one", 1), ("two", 1), ("three", 1)],
+            ),
+            ("accented capitals", "Été, été; ÉTÉ", &[("été", 3)]),
+            (
+                "digits and underscores",
+                "x_1 2024 x",
+                &[("x", 2), ("1", 1), ("2024", 1)],
+            ),
+            ("an apostrophe", "don't", &[("don", 1), ("t", 1)]),
+        ];
+        for (case, text, want) in cases {
+            let want: BTreeMap<String, u64> =
+                want.iter().map(|&(w, n)| (w.to_string(), n)).collect();
+            let got: BTreeMap<String, u64> = answer(text).into_iter().collect();
+            if got != want {
+                return Err(Wrong::in_case(case, word_problem(text, &want, &got)));
+            }
+        }
+        Ok(
+            "case folded (accented letters too), punctuation and runs of separators dropped, \
+             no empty words, every word counted."
+                .into(),
+        )
+    })
+}
+
+/// Says what is wrong with the counts of `text`, most telling problem first.
+fn word_problem(text: &str, want: &BTreeMap<String, u64>, got: &BTreeMap<String, u64>) -> String {
+    let seen = format!("the text {text:?} gave {got:?}; expected {want:?}.");
+    if let Some(n) = got.get("") {
+        return format!(
+            "{seen} The empty string was counted {n} time(s): splitting at every separator \
+             leaves empty pieces between two neighbouring separators. Skip empty pieces."
+        );
+    }
+    if let Some(w) = got.keys().find(|w| !w.chars().all(char::is_alphanumeric)) {
+        return format!(
+            "{seen} “{w}” still carries a separator: split at every character that is not a \
+             letter or a digit (char::is_alphanumeric), not only at spaces."
+        );
+    }
+    if let Some(w) = got.keys().find(|w| w.to_lowercase() != **w) {
+        return format!(
+            "{seen} “{w}” kept a capital letter: fold every word with to_lowercase(), which \
+             also lowers É (to_ascii_lowercase() leaves it as it is)."
+        );
+    }
+    if let Some(w) = want.keys().find(|w| !w.is_ascii() && !got.contains_key(*w)) {
+        return format!(
+            "{seen} “{w}” is missing: é is a letter too. Use char::is_alphanumeric, which \
+             knows every alphabet, not is_ascii_alphanumeric."
+        );
+    }
+    let (sum_want, sum_got): (u64, u64) = (want.values().sum(), got.values().sum());
+    if sum_got != sum_want {
+        return format!(
+            "{seen} The text holds {sum_want} words, the counts add up to {sum_got}: count \
+             every occurrence of a word, not just whether it appears."
+        );
+    }
+    seen
 }

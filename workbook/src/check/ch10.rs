@@ -1,1 +1,99 @@
 //! Checks for chapter 10, processes and beyond one machine.
+
+use std::thread;
+use std::time::Duration;
+
+use crate::check::{Exercise, Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
+
+/// `on_every_rank`: one function run by every rank at once, the lines gathered in rank order.
+pub static ON_EVERY_RANK: Exercise = Exercise {
+    notebook: "10-processes-and-mpi",
+    name: "on_every_rank",
+    section: "Exercise: hello from every rank",
+};
+
+const HINT: &str = "Give every rank a thread of its own, all started before any is joined \
+                    (thread::scope), as mpirun gives every rank a process.";
+
+fn hello(rank: usize, size: usize) -> String {
+    format!("hello from rank {rank} of {size}")
+}
+
+/// Checks `on_every_rank(size, f) -> Vec<String>`.
+pub fn on_every_rank(
+    answer: impl Fn(usize, &(dyn Fn(usize, usize) -> String + Sync)) -> Vec<String> + Send + 'static,
+) -> Report {
+    ON_EVERY_RANK.grade(move || {
+        check_lines("one rank", 1, &answer(1, &hello))?;
+
+        // Rank r works longer the lower it is, so the ranks finish last to first.
+        for size in [4, 6] {
+            let case = format!("{size} ranks, the last to start finishing first");
+            let probe = Probe::new(size);
+            let caller = thread::current().id();
+            let f = |rank: usize, size: usize| {
+                probe.task(|| {
+                    let wait = 15 * size.saturating_sub(rank) as u64;
+                    thread::sleep(Duration::from_millis(wait));
+                    hello(rank, size)
+                })
+            };
+            check_lines(&case, size, &answer(size, &f))?;
+            let expect = Expect {
+                at_once: size,
+                threads: size,
+            };
+            expect_parallel(&case, &probe, caller, expect, HINT)?;
+        }
+        Ok(
+            "every rank, 0 to size − 1, ran at once on a thread of its own, knew the job's \
+             size, and its line came back in rank order."
+                .into(),
+        )
+    })
+}
+
+/// Compares the lines of a `size`-rank run with what every rank should say.
+fn check_lines(case: &str, size: usize, got: &[String]) -> Result<(), Wrong> {
+    let want: Vec<String> = (0..size).map(|r| hello(r, size)).collect();
+    if got == want {
+        return Ok(());
+    }
+    let problem = if let Some(line) = got.iter().find(|l| !l.ends_with(&format!(" of {size}"))) {
+        format!(
+            "a line reads “{line}”: call f(rank, size) with the job's size, {size}, as the \
+             second argument, on every rank."
+        )
+    } else if got
+        .iter()
+        .any(|l| l.starts_with(&format!("hello from rank {size} ")))
+    {
+        format!(
+            "a line reads “{}”: ranks are numbered from 0 to size − 1 = {}, as in MPI.",
+            hello(size, size),
+            size - 1
+        )
+    } else if got.len() == 1 && size > 1 {
+        format!("one line came back for {size} ranks: run f on every rank, not once.")
+    } else if got.len() < size {
+        let missing: Vec<&String> = want.iter().filter(|w| !got.contains(w)).collect();
+        format!(
+            "{} lines came back for {size} ranks; missing: {missing:?}. Every rank from 0 to \
+             size − 1 runs f.",
+            got.len()
+        )
+    } else {
+        let (mut a, mut b) = (got.to_vec(), want.clone());
+        a.sort();
+        b.sort();
+        if a == b {
+            format!(
+                "every line is there, in the wrong order: {got:?}. Return them in rank order \
+                 (rank 0 first), whatever order the ranks finish in."
+            )
+        } else {
+            return compare_lists(case, &want, got);
+        }
+    };
+    Err(Wrong::in_case(case, problem))
+}

@@ -9,6 +9,10 @@ use serde_json::{Value, json};
 
 use super::chapter::{Cell, Chapter, Copy, exercise_code};
 
+/// The cell tag for a cell that only the solved notebook gets: it uses an
+/// exercise's answer, which the student notebook must not show above it.
+const SOLVED_ONLY: &str = "solved-only";
+
 /// The notebook for one copy of a chapter, without outputs.
 /// `deps` is the root `Cargo.toml`'s `[workspace.dependencies]` table.
 pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: Copy) -> Result<Value> {
@@ -24,7 +28,11 @@ pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: Copy) -> Result<Val
                 source,
                 exercise: None,
                 tags,
-            } => cells.push(code_cell(source, tags)),
+            } => {
+                if copy == Copy::Solved || !tags.iter().any(|t| t == SOLVED_ONLY) {
+                    cells.push(code_cell(source, tags));
+                }
+            }
             Cell::Code {
                 source,
                 exercise: Some(name),
