@@ -4,9 +4,11 @@
 //! - `test`: every check there is, notebooks included (what CI runs);
 //! - `gen [--check]`: write (or check) every file derived from `chapters/`;
 //! - `notebooks [--save] [NAME...]`: execute notebooks through the Rust kernel;
-//! - `bench [--quick]`: speed, side by side with the Python originals.
+//! - `bench [--quick]`: speed, side by side with the Python originals;
+//! - `book [--serve]`: the workbook as a static website, in `target/book/`.
 
 mod bench;
+mod book;
 mod codegen;
 mod lab;
 mod setup;
@@ -24,7 +26,8 @@ commands:
   gen [--check]                 write the notebooks and crates derived from chapters/ (--check: only compare)
   notebooks [--save] [NAME...]  execute notebooks through the Rust kernel (--save: keep outputs of solved ones)
   bench [--quick]               speedups and ratios against the Python originals, into target/bench
-                                (--quick: seconds, as CI runs it; default: a few minutes)";
+                                (--quick: seconds, as CI runs it; default: a few minutes)
+  book [--serve]                the workbook as a website, into target/book/ (--serve: on 127.0.0.1)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +43,11 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "bench" => setup::ensure_all().and_then(|env| bench::run(&env, rest)),
         "gen" => gen_command(rest),
+        "book" => match rest {
+            [] => book::run(&root(), false).map_err(|e| format!("{e:#}")),
+            [flag] if flag == "--serve" => book::run(&root(), true).map_err(|e| format!("{e:#}")),
+            _ => Err(format!("book takes only --serve\n\n{USAGE}")),
+        },
         "notebooks" => setup::ensure_all().and_then(|env| {
             test::notebooks(&env, rest)?;
             if rest.iter().any(|a| a == "--save") {

@@ -1,0 +1,396 @@
+//! One chapter page, written as mdBook Markdown from the chapter's two notebooks:
+//! the solved one gives the prose, the code and the saved outputs; the student
+//! one tells which cells are exercises (the generator puts `todo!()` there, so
+//! those are the cells whose code differs), and gives the code a reader starts from.
+
+use anyhow::{Result, bail};
+use serde_json::Value;
+
+/// A chapter page, ready for mdBook.
+pub struct Page {
+    /// `09 · Monte Carlo pi and scaling`: the notebook's first heading.
+    pub title: String,
+    /// `45 min`, when the chapter states how long it takes.
+    pub time: Option<String>,
+    pub markdown: String,
+    /// How many exercises (solution folds) it has.
+    pub exercises: usize,
+    /// Every chart of the page, in order, each its own file.
+    pub charts: Vec<Chart>,
+}
+
+pub struct Chart {
+    /// Path inside the book, e.g. `09-pi/chart-2.svg`.
+    pub file: String,
+    /// The chart's title (its first text), used as the image's alt text.
+    pub caption: String,
+    pub svg: String,
+}
+
+/// Renders `notebooks/{stem}-solved.ipynb`, with `student` its student twin.
+pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
+    let solved_cells = cells(solved);
+    let student_cells = cells(student);
+    let same_shape = solved_cells.len() == student_cells.len()
+        && solved_cells
+            .iter()
+            .zip(student_cells)
+            .all(|(a, b)| a["cell_type"] == b["cell_type"]);
+    if !same_shape {
+        bail!(
+            "notebooks/{stem}.ipynb and {stem}-solved.ipynb do not have the same cells: \
+             run `cargo xtask gen`"
+        );
+    }
+    let mut page = Page {
+        title: String::new(),
+        time: None,
+        markdown: String::new(),
+        exercises: 0,
+        charts: Vec::new(),
+    };
+    let mut hints = 0;
+    for (cell, student_cell) in solved_cells.iter().zip(student_cells) {
+        let source = text(&cell["source"]);
+        let tags = tags(cell);
+        if cell["cell_type"] == "markdown" {
+            if page.title.is_empty() {
+                page.title = first_heading(&source).unwrap_or(stem).to_string();
+                page.time = estimated_time(&source);
+                page.markdown += &with_header(&source, stem, page.time.as_deref());
+            } else if tags.contains(&"hint") && !source.trim_start().starts_with("<details") {
+                hints += 1;
+                page.markdown += &fold("hint", &format!("Hint {hints}"), &source);
+            } else {
+                page.markdown += &source;
+            }
+            page.markdown += "\n\n";
+            continue;
+        }
+        let student_source = text(&student_cell["source"]);
+        if student_source != source || tags.contains(&"solution") {
+            page.exercises += 1;
+            page.markdown +=
+                "<p class=\"nb-label\">The exercise, as the student notebook has it:</p>\n\n";
+            page.markdown += &code_block(&student_source);
+            page.markdown += &fold("solution", "Show the solution", &code_block(&source));
+        } else {
+            if tags.contains(&"compile-fail") {
+                page.markdown += "<p class=\"nb-label\">This cell does not compile, on purpose: \
+                                  the compiler's error below is the lesson.</p>\n\n";
+            }
+            page.markdown += &code_block(&source);
+        }
+        page.markdown += &outputs(cell, stem, &mut page.charts);
+    }
+    Ok(page)
+}
+
+fn cells(notebook: &Value) -> &[Value] {
+    notebook["cells"].as_array().map_or(&[], Vec::as_slice)
+}
+
+fn tags(cell: &Value) -> Vec<&str> {
+    cell["metadata"]["tags"]
+        .as_array()
+        .map(|t| t.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// A notebook's multi-line text: one string, or a list of lines.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts.iter().filter_map(Value::as_str).collect(),
+        _ => String::new(),
+    }
+}
+
+fn first_heading(markdown: &str) -> Option<&str> {
+    markdown
+        .lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(str::trim)
+}
+
+/// How long the chapter takes, from a line of its opening cell that mentions
+/// time and a number of minutes or hours ("Time: about 45 minutes" gives `45 min`).
+pub fn estimated_time(markdown: &str) -> Option<String> {
+    markdown.lines().find_map(|line| {
+        let lower = line.to_lowercase();
+        if !(lower.contains("time") || lower.contains("takes")) {
+            return None;
+        }
+        let words: Vec<&str> = lower
+            .split(|c: char| c.is_whitespace() || "*_():,;".contains(c))
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.windows(2).find_map(|pair| {
+            let number = pair[0];
+            let is_number = number.chars().next()?.is_ascii_digit()
+                && number
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "–-.".contains(c));
+            let unit = if pair[1].starts_with("min") {
+                "min"
+            } else if pair[1].starts_with("hour") || pair[1] == "h" {
+                "h"
+            } else {
+                return None;
+            };
+            is_number.then(|| format!("{number} {unit}"))
+        })
+    })
+}
+
+/// The opening cell with the notebook bar after its heading: downloads, time, how to run.
+fn with_header(markdown: &str, stem: &str, time: Option<&str>) -> String {
+    let time = time
+        .map(|t| format!("<span class=\"nb-time\">⏱ {t}</span>\n"))
+        .unwrap_or_default();
+    let bar = format!(
+        "<div class=\"nb-bar\">\n\
+         <a class=\"nb-download\" href=\"notebooks/{stem}.ipynb\" download>⬇ Student notebook</a>\n\
+         <a class=\"nb-download\" href=\"notebooks/{stem}-solved.ipynb\" download>⬇ Solved notebook, with outputs</a>\n\
+         {time}\
+         <span class=\"nb-run\">To run it: <code>cargo xtask lab</code> in the repository opens both in JupyterLab.</span>\n\
+         </div>\n\n"
+    );
+    match markdown.split_once('\n') {
+        Some((heading, rest)) if heading.starts_with("# ") => format!("{heading}\n\n{bar}{rest}"),
+        _ => format!("{bar}{markdown}"),
+    }
+}
+
+/// A block folded behind a `<details>` control, closed until clicked.
+fn fold(class: &str, summary: &str, markdown: &str) -> String {
+    format!(
+        "<details class=\"{class}\">\n<summary>{summary}</summary>\n\n{}\n\n</details>\n\n",
+        markdown.trim_end()
+    )
+}
+
+/// A Rust code block, fenced with more backticks than the code contains.
+fn code_block(code: &str) -> String {
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}rust\n{}\n{fence}\n\n", code.trim_end_matches('\n'))
+}
+
+/// A cell's outputs as the notebook shows them: text as `<pre>` (consecutive
+/// stream pieces joined), HTML as it is, charts as image files.
+fn outputs(cell: &Value, stem: &str, charts: &mut Vec<Chart>) -> String {
+    let mut html = String::new();
+    let mut stream: Option<(String, String)> = None; // (name, text so far)
+    let flush = |stream: &mut Option<(String, String)>, html: &mut String| {
+        if let Some((name, text)) = stream.take() {
+            *html += &pre(&format!("nb-output nb-{name}"), &text);
+        }
+    };
+    for output in cell["outputs"].as_array().into_iter().flatten() {
+        if output["output_type"] == "stream" {
+            let name = output["name"].as_str().unwrap_or("stdout").to_string();
+            let piece = text(&output["text"]);
+            match &mut stream {
+                Some((current, text)) if *current == name => text.push_str(&piece),
+                _ => {
+                    flush(&mut stream, &mut html);
+                    stream = Some((name, piece));
+                }
+            }
+            continue;
+        }
+        flush(&mut stream, &mut html);
+        let data = &output["data"];
+        if output["output_type"] == "error" {
+            let trace: Vec<String> = output["traceback"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(strip_ansi)
+                .collect();
+            let message = if trace.is_empty() {
+                format!("{}: {}", text(&output["ename"]), text(&output["evalue"]))
+            } else {
+                trace.join("\n")
+            };
+            html += &pre("nb-output nb-error", &message);
+        } else if let Some(svg) = data.get("image/svg+xml") {
+            let svg = text(svg);
+            let caption = svg_caption(&svg).unwrap_or_else(|| "chart".into());
+            let file = format!("{stem}/chart-{}.svg", charts.len() + 1);
+            html += &format!(
+                "<figure class=\"nb-chart\"><img src=\"{file}\" alt=\"{}\"></figure>\n\n",
+                escape(&caption)
+            );
+            charts.push(Chart { file, caption, svg });
+        } else if let Some(png) = data.get("image/png") {
+            let base64: String = text(png).split_whitespace().collect();
+            html += &format!(
+                "<figure class=\"nb-chart\"><img src=\"data:image/png;base64,{base64}\" alt=\"chart\"></figure>\n\n"
+            );
+        } else if let Some(table) = data.get("text/html") {
+            // Raw HTML in Markdown ends at a blank line, so the HTML has none.
+            let table: Vec<String> = text(table)
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string)
+                .collect();
+            html += &format!(
+                "<div class=\"nb-output nb-html\">\n{}\n</div>\n\n",
+                table.join("\n")
+            );
+        } else if let Some(plain) = data.get("text/plain") {
+            html += &pre("nb-output nb-result", &text(plain));
+        }
+    }
+    flush(&mut stream, &mut html);
+    html
+}
+
+fn pre(class: &str, text: &str) -> String {
+    format!(
+        "<pre class=\"{class}\">{}</pre>\n\n",
+        escape(text.trim_end_matches('\n'))
+    )
+}
+
+/// The first text of an SVG chart: its title, drawn by `workbook::chart`.
+fn svg_caption(svg: &str) -> Option<String> {
+    let start = svg.find("<text")?;
+    let after = &svg[start..];
+    let body = &after[after.find('>')? + 1..];
+    let caption = body[..body.find("</text>")?].trim();
+    (!caption.is_empty()).then(|| unescape(caption))
+}
+
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// Terminal colour codes (`ESC [ ... m`) out of the kernel's error reports.
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn notebook(cells: Vec<Value>) -> Value {
+        json!({ "cells": cells })
+    }
+
+    #[test]
+    fn folds_the_solution_and_writes_each_chart_as_a_file() {
+        let heading =
+            json!({"cell_type": "markdown", "metadata": {}, "source": "# 09 · Pi\n\nIntro."});
+        let hint =
+            json!({"cell_type": "markdown", "metadata": {"tags": ["hint"]}, "source": "Split it."});
+        let code = |source: &str, outputs: Value| json!({"cell_type": "code", "metadata": {}, "source": source, "outputs": outputs});
+        let chart = json!([{"output_type": "execute_result", "data": {
+            "image/svg+xml": "<svg><text x=\"1\">Strong scaling &amp; more</text></svg>"}}]);
+        let printed = json!([{"output_type": "stream", "name": "stdout", "text": ["a < b\n"]},
+                             {"output_type": "stream", "name": "stdout", "text": "c\n"}]);
+        let student = notebook(vec![
+            heading.clone(),
+            code("fn f() -> u64 {\n    todo!()\n}", json!([])),
+            code("draw()", json!([])),
+            hint.clone(),
+        ]);
+        let solved = notebook(vec![
+            heading,
+            code("fn f() -> u64 {\n    42\n}", printed),
+            code("draw()", chart),
+            hint,
+        ]);
+        let page = render("09-pi", &student, &solved).unwrap();
+        assert_eq!(page.title, "09 · Pi");
+        assert_eq!(page.exercises, 1);
+        let md = &page.markdown;
+        let todo = md.find("todo!()").expect("the student's cell is shown");
+        let fold = md
+            .find("<details class=\"solution\">")
+            .expect("a solution fold");
+        assert!(todo < fold && md[fold..].contains("42"), "{md}");
+        assert!(md.contains("notebooks/09-pi-solved.ipynb"), "{md}");
+        assert!(
+            md.contains("<pre class=\"nb-output nb-stdout\">a &lt; b\nc</pre>"),
+            "{md}"
+        );
+        assert!(
+            md.contains("<details class=\"hint\">\n<summary>Hint 1</summary>"),
+            "{md}"
+        );
+        assert_eq!(page.charts.len(), 1);
+        assert_eq!(page.charts[0].file, "09-pi/chart-1.svg");
+        assert_eq!(page.charts[0].caption, "Strong scaling & more");
+        assert!(md.contains("<img src=\"09-pi/chart-1.svg\" alt=\"Strong scaling &amp; more\">"));
+    }
+
+    #[test]
+    fn notebooks_out_of_step_are_refused() {
+        let md = json!({"cell_type": "markdown", "metadata": {}, "source": "# 01"});
+        let err = render(
+            "01-x",
+            &notebook(vec![md.clone()]),
+            &notebook(vec![md.clone(), md]),
+        )
+        .err()
+        .expect("different cells");
+        assert!(err.to_string().contains("cargo xtask gen"), "{err}");
+    }
+
+    #[test]
+    fn reads_the_estimated_time_when_the_chapter_states_one() {
+        let opening = "# 09 · Pi\n\n**Time:** about 45 minutes (15 reading, 30 exercises).";
+        assert_eq!(estimated_time(opening).as_deref(), Some("45 min"));
+        assert_eq!(
+            estimated_time("Estimated time: 1 hour").as_deref(),
+            Some("1 h")
+        );
+        assert_eq!(
+            estimated_time("It takes 30–40 min.").as_deref(),
+            Some("30–40 min")
+        );
+        assert_eq!(estimated_time("A run of minutes, not 10 seconds."), None);
+        assert_eq!(estimated_time("Wall time against 8 threads"), None);
+    }
+
+    #[test]
+    fn code_fences_outgrow_the_backticks_inside() {
+        assert_eq!(
+            code_block("let s = \"```\";"),
+            "````rust\nlet s = \"```\";\n````\n\n"
+        );
+        assert_eq!(
+            strip_ansi("\u{1b}[31m[E0373] Error:\u{1b}[0m x"),
+            "[E0373] Error: x"
+        );
+    }
+}
