@@ -78,10 +78,16 @@ def check_images(page, problems):
     return sum(1 for i in images if i["charts"]), len(images)
 
 
-def check_folds(page, problems):
-    """Every <details> is closed with its content hidden; a click on its summary opens it."""
+def check_folds(page, problems, print_view):
+    """Every <details> is closed with its content hidden; a click on its summary opens it.
+    The print view is the exception: there every fold is open, ready for paper."""
     folds = page.locator("details")
     count = folds.count()
+    if print_view:
+        shut = folds.evaluate_all("ds => ds.filter(d => !d.open).length")
+        if shut:
+            problems.append(f"{shut} fold(s) closed in the print view")
+        return count
     for i in range(count):
         fold = folds.nth(i)
         content = fold.locator(":scope > :not(summary)").first
@@ -100,7 +106,7 @@ def check_page(context, base, name):
     page.goto(base + name, wait_until="load")
     page.wait_for_load_state("networkidle")
     charts, images = check_images(page, problems)
-    folds = check_folds(page, problems)
+    folds = check_folds(page, problems, print_view=name == "print.html")
     page.close()
     return emit(
         check="page", page=name, ok=not problems, charts=charts, images=images, folds=folds,
@@ -115,13 +121,13 @@ def check_search(context, base):
     page.keyboard.press("s")
     bar = page.locator("#mdbook-searchbar, #searchbar").first
     bar.wait_for(state="visible", timeout=5000)
-    bar.fill(SEARCH_WORD)
+    bar.press_sequentially(SEARCH_WORD, delay=50)  # mdBook searches on key presses
     results = page.locator("#mdbook-searchresults li, #searchresults li")
     hits, pages = 0, []
     try:
-        results.first.wait_for(state="visible", timeout=5000)
+        results.first.wait_for(state="visible", timeout=10000)
         hits = results.count()
-        pages = sorted({h.split("#")[0] for h in results.locator("a").evaluate_all(
+        pages = sorted({h.split("?")[0].split("#")[0] for h in results.locator("a").evaluate_all(
             "links => links.map(a => a.getAttribute('href'))")})
     except Exception as error:  # a timeout: no result showed up
         problems.append(f"no search result for {SEARCH_WORD!r}: {error}")
@@ -162,7 +168,11 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     site, out = Path(sys.argv[1]), Path(sys.argv[2])
-    pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html"))
+    # toc.html is not a page: it is the sidebar for readers without JavaScript,
+    # shown inside every page's <noscript> frame.
+    pages = sorted(
+        str(p.relative_to(site)) for p in site.rglob("*.html") if p.name != "toc.html"
+    )
     start = time.monotonic()
     server = serve(site)
     base = f"http://127.0.0.1:{server.server_address[1]}/"

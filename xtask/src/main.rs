@@ -27,7 +27,8 @@ commands:
   notebooks [--save] [NAME...]  execute notebooks through the Rust kernel (--save: keep outputs of solved ones)
   bench [--quick]               speedups and ratios against the Python originals, into target/bench
                                 (--quick: seconds, as CI runs it; default: a few minutes)
-  book [--serve]                the workbook as a website, into target/book/ (--serve: on 127.0.0.1)";
+  book [--serve|--check]        the workbook as a website, into target/book/ (--serve: on 127.0.0.1;
+                                --check: also check its links and open every page in headless Chromium)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,7 +47,8 @@ fn main() -> ExitCode {
         "book" => match rest {
             [] => book::run(&root(), false).map_err(|e| format!("{e:#}")),
             [flag] if flag == "--serve" => book::run(&root(), true).map_err(|e| format!("{e:#}")),
-            _ => Err(format!("book takes only --serve\n\n{USAGE}")),
+            [flag] if flag == "--check" => book::test_step(&root()).map_err(|e| format!("{e:#}")),
+            _ => Err(format!("book takes --serve or --check\n\n{USAGE}")),
         },
         "notebooks" => setup::ensure_all().and_then(|env| {
             test::notebooks(&env, rest)?;

@@ -65,7 +65,7 @@ pub fn ensure_chromium() -> Result<()> {
     println!("[book] installing Chromium from Debian's packages with apt-get (about a minute)");
     run(Command::new("apt-get").args(["update", "-q"]))?;
     run(Command::new("apt-get")
-        .args(["install", "-y", "-q", "chromium"])
+        .args(["install", "-y", "-qq", "chromium"])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     if !Path::new(CHROMIUM).exists() {
         bail!("apt-get installed chromium, yet {CHROMIUM} is missing");

@@ -109,10 +109,10 @@ fn attribute_values(html: &str, name: &str) -> Vec<String> {
         if !name.starts_with('<') && !preceded.is_some_and(char::is_whitespace) {
             continue;
         }
-        if let Some(quoted) = rest.strip_prefix('"') {
-            if let Some(end) = quoted.find('"') {
-                values.push(unescape(&quoted[..end]));
-            }
+        if let Some(quoted) = rest.strip_prefix('"')
+            && let Some(end) = quoted.find('"')
+        {
+            values.push(unescape(&quoted[..end]));
         }
     }
     values

@@ -49,15 +49,24 @@ pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
         exercises: 0,
         charts: Vec::new(),
     };
-    let mut hints = 0;
+    // The page opens with the title and the notebook bar, even though the
+    // notebook opens with its set-up cell: the title is the opening cell's heading.
+    let opening = solved_cells
+        .iter()
+        .find(|c| c["cell_type"] == "markdown")
+        .map(|c| text(&c["source"]))
+        .unwrap_or_default();
+    page.title = first_heading(&opening).unwrap_or(stem).to_string();
+    page.time = estimated_time(&opening);
+    page.markdown = header(&page.title, stem, page.time.as_deref());
+    let (mut hints, mut opened) = (0, false);
     for (cell, student_cell) in solved_cells.iter().zip(student_cells) {
         let source = text(&cell["source"]);
         let tags = tags(cell);
         if cell["cell_type"] == "markdown" {
-            if page.title.is_empty() {
-                page.title = first_heading(&source).unwrap_or(stem).to_string();
-                page.time = estimated_time(&source);
-                page.markdown += &with_header(&source, stem, page.time.as_deref());
+            if !opened {
+                opened = true;
+                page.markdown += &without_heading(&source);
             } else if tags.contains(&"hint") && !source.trim_start().starts_with("<details") {
                 hints += 1;
                 page.markdown += &fold("hint", &format!("Hint {hints}"), &source);
@@ -143,23 +152,34 @@ pub fn estimated_time(markdown: &str) -> Option<String> {
     })
 }
 
-/// The opening cell with the notebook bar after its heading: downloads, time, how to run.
-fn with_header(markdown: &str, stem: &str, time: Option<&str>) -> String {
+/// The page's title and the notebook bar: downloads, time, how to run it.
+fn header(title: &str, stem: &str, time: Option<&str>) -> String {
     let time = time
         .map(|t| format!("<span class=\"nb-time\">⏱ {t}</span>\n"))
         .unwrap_or_default();
-    let bar = format!(
-        "<div class=\"nb-bar\">\n\
+    format!(
+        "# {title}\n\n\
+         <div class=\"nb-bar\">\n\
          <a class=\"nb-download\" href=\"notebooks/{stem}.ipynb\" download>⬇ Student notebook</a>\n\
          <a class=\"nb-download\" href=\"notebooks/{stem}-solved.ipynb\" download>⬇ Solved notebook, with outputs</a>\n\
          {time}\
          <span class=\"nb-run\">To run it: <code>cargo xtask lab</code> in the repository opens both in JupyterLab.</span>\n\
          </div>\n\n"
-    );
-    match markdown.split_once('\n') {
-        Some((heading, rest)) if heading.starts_with("# ") => format!("{heading}\n\n{bar}{rest}"),
-        _ => format!("{bar}{markdown}"),
+    )
+}
+
+/// The opening cell without its `# title` line, which the header already shows.
+fn without_heading(markdown: &str) -> String {
+    let mut lines = markdown.lines();
+    let mut rest: Vec<&str> = Vec::new();
+    for line in lines.by_ref() {
+        if line.starts_with("# ") {
+            break;
+        }
+        rest.push(line);
     }
+    rest.extend(lines);
+    rest.join("\n").trim().to_string()
 }
 
 /// A block folded behind a `<details>` control, closed until clicked.

@@ -37,6 +37,18 @@ pub fn write(root: &Path, src_dir: &Path, out_dir: &Path) -> Result<Written> {
         let student_file = root.join(format!("notebooks/{stem}.ipynb"));
         let solved_file = root.join(format!("notebooks/{stem}-solved.ipynb"));
         let page = page::render(&stem, &read_json(&student_file)?, &read_json(&solved_file)?)?;
+        // The notebooks tell exercises by their differing code; the chapter names them.
+        let source = read_text(&root.join(format!("chapters/{stem}.md")))?;
+        let named = source
+            .lines()
+            .filter(|l| l.starts_with("```rust") && l.contains(" exercise="))
+            .count();
+        if named != page.exercises {
+            bail!(
+                "chapters/{stem}.md has {named} exercise(s), its notebooks {}: run `cargo xtask gen`",
+                page.exercises
+            );
+        }
         write_file(&pages.join(format!("{stem}.md")), &page.markdown)?;
         for chart in &page.charts {
             write_file(&pages.join(&chart.file), &chart.svg)?;
