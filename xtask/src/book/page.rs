@@ -42,13 +42,6 @@ pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
              run `cargo xtask gen`"
         );
     }
-    let mut page = Page {
-        title: String::new(),
-        time: None,
-        markdown: String::new(),
-        exercises: 0,
-        charts: Vec::new(),
-    };
     // The page opens with the title and the notebook bar, even though the
     // notebook opens with its set-up cell: the title is the opening cell's heading.
     let opening = solved_cells
@@ -56,9 +49,15 @@ pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
         .find(|c| c["cell_type"] == "markdown")
         .map(|c| text(&c["source"]))
         .unwrap_or_default();
-    page.title = first_heading(&opening).unwrap_or(stem).to_string();
-    page.time = estimated_time(&opening);
-    page.markdown = header(&page.title, stem, page.time.as_deref());
+    let title = first_heading(&opening).unwrap_or(stem).to_string();
+    let time = estimated_time(&opening);
+    let mut page = Page {
+        markdown: header(&title, stem, time.as_deref()),
+        title,
+        time,
+        exercises: 0,
+        charts: Vec::new(),
+    };
     let (mut hints, mut opened) = (0, false);
     for (cell, student_cell) in solved_cells.iter().zip(student_cells) {
         let source = text(&cell["source"]);
@@ -67,7 +66,7 @@ pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
             if !opened {
                 opened = true;
                 page.markdown += &without_heading(&source);
-            } else if tags.contains(&"hint") && !source.trim_start().starts_with("<details") {
+            } else if is_hint(cell, &tags) && !source.trim_start().starts_with("<details") {
                 hints += 1;
                 page.markdown += &fold("hint", &format!("Hint {hints}"), &source);
             } else {
@@ -79,6 +78,7 @@ pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
         let student_source = text(&student_cell["source"]);
         if student_source != source || tags.contains(&"solution") {
             page.exercises += 1;
+            hints = 0; // each exercise's hints count from 1
             page.markdown +=
                 "<p class=\"nb-label\">The exercise, as the student notebook has it:</p>\n\n";
             page.markdown += &code_block(&student_source);
@@ -97,6 +97,11 @@ pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
 
 fn cells(notebook: &Value) -> &[Value] {
     notebook["cells"].as_array().map_or(&[], Vec::as_slice)
+}
+
+/// A hint: a Markdown cell tagged `hint`, or one JupyterLab keeps collapsed.
+fn is_hint(cell: &Value, tags: &[&str]) -> bool {
+    tags.contains(&"hint") || cell["metadata"]["jupyter"]["source_hidden"] == true
 }
 
 fn tags(cell: &Value) -> Vec<&str> {
@@ -332,6 +337,8 @@ mod tests {
             json!({"cell_type": "markdown", "metadata": {}, "source": "# 09 · Pi\n\nIntro."});
         let hint =
             json!({"cell_type": "markdown", "metadata": {"tags": ["hint"]}, "source": "Split it."});
+        let collapsed = json!({"cell_type": "markdown",
+            "metadata": {"jupyter": {"source_hidden": true}}, "source": "Use `%`."});
         let code = |source: &str, outputs: Value| json!({"cell_type": "code", "metadata": {}, "source": source, "outputs": outputs});
         let chart = json!([{"output_type": "execute_result", "data": {
             "image/svg+xml": "<svg><text x=\"1\">Strong scaling &amp; more</text></svg>"}}]);
@@ -342,12 +349,14 @@ mod tests {
             code("fn f() -> u64 {\n    todo!()\n}", json!([])),
             code("draw()", json!([])),
             hint.clone(),
+            collapsed.clone(),
         ]);
         let solved = notebook(vec![
             heading,
             code("fn f() -> u64 {\n    42\n}", printed),
             code("draw()", chart),
             hint,
+            collapsed,
         ]);
         let page = render("09-pi", &student, &solved).unwrap();
         assert_eq!(page.title, "09 · Pi");
