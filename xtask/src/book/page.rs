@@ -12,6 +12,8 @@ pub struct Page {
     pub title: String,
     /// `45 min`, when the chapter states how long it takes.
     pub time: Option<String>,
+    /// The first of "By the end ... you will be able to:", for the front page.
+    pub first_goal: Option<String>,
     pub markdown: String,
     /// How many exercises (solution folds) it has.
     pub exercises: usize,
@@ -53,6 +55,7 @@ pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
     let time = estimated_time(&opening);
     let mut page = Page {
         markdown: header(&title, stem, time.as_deref()),
+        first_goal: first_goal(&opening),
         title,
         time,
         exercises: 0,
@@ -125,6 +128,20 @@ fn first_heading(markdown: &str) -> Option<&str> {
         .lines()
         .find_map(|l| l.strip_prefix("# "))
         .map(str::trim)
+}
+
+/// The first item of the list after "... able to:", its wrapped lines joined.
+fn first_goal(markdown: &str) -> Option<String> {
+    let mut lines = markdown
+        .lines()
+        .skip_while(|l| !l.trim_end().ends_with("able to:"));
+    lines.next()?;
+    let mut lines = lines.skip_while(|l| l.trim().is_empty());
+    let mut goal = lines.next()?.strip_prefix("- ")?.trim().to_string();
+    for more in lines.take_while(|l| l.starts_with("  ")) {
+        goal = goal + " " + more.trim();
+    }
+    Some(goal.trim_end_matches([';', '.']).to_string())
 }
 
 /// How long the chapter takes, from a line of its opening cell that mentions
@@ -333,8 +350,8 @@ mod tests {
 
     #[test]
     fn folds_the_solution_and_writes_each_chart_as_a_file() {
-        let heading =
-            json!({"cell_type": "markdown", "metadata": {}, "source": "# 09 · Pi\n\nIntro."});
+        let heading = json!({"cell_type": "markdown", "metadata": {},
+            "source": "# 09 · Pi\n\nBy the end you will be able to:\n\n- throw darts\n  in parallel;\n- more"});
         let hint =
             json!({"cell_type": "markdown", "metadata": {"tags": ["hint"]}, "source": "Split it."});
         let collapsed = json!({"cell_type": "markdown",
@@ -360,6 +377,7 @@ mod tests {
         ]);
         let page = render("09-pi", &student, &solved).unwrap();
         assert_eq!(page.title, "09 · Pi");
+        assert_eq!(page.first_goal.as_deref(), Some("throw darts in parallel"));
         assert_eq!(page.exercises, 1);
         let md = &page.markdown;
         let todo = md.find("todo!()").expect("the student's cell is shown");

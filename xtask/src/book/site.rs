@@ -143,11 +143,12 @@ fn front_page(root: &Path, template: &str, chapters: &[Chapter]) -> Result<Strin
 
 fn chapter_table(chapters: &[Chapter]) -> String {
     let timed = chapters.iter().any(|c| c.page.time.is_some());
-    let mut table = String::from(if timed {
-        "| Chapter | Exercises | Charts | Time |\n|---|---|---|---|\n"
+    let mut table = String::from("| Chapter | You will be able to | Exercises | Charts |");
+    table += if timed {
+        " Time |\n|---|---|---|---|---|\n"
     } else {
-        "| Chapter | Exercises | Charts |\n|---|---|---|\n"
-    });
+        "\n|---|---|---|---|\n"
+    };
     for c in chapters {
         let count = |n: usize| {
             if n == 0 {
@@ -157,9 +158,14 @@ fn chapter_table(chapters: &[Chapter]) -> String {
             }
         };
         table += &format!(
-            "| [{}]({}.md) | {} | {} |",
+            "| [{}]({}.md) | {} | {} | {} |",
             c.page.title,
             c.stem,
+            c.page
+                .first_goal
+                .as_deref()
+                .unwrap_or("")
+                .replace('|', "\\|"),
             count(c.page.exercises),
             count(c.page.charts.len())
         );
