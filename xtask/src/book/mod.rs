@@ -3,7 +3,7 @@
 //! carry the saved outputs and charts), and checked in a real browser by the test command.
 //!
 //! - `site` writes the mdBook source into `target/book-src/` (nothing of it is committed);
-//! - `page` turns one chapter's notebooks into its page;
+//! - `page` turns one chapter's notebooks into its page, `output` a cell's saved outputs;
 //! - `links` checks that every internal link and image of the built site resolves;
 //! - `install` brings mdBook, Chromium and Playwright.
 //!
@@ -11,6 +11,7 @@
 
 mod install;
 mod links;
+mod output;
 mod page;
 mod site;
 

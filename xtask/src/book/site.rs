@@ -134,7 +134,7 @@ fn front_page(root: &Path, template: &str, chapters: &[Chapter]) -> Result<Strin
         let img = format!(
             "<img src=\"{}\" alt=\"{}\">",
             chart.file,
-            page::escape(&chart.caption)
+            super::output::escape(&chart.caption)
         );
         page.replace_range(start..end + 2, &img);
     }
