@@ -29,7 +29,7 @@ pub fn ensure_mdbook() -> Result<PathBuf> {
     }
     println!(
         "[book] building mdBook {MDBOOK_VERSION}: cargo install --locked mdbook \
-         --no-default-features --features search (a few minutes on 2 cores, once per machine)"
+         --no-default-features --features search (about 3 minutes of CPU time, once per machine)"
     );
     let start = Instant::now();
     run(Command::new("cargo").args([
