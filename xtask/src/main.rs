@@ -5,9 +5,11 @@
 //! - `gen [--check | --force]`: write (or check) every file derived from `chapters/`;
 //! - `reset NAME`: bring back one exercise's stub in `exercises/`;
 //! - `notebooks [--save] [NAME...]`: execute notebooks through the Rust kernel;
-//! - `bench [--quick]`: speed, side by side with the Python originals.
+//! - `bench [--quick]`: speed, side by side with the Python originals;
+//! - `book [--serve]`: the workbook as a static website, in `target/book/`.
 
 mod bench;
+mod book;
 mod codegen;
 mod lab;
 mod setup;
@@ -28,7 +30,9 @@ commands:
   reset NAME                    bring back exercise NAME's todo!() stub in exercises/ (your version: target/backups/)
   notebooks [--save] [NAME...]  execute notebooks through the Rust kernel (--save: keep outputs of solved ones)
   bench [--quick]               speedups and ratios against the Python originals, into target/bench
-                                (--quick: seconds, as CI runs it; default: a few minutes)";
+                                (--quick: seconds, as CI runs it; default: a few minutes)
+  book [--serve|--check]        the workbook as a website, into target/book/ (--serve: on 127.0.0.1;
+                                --check: also check its links and open every page in headless Chromium)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,6 +52,12 @@ fn main() -> ExitCode {
         "reset" => match rest {
             [name] => codegen::reset(&root(), name).map_err(|e| format!("{e:#}")),
             _ => Err(format!("reset takes one exercise name\n\n{USAGE}")),
+        },
+        "book" => match rest {
+            [] => book::run(&root(), false).map_err(|e| format!("{e:#}")),
+            [flag] if flag == "--serve" => book::run(&root(), true).map_err(|e| format!("{e:#}")),
+            [flag] if flag == "--check" => book::test_step(&root()).map_err(|e| format!("{e:#}")),
+            _ => Err(format!("book takes --serve or --check\n\n{USAGE}")),
         },
         "-h" | "--help" | "help" => {
             println!("{USAGE}");

@@ -167,7 +167,7 @@ fn ensure_requirements(root: &Path, venv: &Path) -> Result<((), Done), String> {
     Ok(((), Done::Installed))
 }
 
-fn cargo_bin() -> PathBuf {
+pub fn cargo_bin() -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))

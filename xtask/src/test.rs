@@ -66,6 +66,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             Box::new(|| notebooks(&env, &[])),
         ),
         (
+            "the book: builds, every link resolves, checked in headless Chromium",
+            Box::new(|| crate::book::test_step(&env.root).map_err(|e| format!("{e:#}"))),
+        ),
+        (
             // Run so that it cannot rot; it prints speeds and asserts none.
             "cargo xtask bench --quick",
             Box::new(|| crate::bench::run(&env, &["--quick".into()])),
