@@ -1,101 +1,140 @@
-//! Project automation, run as `cargo xtask <command>`:
-//!
-//! - `lab [--headless]`: install what is missing, then open the workbook in JupyterLab;
-//! - `test`: every check there is, notebooks included (what CI runs);
-//! - `gen [--check]`: write (or check) every file derived from `chapters/`;
-//! - `notebooks [--save] [NAME...]`: execute notebooks through the Rust kernel;
-//! - `bench [--quick]`: speed, side by side with the Python originals.
+//! Project automation, run as `cargo xtask <command>` (`cargo xtask --help`).
+//! Every command checks its arguments before it installs anything, and
+//! installs only what it needs.
 
 mod bench;
+mod child;
 mod codegen;
+mod codegen_api;
 mod lab;
+mod notebooks;
 mod setup;
 mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <command>
+use anyhow::{Result, bail};
+use clap::{Parser, Subcommand};
 
-commands:
-  lab [--headless] [--port N]   install what is missing, then start JupyterLab on notebooks/
-                                (--headless: no browser; --install-only: stop after installing)
-  test                          the whole suite: fmt, clippy, cargo tests, stale copies, every notebook
-  gen [--check]                 write the notebooks and crates derived from chapters/ (--check: only compare)
-  notebooks [--save] [NAME...]  execute notebooks through the Rust kernel (--save: keep outputs of solved ones)
-  bench [--quick]               speedups and ratios against the Python originals, into target/bench
-                                (--quick: seconds, as CI runs it; default: a few minutes)";
+use crate::codegen_api::GenMode;
+
+/// Project automation for the Parallel Rust Workbook.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Install what is missing, then open the workbook in JupyterLab on notebooks/
+    Lab(lab::Options),
+    /// Every check there is, notebooks included (what CI runs): the quick
+    /// steps first, then what needs installing
+    Test,
+    /// Write the notebooks and crates derived from chapters/
+    Gen {
+        /// Only compare, and fail when a derived file differs
+        #[arg(long, conflicts_with = "force")]
+        check: bool,
+        /// Write even over a learner's answers and notebook edits (after a backup)
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore one exercise's `todo!()` stub (after a backup of your answer)
+    Reset {
+        /// The exercise's function name, as in exercises/src/
+        name: String,
+    },
+    /// Execute notebooks through the Rust kernel, one line per notebook
+    Notebooks {
+        /// Keep the new outputs in the solved notebooks that pass
+        #[arg(long)]
+        save: bool,
+        /// Only list the notebooks that would run; install and run nothing
+        #[arg(long)]
+        dry: bool,
+        /// Notebooks to run, as `01-threads` or `01-threads-solved.ipynb` (default: all)
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+    },
+    /// Speedups and ratios against the Python originals, into target/bench
+    Bench {
+        /// Seconds, as CI runs it (default: a few minutes)
+        #[arg(long)]
+        quick: bool,
+    },
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (command, rest) = match args.split_first() {
-        Some((c, rest)) => (c.as_str(), rest),
-        None => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = match command {
-        "lab" => lab::run(rest),
-        "test" => test::run(rest),
-        "bench" => setup::ensure_all().and_then(|env| bench::run(&env, rest)),
-        "gen" => gen_command(rest),
-        "notebooks" => setup::ensure_all().and_then(|env| {
-            test::notebooks(&env, rest)?;
-            if rest.iter().any(|a| a == "--save") {
-                // Back to the generator's layout, so saving leaves no formatting churn.
-                codegen::write(&env.root)?;
-            }
-            Ok(())
-        }),
-        "-h" | "--help" | "help" => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
-    };
-    match result {
+    // Help goes to stdout with status 0; a bad argument to stderr with status 2.
+    let cli = Cli::parse();
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn gen_command(args: &[String]) -> Result<(), String> {
+fn run(command: Command) -> Result<()> {
     let root = root();
-    match args {
-        [] => {
-            let changed = codegen::write(&root)?;
-            for path in &changed {
+    match command {
+        Command::Lab(options) => lab::run(&root, options),
+        Command::Test => test::run(&root),
+        Command::Gen { check, force } => {
+            let mode = match (check, force) {
+                (true, _) => GenMode::Check,
+                (_, true) => GenMode::Force,
+                _ => GenMode::Write,
+            };
+            codegen_api::r#gen(&root, mode)
+        }
+        Command::Reset { name } => codegen_api::reset(&root, &name),
+        Command::Notebooks { save, dry, names } => {
+            let paths = notebooks::resolve(&root, &names)?;
+            if save {
+                refuse_saving_student_notebooks(&names)?;
+            }
+            if dry {
+                for path in &paths {
+                    println!("{}", path.strip_prefix(&root).unwrap_or(path).display());
+                }
                 println!(
-                    "wrote {}",
-                    path.strip_prefix(&root).unwrap_or(path).display()
+                    "notebooks --dry: {} would run; nothing was run",
+                    paths.len()
                 );
+                return Ok(());
             }
-            println!("gen: {} file(s) changed", changed.len());
-            Ok(())
+            let env = setup::notebook_env(&root)?;
+            notebooks::run(&env, &paths, save)
         }
-        [flag] if flag == "--check" => {
-            let stale = codegen::stale(&root)?;
-            if stale.is_empty() {
-                println!("gen --check: every generated file is up to date");
-                Ok(())
-            } else {
-                let list: Vec<String> = stale
-                    .iter()
-                    .map(|p| format!("  {}", p.strip_prefix(&root).unwrap_or(p).display()))
-                    .collect();
-                Err(format!(
-                    "these files differ from what chapters/ generates:\n{}\n\
-                     Run `cargo xtask gen` to regenerate them (it overwrites answers written in exercises/).",
-                    list.join("\n")
-                ))
-            }
+        Command::Bench { quick } => {
+            let env = setup::notebook_env(&root)?;
+            bench::run(&env, quick)
         }
-        _ => Err(format!("gen takes only --check\n\n{USAGE}")),
     }
+}
+
+/// Student notebooks are committed clean: `--save` keeps outputs only in
+/// solved ones, so naming a student notebook with it is a mistake.
+fn refuse_saving_student_notebooks(names: &[String]) -> Result<()> {
+    let student: Vec<&str> = names
+        .iter()
+        .map(|n| n.trim_end_matches(".ipynb"))
+        .filter(|n| !n.ends_with("-solved"))
+        .collect();
+    if !student.is_empty() {
+        bail!(
+            "--save keeps outputs only in solved notebooks (student notebooks stay clean): \
+             leave out {}",
+            student.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// The workspace root.
@@ -105,4 +144,73 @@ pub fn root() -> PathBuf {
         .parent()
         .expect("xtask lives inside the workspace")
         .to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(line: &str) -> Result<Command, clap::Error> {
+        Cli::try_parse_from(std::iter::once("xtask").chain(line.split_whitespace()))
+            .map(|cli| cli.command)
+    }
+
+    #[test]
+    fn the_parser_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bad_arguments_are_refused_before_anything_runs() {
+        for line in [
+            "bench --bogus",
+            "bench --quick extra",
+            "test --fast",
+            "gen --check --force",
+            "gen --chek",
+            "notebooks --dryy",
+            "lab --port 0",
+            "lab --port 70000",
+            "lab --port",
+            "reset",
+            "frobnicate",
+        ] {
+            assert!(parse(line).is_err(), "`{line}` was accepted");
+        }
+    }
+
+    #[test]
+    fn good_arguments_parse() {
+        assert!(matches!(
+            parse("bench --quick"),
+            Ok(Command::Bench { quick: true })
+        ));
+        assert!(matches!(
+            parse("gen --force"),
+            Ok(Command::Gen {
+                check: false,
+                force: true
+            })
+        ));
+        let Ok(Command::Notebooks { save, dry, names }) = parse("notebooks a --dry b") else {
+            panic!("notebooks with names and --dry");
+        };
+        assert!(!save && dry && names == ["a", "b"]);
+    }
+
+    #[test]
+    fn unknown_notebook_names_fail_even_in_a_dry_run() {
+        let err = run(parse("notebooks bad-name 00-getting-started --dry").unwrap()).unwrap_err();
+        assert!(
+            err.to_string().contains("no notebook named bad-name"),
+            "{err}"
+        );
+        let err = run(parse("notebooks --save 00-getting-started --dry").unwrap()).unwrap_err();
+        assert!(
+            err.to_string().contains("leave out 00-getting-started"),
+            "{err}"
+        );
+        run(parse("notebooks 00-getting-started-solved --dry").unwrap()).unwrap();
+    }
 }
