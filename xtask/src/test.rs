@@ -13,6 +13,7 @@ use crate::codegen_api::{self, GenMode};
 use crate::setup::{self, Mpi};
 
 /// How a step ended.
+#[derive(Debug)]
 enum Outcome {
     Passed,
     /// Not run here, and why (outside CI only).
@@ -28,6 +29,20 @@ const CARGO_LIMIT: Duration = Duration::from_secs(60 * 60);
 /// Whether this runs in CI, where nothing may be skipped.
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// The MPI step: run the cluster crate's checks when Open MPI is there;
+/// without it, a visible skip outside CI and a failure in CI.
+fn mpi_step(mpi: Mpi, ci: bool, checks: impl FnOnce() -> Result<()>) -> Result<Outcome> {
+    match mpi {
+        Mpi::Ready => checks().map(|()| Outcome::Passed),
+        Mpi::Missing(hint) if ci => {
+            bail!("Open MPI is not installed, and CI runs everything: {hint}")
+        }
+        Mpi::Missing(hint) => Ok(Outcome::Skipped(format!(
+            "MPI programs (Open MPI not installed: {hint})"
+        ))),
+    }
 }
 
 pub fn run(root: &Path) -> Result<()> {
@@ -76,22 +91,16 @@ pub fn run(root: &Path) -> Result<()> {
         ),
         (
             "MPI programs (chapter 10): clippy and tests under mpirun",
-            Box::new(|| match setup::mpi()? {
-                Mpi::Missing(hint) if !in_ci() => Ok(Outcome::Skipped(format!(
-                    "MPI programs (Open MPI not installed: {hint})"
-                ))),
-                Mpi::Missing(hint) => {
-                    bail!("Open MPI is not installed, and CI runs everything: {hint}")
-                }
-                Mpi::Ready => {
+            Box::new(|| {
+                mpi_step(setup::mpi()?, in_ci(), || {
                     child::status(
                         cargo()
                             .args(["clippy", "-p", "cluster", "--all-targets", "--quiet"])
                             .args(["--", "-D", "warnings"]),
                         CARGO_LIMIT,
                     )?;
-                    passed(cargo().args(["test", "-p", "cluster"]))
-                }
+                    child::status(cargo().args(["test", "-p", "cluster"]), CARGO_LIMIT)
+                })
             }),
         ),
         (
@@ -148,4 +157,27 @@ pub fn run(root: &Path) -> Result<()> {
         bail!("{} step(s) failed", failed.len());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_mpi_is_a_visible_skip_outside_ci_and_a_failure_in_ci() {
+        let missing = || Mpi::Missing(setup::mpi_hint());
+        let never = || -> Result<()> { panic!("nothing to run without MPI") };
+        match mpi_step(missing(), false, never).unwrap() {
+            Outcome::Skipped(why) => assert_eq!(
+                why,
+                "MPI programs (Open MPI not installed: run `sudo apt-get install \
+                 openmpi-bin libopenmpi-dev libclang-dev`)"
+            ),
+            Outcome::Passed => panic!("passed without MPI"),
+        }
+        let err = mpi_step(missing(), true, never).unwrap_err();
+        assert!(err.to_string().contains("CI runs everything"), "{err}");
+        let ran = mpi_step(Mpi::Ready, true, || bail!("a lint failed")).unwrap_err();
+        assert_eq!(ran.to_string(), "a lint failed");
+    }
 }
