@@ -347,4 +347,21 @@ mod tests {
         let err = check_python(Path::new("/no/such/python3"), "python3").unwrap_err();
         assert!(err.to_string().contains("Python 3.11 or newer"), "{err}");
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_old_python_is_refused_with_its_version_before_pip_runs() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("xtask-old-python-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let fake = dir.join("python3");
+        fs::write(&fake, "#!/bin/sh\necho 3 10 12\n").unwrap();
+        fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
+        let err = check_python(&fake, "python3").unwrap_err().to_string();
+        fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            err.contains("python3 is Python 3.10.12, and the pinned packages need 3.11 or newer"),
+            "{err}"
+        );
+    }
 }
