@@ -168,7 +168,7 @@ pub fn execute(env: &Env, paths: &[PathBuf], save: bool) -> Result<Vec<Outcome>>
 fn describe(n: usize, total: usize, start: Instant, o: &Outcome) -> String {
     let spent = start.elapsed().as_secs();
     let mut text = format!(
-        "[{n}/{total}] {} {:<34} {:>3} code cells, {} charts {:>7.1} s  ({}:{:02} in all){}",
+        "[{n}/{total}] {} {:<34} {:>3} code cells, {} chart(s) {:>7.1} s  ({}:{:02} in all){}",
         if o.ok { "ok  " } else { "FAIL" },
         o.notebook,
         o.code_cells,
