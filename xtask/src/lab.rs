@@ -28,12 +28,12 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
     } = options;
     let env = setup::notebook_env(root)?;
     let mpi = setup::mpi()?;
-    println!("\nready: JupyterLab, the Rust kernel, chapters 00 to 10");
-    if let Mpi::Missing(hint) = &mpi {
-        println!(
-            "not ready: chapter 10's MPI programs (Open MPI is not installed: {hint}); \
-             everything else works without it"
-        );
+    match &mpi {
+        Mpi::Ready => println!("\nready: JupyterLab, the Rust kernel, every chapter"),
+        Mpi::Missing(hint) => println!(
+            "\nready: JupyterLab, the Rust kernel, every chapter but chapter 10's MPI programs\n\
+             not ready: chapter 10's MPI programs (Open MPI is not installed: {hint})"
+        ),
     }
     if install_only {
         println!("run `cargo xtask lab` to start JupyterLab");
