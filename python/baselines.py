@@ -1,8 +1,9 @@
 """The Python originals' algorithms with multiprocessing, for `cargo xtask bench`.
 
-Each command runs one workload on a process pool of --workers and prints
-`seconds=<wall time of the timed part> result=<value>` on one line, so the
-benchmark can put it beside the Rust version measured in the same run.
+Each command runs one workload on a process pool of --workers and prints one
+JSON object on one line, {"workload": name, "workers": n, "seconds": wall time
+of the timed part, "result": value}, so the benchmark can put it beside the
+Rust version measured in the same run.
 
   python3 baselines.py pi --workers 2 --throws 1000000
   python3 baselines.py count --workers 2 --dir DIR        (files of one integer per line)
@@ -12,6 +13,7 @@ benchmark can put it beside the Rust version measured in the same run.
 """
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -93,7 +95,8 @@ def main(argv):
             # One task per message, as a pool pays for each submitted task.
             result = len(pool.map(nothing, range(args.tasks), chunksize=1))
         seconds = time.perf_counter() - start
-    print(f"seconds={seconds:.6f} result={result}", flush=True)
+    answer = {"workload": args.workload, "workers": args.workers, "seconds": round(seconds, 6), "result": result}
+    print(json.dumps(answer), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """What a learner waits for in the Rust kernel: the median time of trivial warm cells.
 
 Starts the `rust` kernel, runs one untimed cell (the first compile warms the
-kernel up), then times CELLS trivial cells and prints `latency_median=<s>`
-and `latency_max=<s>`.
+kernel up), then times CELLS trivial cells and prints one JSON object on one
+line: {"median_s": s, "max_s": s, "cells": CELLS}.
 """
 
+import json
 import statistics
 import sys
 import time
@@ -26,7 +27,8 @@ def main():
             if reply["content"]["status"] != "ok":
                 print(f"a trivial cell failed: {reply['content']}", file=sys.stderr)
                 return 1
-        print(f"latency_median={statistics.median(times):.3f} latency_max={max(times):.3f}", flush=True)
+        result = {"median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3), "cells": CELLS}
+        print(json.dumps(result), flush=True)
         return 0
     finally:
         kc.stop_channels()

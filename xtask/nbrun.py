@@ -1,16 +1,21 @@
 """Execute notebooks through the Rust kernel and fail on anything wrong.
 
-One line per notebook: ok or FAIL, code cells, seconds. A notebook fails on
+Prints one JSON object per notebook on its own line, read by `cargo xtask`:
+{"notebook": name, "ok": bool, "code_cells": n, "charts": drawn charts,
+ "seconds": s, "problems": [{"cell": n, "what": text}], "log": path, "saved": bool}
+(cell 0 is the kernel itself). Nothing else goes to stdout. A notebook fails on
 an error output, on `panicked at` anywhere in its outputs (the kernel does not
 always turn a panic into an error), on a check that reports `✗` (a wrong
 answer), on a cell tagged `compile-fail` that compiles or fails for another
 reason, on a cell tagged `expect-wrong` whose check does not report `✗`,
 on a cell that shows a bare `()` (its last line lacks a `;`), and on a chart
-listed as text instead of drawn.
+listed as SVG text instead of drawn. A drawn chart carries the
+`data-workbook-chart` attribute that `workbook::Chart` puts in its display.
 Exit status 1 when any notebook failed.
 Usage: nbrun.py [--save] NOTEBOOK...   (--save keeps executed *-solved notebooks in target/notebook-runs/)
 """
 
+import json
 import re
 import sys
 import time
@@ -38,6 +43,7 @@ def cell_text(cell):
     return "".join(parts)
 
 
+CHART_MARKER = "data-workbook-chart"
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 # rustc writes `error[E0373]: ...`; the evcxr kernel writes `[E0373] Error: ...`.
 COMPILE_ERROR = re.compile(r"error\[E\d{4}\]|\[E\d{4}\] Error|error:")
@@ -75,11 +81,28 @@ def problems(nb):
             yield number, "a check reported a wrong answer:\n" + short(text)
         elif any(o.get("data", {}).get("text/plain") == "()" for o in cell.outputs):
             yield number, "shows a bare `()`: end the cell's last statement with `;`"
-        elif any(str(o.get("data", {}).get("text/plain", "")).startswith("Chart {") for o in cell.outputs):
+        elif any("<svg" in str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs):
             yield number, "lists a chart's SVG text instead of drawing it: end the cell with a block `{ ... chart }`"
 
 
-def run(path, save):
+def charts_drawn(nb):
+    """How many outputs are charts drawn by `workbook::Chart` (they carry its marker)."""
+    return sum(
+        CHART_MARKER in str(o.get("data", {}).get("image/svg+xml", ""))
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for o in cell.outputs
+    )
+
+
+def save(nb, path):
+    """Keeps the executed notebook in target/notebook-runs/; xtask then writes
+    its outputs into notebooks/ through the generator, the one notebook writer."""
+    SAVE_DIR.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, SAVE_DIR / path.name)
+
+
+def run(path, save_wanted):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code" and "compile-fail" in cell.metadata.get("tags", []):
@@ -116,29 +139,31 @@ def run(path, save):
             if not tags:
                 cell.metadata.pop("tags", None)
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
-    status = "ok  " if not found else "FAIL"
-    print(f"{status} {path.name:<34} {code_cells:>3} code cells {seconds:>7.1f} s", flush=True)
-    for number, what in found:
-        where = f"cell {number}" if number else "kernel"
-        print(f"     {where}: " + what.replace("\n", "\n       "), flush=True)
-    if found:
-        print(f"     kernel log: {log_path}", flush=True)
-    if save and not found and path.stem.endswith("-solved"):
-        SAVE_DIR.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, SAVE_DIR / path.name)
+    saved = save_wanted and not found and path.stem.endswith("-solved")
+    if saved:
+        save(nb, path)
+    result = {
+        "notebook": path.name,
+        "ok": not found,
+        "code_cells": code_cells,
+        "charts": charts_drawn(nb),
+        "seconds": round(seconds, 3),
+        "problems": [{"cell": number, "what": what} for number, what in found],
+        "log": str(log_path),
+        "saved": saved,
+    }
+    print(json.dumps(result, ensure_ascii=False), flush=True)
     return not found
 
 
 def main(argv):
-    save = "--save" in argv
+    save_wanted = "--save" in argv
     paths = [Path(a) for a in argv if a != "--save"]
     if not paths:
-        print(__doc__)
+        print(__doc__, file=sys.stderr)
         return 2
-    results = [run(p, save) for p in paths]
-    failed = results.count(False)
-    print(f"notebooks: {len(results) - failed} passed, {failed} failed", flush=True)
-    return 1 if failed else 0
+    results = [run(p, save_wanted) for p in paths]
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":

@@ -10,13 +10,28 @@
 //! `target/bench`), and prints ratios. Nothing here asserts a speed.
 
 mod python;
+mod report;
 
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use rayon::prelude::*;
-use workbook::chart;
+
+/// The workbook's speed claims, measured side by side in one run.
+#[derive(Debug, Parser)]
+#[command(name = "bench")]
+struct Options {
+    /// Seconds instead of minutes (smaller inputs, fewer runs)
+    #[arg(long)]
+    quick: bool,
+    /// Where the tables and charts go
+    #[arg(long, value_name = "DIR", default_value = "target/bench")]
+    out: PathBuf,
+    /// Leave out the Python originals
+    #[arg(long)]
+    no_python: bool,
+}
 
 /// One workload measured at one thread count.
 #[derive(Clone, Debug)]
@@ -26,8 +41,9 @@ struct Row {
     threads: usize,
     median: f64,
     spread: f64,
-    /// The workload's own rate (throws/s, MB/s, ns per task), with its unit.
-    rate: f64,
+    /// The workload's own figure, in `unit`: a rate (M throws/s, MB/s, cores
+    /// busy) where more is better, or a time (ms, µs, ns per task) where less is.
+    figure: f64,
     unit: &'static str,
 }
 
@@ -114,27 +130,15 @@ fn fib_seq(n: u32) -> u64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut quick = false;
-    let mut python = true;
-    let mut out = PathBuf::from("target/bench");
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--quick" => quick = true,
-            "--no-python" => python = false,
-            "--out" => {
-                out = it
-                    .next()
-                    .map(PathBuf::from)
-                    .unwrap_or_else(|| usage("--out needs a folder"))
-            }
-            other => usage(&format!("unknown argument `{other}`")),
-        }
-    }
+    let Options {
+        quick,
+        out,
+        no_python,
+    } = Options::parse();
+    let python = !no_python;
     let cpus = workbook::cpus();
     let plan = Plan::new(quick, cpus.available);
-    std::fs::create_dir_all(&out).unwrap_or_else(|e| usage(&format!("{}: {e}", out.display())));
+    std::fs::create_dir_all(&out).unwrap_or_else(|e| fail(&format!("{}: {e}", out.display())));
     println!(
         "bench: {} mode, threads {:?}, {} runs each (median kept); {} available, {} physical cores",
         if quick { "quick" } else { "full" },
@@ -152,7 +156,7 @@ fn main() {
             row.implementation,
             row.threads,
             row.median,
-            row.rate,
+            row.figure,
             row.unit,
             if row.spread > 0.25 {
                 format!("  (noisy: runs spread {:.0} %)", row.spread * 100.0)
@@ -181,7 +185,7 @@ fn main() {
             threads: t,
             median,
             spread,
-            rate: plan.pi_throws as f64 / median / 1e6,
+            figure: plan.pi_throws as f64 / median / 1e6,
             unit: "M throws/s",
         });
     }
@@ -190,7 +194,7 @@ fn main() {
     let data = out.join("numbers");
     let paths =
         workbook::counting::write_number_files(&data, plan.count_files, plan.count_lines, 8)
-            .unwrap_or_else(|e| usage(&e));
+            .unwrap_or_else(|e| fail(&e));
     let bytes: u64 = paths
         .iter()
         .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
@@ -219,7 +223,7 @@ fn main() {
             threads: t,
             median,
             spread,
-            rate: bytes as f64 / median / 1e6,
+            figure: bytes as f64 / median / 1e6,
             unit: "MB/s",
         });
     }
@@ -239,7 +243,7 @@ fn main() {
             threads: t,
             median,
             spread,
-            rate: median * 1e3,
+            figure: median * 1e3,
             unit: "ms",
         });
     }
@@ -261,7 +265,7 @@ fn main() {
         threads: cpus.available,
         median,
         spread,
-        rate: median * 1e6,
+        figure: median * 1e6,
         unit: "µs",
     });
 
@@ -287,7 +291,7 @@ fn main() {
             threads: t,
             median,
             spread,
-            rate: work / median,
+            figure: work / median,
             unit: "cores busy",
         });
     }
@@ -317,7 +321,7 @@ fn main() {
             threads: t,
             median,
             spread,
-            rate: median / n as f64 * 1e9,
+            figure: median / n as f64 * 1e9,
             unit: "ns/task",
         });
     }
@@ -330,197 +334,11 @@ fn main() {
     }
 
     let physical = cpus.physical;
-    write_outputs(&out, &rows, physical);
-    summary(&rows, &cpus);
+    report::write_outputs(&out, &rows, physical);
+    report::summary(&rows, &cpus);
 }
 
-fn usage(problem: &str) -> ! {
-    eprintln!("bench: {problem}\nusage: bench [--quick] [--out DIR] [--no-python]");
+fn fail(problem: &str) -> ! {
+    eprintln!("bench: {problem}");
     std::process::exit(2)
-}
-
-fn rows_of<'a>(rows: &'a [Row], workload: &str, implementation: &str) -> Vec<&'a Row> {
-    rows.iter()
-        .filter(|r| r.workload == workload && r.implementation == implementation)
-        .collect()
-}
-
-fn write_outputs(out: &Path, rows: &[Row], physical: usize) {
-    let mut csv = String::from("workload,implementation,threads,median_seconds,spread,rate,unit\n");
-    let mut md = String::from(
-        "| workload | implementation | threads | median s | spread | rate |\n|---|---|---:|---:|---:|---:|\n",
-    );
-    for r in rows {
-        let _ = writeln!(
-            csv,
-            "{},{},{},{:.6},{:.3},{:.3},{}",
-            r.workload, r.implementation, r.threads, r.median, r.spread, r.rate, r.unit
-        );
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {:.4} | {:.0} % | {:.1} {} |",
-            r.workload,
-            r.implementation,
-            r.threads,
-            r.median,
-            r.spread * 100.0,
-            r.rate,
-            r.unit
-        );
-    }
-    let write = |name: &str, text: &str| {
-        if let Err(e) = std::fs::write(out.join(name), text) {
-            eprintln!("bench: could not write {name}: {e}");
-        }
-    };
-    write("results.csv", &csv);
-    write("results.md", &md);
-    for workload in ["pi", "count", "fib", "spin"] {
-        let runs: Vec<(usize, f64)> = rows_of(rows, workload, "rust")
-            .iter()
-            .map(|r| (r.threads, r.median))
-            .collect();
-        if runs.len() < 2 {
-            continue;
-        }
-        let _ = chart::speedup(
-            &format!("{workload}: speedup against threads"),
-            &runs,
-            physical,
-        )
-        .save(out.join(format!("{workload}-speedup.svg")));
-        let _ = chart::efficiency(
-            &format!("{workload}: efficiency against threads"),
-            &runs,
-            physical,
-        )
-        .save(out.join(format!("{workload}-efficiency.svg")));
-    }
-    println!(
-        "bench: wrote {}/results.csv, results.md and *-speedup.svg, *-efficiency.svg",
-        out.display()
-    );
-}
-
-/// A goal line: `met` or how far off.
-fn goal(met: bool, what: String) -> String {
-    format!("  [{}] {what}", if met { "met" } else { "MISSED" })
-}
-
-fn summary(rows: &[Row], cpus: &workbook::cpus::Cpus) {
-    let at = |w: &str, i: &str, t: usize| {
-        rows_of(rows, w, i)
-            .into_iter()
-            .find(|r| r.threads == t)
-            .cloned()
-    };
-    let two = 2.min(cpus.available.max(1));
-    println!(
-        "\nsummary (ratios measured side by side in this run; goals from the workbook's claims):"
-    );
-    if let (Some(p1), Some(p2)) = (at("pi", "rust", 1), at("pi", "rust", 2)) {
-        println!(
-            "{}",
-            goal(
-                p1.rate >= 400.0,
-                format!(
-                    "pi, 1 thread: {:.0} M throws/s per core (goal 400; {:+.0} %)",
-                    p1.rate,
-                    (p1.rate / 400.0 - 1.0) * 100.0
-                )
-            )
-        );
-        let s = p1.median / p2.median;
-        println!(
-            "{}",
-            goal(
-                s >= 1.8,
-                format!(
-                    "pi, 2 threads: {s:.2}x the 1-thread speed (goal 1.8x on 2 cores; {} available here)",
-                    cpus.available
-                )
-            )
-        );
-    }
-    if let (Some(r), Some(py)) = (at("pi", "rust", two), at("pi", "python", two)) {
-        let ratio = r.rate / py.rate;
-        println!(
-            "{}",
-            goal(
-                ratio >= 30.0,
-                format!(
-                    "pi, {two} workers: Rust {ratio:.0}x the Python multiprocessing rate (goal 30x)"
-                )
-            )
-        );
-    }
-    if let (Some(c1), Some(c2)) = (at("count", "rust", 1), at("count", "rust", 2)) {
-        println!(
-            "{}",
-            goal(
-                c1.rate >= 200.0,
-                format!(
-                    "counting numbers, 1 thread: {:.0} MB/s per core (goal 200)",
-                    c1.rate
-                )
-            )
-        );
-        let s = c1.median / c2.median;
-        println!(
-            "{}",
-            goal(
-                s >= 1.8,
-                format!("counting numbers, 2 threads: {s:.2}x (goal 1.8x)")
-            )
-        );
-    }
-    if let (Some(r), Some(py)) = (at("count", "rust", two), at("count", "python", two)) {
-        println!(
-            "  counting numbers, {two} workers: Rust {:.0}x the Python rate",
-            r.rate / py.rate
-        );
-    }
-    if let Some(o) = at("overhead", "rust", two) {
-        let py = at("overhead", "python", two);
-        println!(
-            "{}",
-            goal(
-                o.rate < 1000.0,
-                format!(
-                    "rayon per-task overhead, {two} threads: {:.0} ns (goal under 1 µs){}",
-                    o.rate,
-                    py.map(|p| format!(
-                        "; Python pool: {:.1} µs per task, {:.0}x more",
-                        p.rate / 1e3,
-                        p.rate / o.rate
-                    ))
-                    .unwrap_or_default()
-                )
-            )
-        );
-    }
-    if let (Some(r), Some(py)) = (
-        at("fib-map", "rust", cpus.available),
-        at("fib-map", "python", cpus.available),
-    ) {
-        println!(
-            "  Fibonacci map over 0..30 (chunks of 2): Rust {:.0} µs, Python {:.0} µs ({:.0}x)",
-            r.rate,
-            py.rate,
-            py.rate / r.rate
-        );
-    }
-    if let (Some(r), Some(py)) = (at("spin", "rust", two), at("spin", "python", two)) {
-        println!(
-            "  spinning tasks, {two} workers: Rust {:.2} s, Python {:.2} s (fixed-length tasks: equal by design; the gap is pool overhead)",
-            r.median, py.median
-        );
-    }
-    let noisy = rows.iter().filter(|r| r.spread > 0.25).count();
-    if noisy > 0 {
-        println!(
-            "  warning: {noisy} of {} measurements spread more than 25 % between runs: the machine is busy, trust the ratios less",
-            rows.len()
-        );
-    }
 }

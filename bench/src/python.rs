@@ -1,52 +1,113 @@
 //! The Python originals' versions (`python/baselines.py`, multiprocessing),
 //! run once each at the same worker counts as the Rust side, when `python3` exists.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::Duration;
+
+use serde::Deserialize;
+use wait_timeout::ChildExt;
 
 use crate::{Plan, Row};
+
+/// The longest one baseline may run: the full run's slowest takes seconds.
+const LIMIT: Duration = Duration::from_secs(300);
 
 fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../python/baselines.py")
 }
 
-/// Runs one baseline; returns (seconds, result) or says why not.
 /// Command-line words from anything printable.
 fn argv(parts: &[&dyn std::fmt::Display]) -> Vec<String> {
     parts.iter().map(|p| p.to_string()).collect()
 }
 
-fn run(args: &[String]) -> Result<(f64, String), String> {
-    let out = Command::new("python3")
+/// What `baselines.py` prints: one JSON object.
+#[derive(Debug, Deserialize)]
+struct Answer {
+    seconds: f64,
+    result: serde_json::Value,
+}
+
+impl Answer {
+    /// The result as text: `3.14`, `1346268`.
+    fn result_text(&self) -> String {
+        match &self.result {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Runs one baseline, at most [`LIMIT`] long; its answer, or says why not.
+fn run(args: &[String]) -> Result<Answer, String> {
+    let mut child = Command::new("python3")
         .arg(script())
         .args(args)
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| format!("python3 could not start ({e})"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() {
-        return Err(format!(
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    let field = |key: &str| {
-        text.split_whitespace()
-            .find_map(|w| w.strip_prefix(key)?.strip_prefix('=').map(str::to_string))
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
     };
-    let seconds = field("seconds")
-        .and_then(|s| s.parse().ok())
-        .ok_or(format!("no seconds= in {text:?}"))?;
-    Ok((seconds, field("result").unwrap_or_default()))
+    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
+    let status = match child.wait_timeout(LIMIT) {
+        Ok(Some(status)) => status,
+        _ => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{args:?} ran past {} s: stopped", LIMIT.as_secs()));
+        }
+    };
+    let (stdout, stderr) = (
+        stdout.join().unwrap_or_default(),
+        stderr.join().unwrap_or_default(),
+    );
+    if !status.success() {
+        return Err(format!("{args:?} failed: {}", stderr.trim()));
+    }
+    let line = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(line).map_err(|e| format!("{args:?} answered {line:?} ({e})"))
+}
+
+/// Whether `python3 --version` answers within 10 s.
+fn python_present() -> bool {
+    let Ok(mut child) = Command::new("python3")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return false;
+    };
+    match child.wait_timeout(Duration::from_secs(10)) {
+        Ok(Some(status)) => status.success(),
+        _ => {
+            let _ = child.kill();
+            let _ = child.wait();
+            false
+        }
+    }
 }
 
 /// Runs a baseline and checks its answer; `None` (with the reason printed) when it fails.
 fn checked(args: Vec<String>, check: &dyn Fn(&str) -> bool) -> Option<f64> {
     match run(&args) {
-        Ok((secs, result)) if check(&result) => Some(secs),
-        Ok((_, result)) => {
+        Ok(answer) if check(&answer.result_text()) => Some(answer.seconds),
+        Ok(answer) => {
             println!(
-                "  python {} gave a wrong answer ({result}): skipped",
-                args[0]
+                "  python {} gave a wrong answer ({}): skipped",
+                args[0],
+                answer.result_text()
             );
             None
         }
@@ -58,7 +119,7 @@ fn checked(args: Vec<String>, check: &dyn Fn(&str) -> bool) -> Option<f64> {
 }
 
 pub fn baselines(plan: &Plan, paths: &[PathBuf], quick: bool) -> Vec<Row> {
-    if Command::new("python3").arg("--version").output().is_err() {
+    if !python_present() {
         println!("  python3 is not installed: the Python baselines are skipped");
         return Vec::new();
     }
@@ -66,14 +127,14 @@ pub fn baselines(plan: &Plan, paths: &[PathBuf], quick: bool) -> Vec<Row> {
     let mut workers = vec![1, 2.min(available)];
     workers.dedup();
     let mut rows = Vec::new();
-    let mut push = |workload, threads, seconds: f64, rate, unit| {
+    let mut push = |workload, threads, seconds: f64, figure, unit| {
         rows.push(Row {
             workload,
             implementation: "python",
             threads,
             median: seconds,
             spread: 0.0,
-            rate,
+            figure,
             unit,
         });
     };
@@ -150,4 +211,32 @@ pub fn baselines(plan: &Plan, paths: &[PathBuf], quick: bool) -> Vec<Row> {
         push("fib-map", available, secs, secs * 1e6, "µs");
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_reads_as_json_and_its_result_as_text() {
+        let a: Answer = serde_json::from_str(
+            r#"{"workload": "fib", "workers": 2, "seconds": 0.5, "result": 1346268}"#,
+        )
+        .unwrap();
+        assert_eq!((a.seconds, a.result_text().as_str()), (0.5, "1346268"));
+        assert!(serde_json::from_str::<Answer>("seconds=0.5 result=3").is_err());
+    }
+
+    #[test]
+    fn the_python_script_answers_in_json() {
+        if !python_present() {
+            return; // nothing to talk to here
+        }
+        let answer = run(&argv(&[&"pi", &"--throws", &20_000, &"--workers", &1])).unwrap();
+        let pi: f64 = answer.result_text().parse().unwrap();
+        assert!((pi - std::f64::consts::PI).abs() < 0.1, "{pi}");
+        assert!(answer.seconds >= 0.0);
+        let err = run(&argv(&[&"pi", &"--workers", &0])).unwrap_err();
+        assert!(err.contains("at least 1"), "{err}");
+    }
 }

@@ -47,10 +47,13 @@ impl Chart {
     }
 
     /// Shows the chart inline: the evcxr kernel calls this on a cell's value.
+    /// The `data-workbook-chart` attribute marks a drawn chart for the
+    /// notebook runner (`xtask/nbrun.py`).
     pub fn evcxr_display(&self) {
         println!(
             "EVCXR_BEGIN_CONTENT image/svg+xml\n{}\nEVCXR_END_CONTENT",
             self.svg
+                .replacen("<svg", "<svg data-workbook-chart=\"1\"", 1)
         );
     }
 }

@@ -65,6 +65,57 @@ pub fn parse_threads(value: Option<&str>, default: usize) -> Result<usize, Strin
 /// The most threads [`parse_threads`] accepts.
 pub const MAX_THREADS: usize = 4096;
 
+/// Parses a `--threads` value: as [`parse_threads`], but nothing is an error.
+/// The one rule for `pi` and `mpi-pi`.
+///
+/// ```
+/// use workbook::pi::parse_thread_flag;
+/// assert_eq!(parse_thread_flag("4"), Ok(4));
+/// assert!(parse_thread_flag("").unwrap_err().contains("got nothing"));
+/// assert!(parse_thread_flag("5000").unwrap_err().contains("4096"));
+/// ```
+pub fn parse_thread_flag(text: &str) -> Result<usize, String> {
+    if text.trim().is_empty() {
+        return Err(format!(
+            "the thread count must be a whole number from 1 to {MAX_THREADS}, got nothing"
+        ));
+    }
+    parse_threads(Some(text), 1)
+}
+
+/// The most darts `pi` and `mpi-pi` throw: about 40 minutes on one core at
+/// the workbook's 400 million throws a second, so more is surely a typo.
+pub const MAX_THROWS: u64 = 1_000_000_000_000;
+
+/// Parses a dart count from 1 to [`MAX_THROWS`]: `1000000`, `1_000_000` or `1e6`.
+///
+/// ```
+/// use workbook::pi::parse_throws;
+/// assert_eq!(parse_throws("1e9"), Ok(1_000_000_000));
+/// assert!(parse_throws("0").unwrap_err().contains("at least 1"));
+/// assert!(parse_throws("1e19").unwrap_err().contains("at most"));
+/// ```
+pub fn parse_throws(text: &str) -> Result<u64, String> {
+    let cleaned = text.trim().replace('_', "");
+    let number = match cleaned.split_once(['e', 'E']) {
+        Some((m, e)) => m
+            .parse::<u64>()
+            .ok()
+            .zip(e.parse::<u32>().ok())
+            .map(|(m, e)| 10u64.checked_pow(e).and_then(|p| p.checked_mul(m))),
+        None => cleaned.parse::<u64>().ok().map(Some),
+    };
+    let wanted = format!("a whole number of throws from 1 to {MAX_THROWS} (1e12)");
+    match number {
+        None => Err(format!("{wanted}, got {text:?}")),
+        Some(Some(0)) => Err(format!("the throws must be at least 1: {wanted}")),
+        Some(Some(n)) if n <= MAX_THROWS => Ok(n),
+        Some(_) => Err(format!(
+            "{text} throws is too many: at most {MAX_THROWS} (1e12)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,18 +10,53 @@
 
 use std::io::{self, BufRead, Write};
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut crash_on = None;
-    match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        [] => {}
-        ["--exit"] => return,
-        ["--crash-on", task] => match task.parse::<u64>() {
-            Ok(t) => crash_on = Some(t),
-            Err(_) => fail(&format!("--crash-on needs a task number, got `{task}`")),
-        },
-        _ => fail(&format!("unknown arguments {args:?}")),
+const USAGE: &str = "usage: workbook-worker [--crash-on TASK] [--exit]
+
+Reads tasks on stdin, one `<task> <n> <attempt>` per line, and answers
+`<task> <collatz steps of n>` on stdout, one line each.
+
+options:
+  --crash-on TASK  abort on the first attempt at TASK (a passing fault: a rerun succeeds)
+  --exit           exit at once (to measure what starting a process costs)
+  -h, --help       print this help";
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+enum Mode {
+    Serve { crash_on: Option<u64> },
+    Exit,
+    Help,
+}
+
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Mode, lexopt::Error> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    let mut mode = Mode::Serve { crash_on: None };
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("help") | Short('h') => return Ok(Mode::Help),
+            Long("exit") => mode = Mode::Exit,
+            Long("crash-on") => {
+                mode = Mode::Serve {
+                    crash_on: Some(parser.value()?.parse()?),
+                }
+            }
+            _ => return Err(arg.unexpected()),
+        }
     }
+    Ok(mode)
+}
+
+fn main() {
+    let crash_on = match parse_args(std::env::args().skip(1)) {
+        Ok(Mode::Serve { crash_on }) => crash_on,
+        Ok(Mode::Exit) => return,
+        Ok(Mode::Help) => {
+            println!("{USAGE}");
+            return;
+        }
+        Err(e) => fail(&e.to_string()),
+    };
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for line in io::stdin().lock().lines() {
@@ -67,14 +102,36 @@ fn collatz_steps(mut n: u64) -> u64 {
 }
 
 fn fail(problem: &str) -> ! {
-    eprintln!(
-        "workbook-worker: {problem}\nusage: workbook-worker [--crash-on TASK] [--exit]  (tasks on stdin: `<task> <n> <attempt>` per line)"
-    );
+    let usage = USAGE.lines().next().unwrap_or_default();
+    eprintln!("workbook-worker: {problem}\n{usage}  (--help for more)");
     std::process::exit(2)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Mode, String> {
+        parse_args(line.split_whitespace().map(str::to_string)).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn arguments() {
+        assert_eq!(parse(""), Ok(Mode::Serve { crash_on: None }));
+        assert_eq!(parse("--crash-on 7"), Ok(Mode::Serve { crash_on: Some(7) }));
+        assert_eq!(parse("--crash-on=7"), Ok(Mode::Serve { crash_on: Some(7) }));
+        assert_eq!(parse("--exit"), Ok(Mode::Exit));
+        assert_eq!(parse("--help"), Ok(Mode::Help));
+        assert!(
+            parse("--crash-on")
+                .unwrap_err()
+                .contains("missing argument")
+        );
+        assert!(parse("--crash-on seven").unwrap_err().contains("seven"));
+        assert!(parse("--fast").unwrap_err().contains("--fast"));
+        assert!(parse("extra").unwrap_err().contains("extra"));
+    }
+
     #[test]
     fn collatz_steps_of_small_numbers() {
         assert_eq!(super::collatz_steps(1), 0);

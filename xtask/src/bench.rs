@@ -2,16 +2,28 @@
 //! originals (the `bench` crate), then what a learner waits for: the kernel's
 //! warm cell latency and, in the full run, each solved notebook's time.
 
+use std::fmt::Write as _;
 use std::process::Command;
+use std::time::Duration;
 
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+use crate::child::{self, MINUTE};
+use crate::notebooks;
 use crate::setup::Env;
 
-pub fn run(env: &Env, args: &[String]) -> Result<(), String> {
-    let quick = match args {
-        [] => false,
-        [flag] if flag == "--quick" => true,
-        _ => return Err("bench takes only --quick".into()),
-    };
+/// What `xtask/kernel_latency.py` reports.
+#[derive(Debug, Deserialize)]
+struct Latency {
+    median_s: f64,
+    max_s: f64,
+}
+
+/// The goal for a trivial warm cell, in seconds.
+const LATENCY_GOAL: f64 = 1.0;
+
+pub fn run(env: &Env, quick: bool) -> Result<()> {
     let out = env.root.join("target/bench");
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(&env.root)
@@ -20,76 +32,77 @@ pub fn run(env: &Env, args: &[String]) -> Result<(), String> {
     if quick {
         cmd.arg("--quick");
     }
-    let status = cmd
-        .status()
-        .map_err(|e| format!("could not run cargo: {e}"))?;
-    if !status.success() {
-        return Err(format!("the benchmark failed ({status})"));
-    }
+    let limit = if quick { 20 * MINUTE } else { 60 * MINUTE };
+    child::status(&mut cmd, limit).context("the benchmark failed")?;
 
     println!("\nkernel: timing trivial warm cells in the Rust kernel");
-    let latency = env
-        .venv_command("python")
-        .arg(env.root.join("xtask/kernel_latency.py"))
-        .current_dir(env.root.join("notebooks"))
-        .output()
-        .map_err(|e| format!("could not run the latency probe: {e}"))?;
-    let text = String::from_utf8_lossy(&latency.stdout);
-    let median = text
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("latency_median=")?.parse::<f64>().ok());
     let mut report = String::new();
-    match median {
-        Some(m) => {
-            let verdict = if m < 1.0 { "met" } else { "MISSED" };
-            let slowest = text
-                .split_whitespace()
-                .find_map(|w| w.strip_prefix("latency_max="))
-                .unwrap_or("?");
+    match latency(env) {
+        Ok(l) => {
+            let verdict = if l.median_s < LATENCY_GOAL {
+                "met"
+            } else {
+                "MISSED"
+            };
             println!(
-                "  [{verdict}] kernel warm cell latency: median {m:.2} s, slowest {slowest} s (goal: median under 1 s)"
+                "  [{verdict}] kernel warm cell latency: median {:.2} s, slowest {:.2} s (goal: median under {LATENCY_GOAL} s)",
+                l.median_s, l.max_s
             );
-            report.push_str(&format!(
-                "| kernel warm cell latency, median | {m:.3} s |\n"
-            ));
+            let _ = writeln!(
+                report,
+                "| kernel warm cell latency, median | {:.3} s |",
+                l.median_s
+            );
         }
-        None => println!(
-            "  kernel latency not measured: {}",
-            String::from_utf8_lossy(&latency.stderr)
-                .lines()
-                .last()
-                .unwrap_or("no output")
-        ),
+        Err(e) => println!("  kernel latency not measured: {e:#}"),
     }
 
     if !quick {
         println!("\nnotebooks: executing every solved notebook, as a learner would wait for it");
-        let mut paths: Vec<_> = std::fs::read_dir(env.root.join("notebooks"))
-            .map_err(|e| e.to_string())?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.to_string_lossy().ends_with("-solved.ipynb"))
+        let solved: Vec<String> = notebooks::available(&env.root)?
+            .into_iter()
+            .filter(|n| n.ends_with("-solved"))
             .collect();
-        paths.sort();
-        let output = env
-            .venv_command("python")
-            .arg(env.root.join("xtask/nbrun.py"))
-            .args(&paths)
-            .output()
-            .map_err(|e| format!("could not run the notebooks: {e}"))?;
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
-            println!("  {line}");
-            let words: Vec<&str> = line.split_whitespace().collect();
-            if let [status, name, .., secs, "s"] = words[..] {
-                report.push_str(&format!(
-                    "| notebook {name} ({}) | {secs} s |\n",
-                    status.trim()
-                ));
-            }
+        let paths = notebooks::resolve(&env.root, &solved)?;
+        for o in notebooks::execute(env, &paths, false)? {
+            let status = if o.ok { "ok" } else { "FAIL" };
+            let _ = writeln!(
+                report,
+                "| notebook {} ({status}) | {:.1} s |",
+                o.notebook, o.seconds
+            );
         }
     }
     let md = out.join("kernel.md");
     let table = format!("| what a learner waits for | time |\n|---|---:|\n{report}");
-    std::fs::write(&md, table).map_err(|e| format!("{}: {e}", md.display()))?;
+    std::fs::write(&md, table).with_context(|| md.display().to_string())?;
     println!("bench: wrote {}", md.display());
     Ok(())
+}
+
+/// Runs the latency probe (at most 10 minutes: the first cell compiles).
+fn latency(env: &Env) -> Result<Latency> {
+    let output = child::output(
+        env.venv_command("python")
+            .arg(env.root.join("xtask/kernel_latency.py"))
+            .current_dir(env.root.join("notebooks")),
+        Duration::from_secs(600),
+    )?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        bail!("{}", stderr.lines().last().unwrap_or("no output"));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(line).with_context(|| format!("the probe answered {line:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_probe_line_reads_as_json() {
+        let l: super::Latency =
+            serde_json::from_str(r#"{"median_s": 0.25, "max_s": 0.5, "cells": 7}"#).unwrap();
+        assert_eq!((l.median_s, l.max_s), (0.25, 0.5));
+    }
 }

@@ -1,35 +1,42 @@
 //! `cargo xtask lab`: install what is missing, then serve the notebooks.
 
 use std::net::TcpListener;
+use std::path::Path;
 
-use crate::setup;
+use anyhow::{Context, Result, bail};
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    let mut headless = false;
-    let mut install_only = false;
-    let mut port = None;
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--headless" => headless = true,
-            "--install-only" => install_only = true,
-            "--port" => {
-                let value = rest.next().ok_or("--port needs a number")?;
-                let n: u16 = value.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
-                    format!("--port: `{value}` is not a port number (1 to 65535)")
-                })?;
-                port = Some(n);
-            }
-            other => {
-                return Err(format!(
-                    "lab: unknown option `{other}` (try --headless, --port N, --install-only)"
-                ));
-            }
-        }
+use crate::setup::{self, Mpi};
+
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// Start no browser (for a remote or headless machine)
+    #[arg(long)]
+    headless: bool,
+    /// The port to serve on (default: 8888 when free, else any free port)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    port: Option<u16>,
+    /// Install what is missing, say what works, and stop
+    #[arg(long)]
+    install_only: bool,
+}
+
+pub fn run(root: &Path, options: Options) -> Result<()> {
+    let Options {
+        headless,
+        port,
+        install_only,
+    } = options;
+    let env = setup::notebook_env(root)?;
+    let mpi = setup::mpi()?;
+    match &mpi {
+        Mpi::Ready => println!("\nready: JupyterLab, the Rust kernel, every chapter"),
+        Mpi::Missing(hint) => println!(
+            "\nready: JupyterLab, the Rust kernel, every chapter but chapter 10's MPI programs\n\
+             not ready: chapter 10's MPI programs (Open MPI is not installed: {hint})"
+        ),
     }
-    let env = setup::ensure_all()?;
     if install_only {
-        println!("lab: everything is installed; run `cargo xtask lab` to start JupyterLab");
+        println!("run `cargo xtask lab` to start JupyterLab");
         return Ok(());
     }
     let port = match port {
@@ -60,34 +67,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
         // Containers and CI machines often run everything as root.
         cmd.arg("--allow-root");
     }
-    let status = cmd
-        .status()
-        .map_err(|e| format!("could not start JupyterLab: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("JupyterLab exited with {status}"))
+    // JupyterLab runs until the learner stops it: this wait has no bound.
+    let status = cmd.status().context("could not start JupyterLab")?;
+    if !status.success() {
+        bail!("JupyterLab exited with {status}");
     }
+    Ok(())
 }
 
 /// 8888 when it is free, else any free port.
-fn free_port() -> Result<u16, String> {
+fn free_port() -> Result<u16> {
     if TcpListener::bind(("127.0.0.1", 8888)).is_ok() {
         return Ok(8888);
     }
-    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| format!("no free port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
+    let listener = TcpListener::bind(("127.0.0.1", 0)).context("no free port")?;
+    Ok(listener.local_addr()?.port())
 }
 
 /// 24 random bytes as hex, from the operating system.
-fn random_token() -> Result<String, String> {
+fn random_token() -> Result<String> {
     use std::io::Read;
     let mut bytes = [0u8; 24];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut bytes))
-        .map_err(|e| format!("could not read /dev/urandom for a token: {e}"))?;
+        .context("could not read /dev/urandom for a token")?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

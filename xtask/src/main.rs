@@ -1,104 +1,157 @@
-//! Project automation, run as `cargo xtask <command>`:
-//!
-//! - `lab [--headless]`: install what is missing, then open the workbook in JupyterLab;
-//! - `test`: every check there is, notebooks included (what CI runs);
-//! - `gen [--check | --force]`: write (or check) every file derived from `chapters/`;
-//! - `reset NAME`: bring back one exercise's stub in `exercises/`;
-//! - `notebooks [--save] [NAME...]`: execute notebooks through the Rust kernel;
-//! - `bench [--quick]`: speed, side by side with the Python originals;
-//! - `book [--serve]`: the workbook as a static website, in `target/book/`.
+//! Project automation, run as `cargo xtask <command>` (`cargo xtask --help`).
+//! Every command checks its arguments before it installs anything, and
+//! installs only what it needs.
 
 mod bench;
 mod book;
+mod child;
 mod codegen;
 mod lab;
+mod notebooks;
 mod setup;
 mod test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <command>
+use anyhow::{Result, bail};
+use clap::{Parser, Subcommand};
 
-commands:
-  lab [--headless] [--port N]   install what is missing, then start JupyterLab on notebooks/
-                                (--headless: no browser; --install-only: stop after installing)
-  test                          the whole suite: fmt, clippy, cargo tests, stale copies, every notebook
-  gen [--check | --force]       write the notebooks and crates derived from chapters/ (--check: only compare);
-                                it leaves a learner's answers and notebook edits alone unless --force,
-                                which first copies them to target/backups/
-  reset NAME                    bring back exercise NAME's todo!() stub in exercises/ (your version: target/backups/)
-  notebooks [--save] [NAME...]  execute notebooks through the Rust kernel (--save: keep outputs of solved ones)
-  bench [--quick]               speedups and ratios against the Python originals, into target/bench
-                                (--quick: seconds, as CI runs it; default: a few minutes)
-  book [--serve|--check]        the workbook as a website, into target/book/ (--serve: on 127.0.0.1;
-                                --check: also check its links and open every page in headless Chromium)";
+use crate::codegen::GenMode;
+
+/// Project automation for the Parallel Rust Workbook.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Install what is missing, then open the workbook in JupyterLab on notebooks/
+    Lab(lab::Options),
+    /// Every check there is, notebooks included (what CI runs): the quick
+    /// steps first, then what needs installing
+    Test,
+    /// Write the notebooks and crates derived from chapters/
+    Gen {
+        /// Only compare, and fail when a derived file differs
+        #[arg(long, conflicts_with = "force")]
+        check: bool,
+        /// Write even over a learner's answers and notebook edits (after a backup)
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore one exercise's `todo!()` stub (after a backup of your answer)
+    Reset {
+        /// The exercise's function name, as in exercises/src/
+        name: String,
+    },
+    /// Execute notebooks through the Rust kernel, one line per notebook
+    Notebooks {
+        /// Keep the new outputs in the solved notebooks that pass
+        #[arg(long)]
+        save: bool,
+        /// Only list the notebooks that would run; install and run nothing
+        #[arg(long)]
+        dry: bool,
+        /// Notebooks to run, as `01-threads` or `01-threads-solved.ipynb` (default: all)
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+    },
+    /// Speedups and ratios against the Python originals, into target/bench
+    Bench {
+        /// Seconds, as CI runs it (default: a few minutes)
+        #[arg(long)]
+        quick: bool,
+    },
+    /// The workbook as a static website, into target/book/
+    Book {
+        /// Serve it on 127.0.0.1 and print the address
+        #[arg(long, conflicts_with = "check")]
+        serve: bool,
+        /// Also check its links and open every page in headless Chromium
+        #[arg(long)]
+        check: bool,
+    },
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (command, rest) = match args.split_first() {
-        Some((c, rest)) => (c.as_str(), rest),
-        None => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = match command {
-        "lab" => lab::run(rest),
-        "test" => test::run(rest),
-        "bench" => setup::ensure_all().and_then(|env| bench::run(&env, rest)),
-        "gen" => gen_command(rest),
-        "notebooks" => setup::ensure_all().and_then(|env| notebooks_command(&env, rest)),
-        "reset" => match rest {
-            [name] => codegen::reset(&root(), name).map_err(|e| format!("{e:#}")),
-            _ => Err(format!("reset takes one exercise name\n\n{USAGE}")),
-        },
-        "book" => match rest {
-            [] => book::run(&root(), false).map_err(|e| format!("{e:#}")),
-            [flag] if flag == "--serve" => book::run(&root(), true).map_err(|e| format!("{e:#}")),
-            [flag] if flag == "--check" => book::test_step(&root()).map_err(|e| format!("{e:#}")),
-            _ => Err(format!("book takes --serve or --check\n\n{USAGE}")),
-        },
-        "-h" | "--help" | "help" => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
-    };
-    match result {
+    // Help goes to stdout with status 0; a bad argument to stderr with status 2.
+    let cli = Cli::parse();
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn gen_command(args: &[String]) -> Result<(), String> {
-    let mode = match args {
-        [] => codegen::GenMode::Write,
-        [flag] if flag == "--check" => codegen::GenMode::Check,
-        [flag] if flag == "--force" => codegen::GenMode::Force,
-        _ => return Err(format!("gen takes only --check or --force\n\n{USAGE}")),
-    };
-    codegen::r#gen(&root(), mode).map_err(|e| format!("{e:#}"))
+fn run(command: Command) -> Result<()> {
+    let root = root();
+    match command {
+        Command::Lab(options) => lab::run(&root, options),
+        Command::Test => test::run(&root),
+        Command::Gen { check, force } => {
+            let mode = match (check, force) {
+                (true, _) => GenMode::Check,
+                (_, true) => GenMode::Force,
+                _ => GenMode::Write,
+            };
+            codegen::r#gen(&root, mode)
+        }
+        Command::Reset { name } => codegen::reset(&root, &name),
+        Command::Notebooks { save, dry, names } => {
+            let paths = notebooks::resolve(&root, &names)?;
+            if save {
+                refuse_saving_student_notebooks(&names)?;
+            }
+            if dry {
+                for path in &paths {
+                    println!("{}", path.strip_prefix(&root).unwrap_or(path).display());
+                }
+                println!(
+                    "notebooks --dry: {} would run; nothing was run",
+                    paths.len()
+                );
+                return Ok(());
+            }
+            let env = setup::notebook_env(&root)?;
+            notebooks::run(&env, &paths, save)
+        }
+        Command::Bench { quick } => {
+            let env = setup::notebook_env(&root)?;
+            bench::run(&env, quick)
+        }
+        Command::Book {
+            serve: _,
+            check: true,
+        } => book::test_step(&root),
+        Command::Book {
+            serve,
+            check: false,
+        } => book::run(&root, serve),
+    }
 }
 
-/// Runs notebooks; with `--save`, the runner leaves each solved notebook that
-/// passed in `target/notebook-runs/`, and only those notebooks are written back.
-fn notebooks_command(env: &setup::Env, args: &[String]) -> Result<(), String> {
-    let save = args.iter().any(|a| a == "--save");
-    let runs = env.root.join("target/notebook-runs");
-    if save {
-        let _ = std::fs::remove_dir_all(&runs); // runs of an earlier command
+/// Student notebooks are committed clean: `--save` keeps outputs only in
+/// solved ones, so naming a student notebook with it is a mistake.
+fn refuse_saving_student_notebooks(names: &[String]) -> Result<()> {
+    let student: Vec<&str> = names
+        .iter()
+        .map(|n| n.trim_end_matches(".ipynb"))
+        .filter(|n| !n.ends_with("-solved"))
+        .collect();
+    if !student.is_empty() {
+        bail!(
+            "--save keeps outputs only in solved notebooks (student notebooks stay clean): \
+             leave out {}",
+            student.join(", ")
+        );
     }
-    let result = test::notebooks(env, args);
-    if save && let Ok(entries) = std::fs::read_dir(&runs) {
-        for entry in entries.flatten() {
-            codegen::save_notebook(&env.root, &entry.path()).map_err(|e| format!("{e:#}"))?;
-        }
-    }
-    result
+    Ok(())
 }
 
 /// The workspace root.
@@ -108,4 +161,73 @@ pub fn root() -> PathBuf {
         .parent()
         .expect("xtask lives inside the workspace")
         .to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(line: &str) -> Result<Command, clap::Error> {
+        Cli::try_parse_from(std::iter::once("xtask").chain(line.split_whitespace()))
+            .map(|cli| cli.command)
+    }
+
+    #[test]
+    fn the_parser_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bad_arguments_are_refused_before_anything_runs() {
+        for line in [
+            "bench --bogus",
+            "bench --quick extra",
+            "test --fast",
+            "gen --check --force",
+            "gen --chek",
+            "notebooks --dryy",
+            "lab --port 0",
+            "lab --port 70000",
+            "lab --port",
+            "reset",
+            "frobnicate",
+        ] {
+            assert!(parse(line).is_err(), "`{line}` was accepted");
+        }
+    }
+
+    #[test]
+    fn good_arguments_parse() {
+        assert!(matches!(
+            parse("bench --quick"),
+            Ok(Command::Bench { quick: true })
+        ));
+        assert!(matches!(
+            parse("gen --force"),
+            Ok(Command::Gen {
+                check: false,
+                force: true
+            })
+        ));
+        let Ok(Command::Notebooks { save, dry, names }) = parse("notebooks a --dry b") else {
+            panic!("notebooks with names and --dry");
+        };
+        assert!(!save && dry && names == ["a", "b"]);
+    }
+
+    #[test]
+    fn unknown_notebook_names_fail_even_in_a_dry_run() {
+        let err = run(parse("notebooks bad-name 00-getting-started --dry").unwrap()).unwrap_err();
+        assert!(
+            err.to_string().contains("no notebook named bad-name"),
+            "{err}"
+        );
+        let err = run(parse("notebooks --save 00-getting-started --dry").unwrap()).unwrap_err();
+        assert!(
+            err.to_string().contains("leave out 00-getting-started"),
+            "{err}"
+        );
+        run(parse("notebooks 00-getting-started-solved --dry").unwrap()).unwrap();
+    }
 }

@@ -1,85 +1,111 @@
 //! Installs what the workbook needs, idempotently: each step first looks
-//! whether its work is already done, and says what it is doing and for how long.
+//! whether its work is already done, and says what it did and for how long.
+//! Each command asks only for the steps it needs.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::root;
+use anyhow::{Context, Result, bail};
+
+use crate::child::{self, MINUTE};
 
 /// The kernel's pinned version.
 pub const EVCXR_VERSION: &str = "0.22.0";
 
-/// Where everything the workbook installed lives.
+/// The oldest Python the pins in `xtask/requirements.txt` install on
+/// (Debian 12's own python3 is 3.11.2, and it works).
+pub const MIN_PYTHON: (u32, u32) = (3, 11);
+
+/// Everything notebooks need: the virtual environment and the Rust kernel.
 pub struct Env {
     pub root: PathBuf,
+    venv: PathBuf,
     /// `.venv/share/jupyter`: put first on `JUPYTER_PATH` so our kernelspec wins.
-    pub jupyter_path: PathBuf,
-    /// Whether Open MPI (and what the `mpi` crate's build needs) is installed.
-    pub mpi_ready: bool,
+    jupyter_path: PathBuf,
 }
 
 impl Env {
     /// A command from the virtual environment, with our kernelspec first in line.
     pub fn venv_command(&self, program: &str) -> Command {
-        let mut cmd = Command::new(self.root.join(".venv/bin").join(program));
+        let mut cmd = Command::new(venv_bin(&self.venv).join(program));
         cmd.env("JUPYTER_PATH", &self.jupyter_path);
         cmd
     }
 }
 
-/// Runs every set-up step; a second run finds everything done and installs nothing.
-pub fn ensure_all() -> Result<Env, String> {
-    let root = root();
+/// Where a virtual environment keeps its programs.
+fn venv_bin(venv: &Path) -> PathBuf {
+    venv.join(if cfg!(windows) { "Scripts" } else { "bin" })
+}
+
+/// The Python packages and the Rust kernel, installed when missing.
+pub fn notebook_env(root: &Path) -> Result<Env> {
     let venv = root.join(".venv");
     step("Python virtual environment (.venv)", || ensure_venv(&venv))?;
     step("Python packages (xtask/requirements.txt)", || {
-        ensure_requirements(&root, &venv)
+        ensure_requirements(root, &venv)
     })?;
     let evcxr = step(
         &format!("Rust kernel evcxr_jupyter {EVCXR_VERSION}"),
-        ensure_evcxr,
+        || ensure_evcxr(root),
     )?;
+    let jupyter_path = venv.join("share/jupyter");
     step("Rust kernelspec and kernel settings", || {
-        ensure_kernelspec(&root, &venv, &evcxr)
+        ensure_kernelspec(root, &jupyter_path, &evcxr)
     })?;
     step("JupyterLab settings (xtask/jupyter/overrides.json)", || {
-        ensure_lab_settings(&root, &venv)
+        ensure_lab_settings(root, &venv)
     })?;
-    let mpi_ready = step("Open MPI and libclang (chapter 10)", ensure_mpi)?;
     Ok(Env {
-        mpi_ready,
-        jupyter_path: venv.join("share/jupyter"),
-        root,
+        root: root.to_path_buf(),
+        venv,
+        jupyter_path,
     })
+}
+
+/// Whether chapter 10's MPI programs can be built here.
+pub enum Mpi {
+    Ready,
+    /// Not installed; the text says how to install it.
+    Missing(String),
+}
+
+/// Open MPI and libclang, installed from Debian's packages when missing and
+/// when we may (root, apt-get).
+pub fn mpi() -> Result<Mpi> {
+    step(
+        "Open MPI and libclang (chapter 10's MPI programs)",
+        ensure_mpi,
+    )
 }
 
 /// JupyterLab reads `<prefix>/share/jupyter/lab/settings/overrides.json` for
 /// its defaults: ours turns off the news prompt and the update check, so the
 /// first screen is the workbook.
-fn ensure_lab_settings(root: &Path, venv: &Path) -> Result<((), Done), String> {
-    let wanted = fs::read_to_string(root.join("xtask/jupyter/overrides.json"))
-        .map_err(|e| format!("xtask/jupyter/overrides.json: {e}"))?;
+fn ensure_lab_settings(root: &Path, venv: &Path) -> Result<((), Done)> {
+    let source = root.join("xtask/jupyter/overrides.json");
+    let wanted = fs::read_to_string(&source).with_context(|| source.display().to_string())?;
     let target = venv.join("share/jupyter/lab/settings/overrides.json");
     if fs::read_to_string(&target).ok().as_deref() == Some(wanted.as_str()) {
         return Ok(((), Done::Already));
     }
     let dir = target.parent().expect("the path has a folder");
-    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    fs::write(&target, wanted).map_err(|e| format!("{}: {e}", target.display()))?;
+    fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+    fs::write(&target, wanted).with_context(|| target.display().to_string())?;
     Ok(((), Done::Installed))
 }
 
 /// Runs one set-up step, framed by what it is and how long it took.
-fn step<T>(what: &str, work: impl FnOnce() -> Result<(T, Done), String>) -> Result<T, String> {
+fn step<T>(what: &str, work: impl FnOnce() -> Result<(T, Done)>) -> Result<T> {
     let start = Instant::now();
-    let (value, done) = work().map_err(|e| format!("{what}: {e}"))?;
+    let (value, done) = work().with_context(|| what.to_string())?;
     let secs = start.elapsed().as_secs_f64();
     match done {
-        Done::Already => println!("[setup] {what}: already in place ({secs:.1} s)"),
+        Done::Already => println!("[setup] {what}: ready ({secs:.1} s to check)"),
         Done::Installed => println!("[setup] {what}: installed in {secs:.1} s"),
-        Done::Missing(why) => println!("[setup] {what}: NOT installed: {why}"),
+        Done::Missing(why) => println!("[setup] {what}: not installed, {why}"),
     }
     Ok(value)
 }
@@ -91,79 +117,110 @@ enum Done {
     Missing(String),
 }
 
-fn run(cmd: &mut Command) -> Result<(), String> {
-    let status = cmd
-        .status()
-        .map_err(|e| format!("could not start {:?}: {e}", cmd.get_program()))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{cmd:?} failed ({status})"))
-    }
-}
-
 pub fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    child::first_line(Command::new("id").arg("-u")).as_deref() == Some("0")
 }
 
-fn ensure_venv(venv: &Path) -> Result<((), Done), String> {
-    if venv.join("bin/python").exists() {
+/// Whether Debian's packages may be installed from here.
+fn can_apt() -> bool {
+    is_root() && child::first_line(Command::new("apt-get").arg("--version")).is_some()
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
+    child::status(Command::new("apt-get").args(["update", "-q"]), 10 * MINUTE)?;
+    child::status(
+        Command::new("apt-get")
+            .args(["install", "-y", "-q"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+        20 * MINUTE,
+    )
+}
+
+/// `python` (a path or a name on PATH) as (major, minor, patch).
+fn python_version(python: &Path) -> Option<(u32, u32, u32)> {
+    let text = child::first_line(
+        Command::new(python).args(["-c", "import sys; print('%d %d %d' % sys.version_info[:3])"]),
+    )?;
+    let mut parts = text.split(' ').map(|p| p.parse().ok());
+    Some((parts.next()??, parts.next()??, parts.next()??))
+}
+
+/// Refuses a Python older than [`MIN_PYTHON`], before pip says something obscure.
+fn check_python(python: &Path, whose: &str) -> Result<()> {
+    let (major, minor) = MIN_PYTHON;
+    let Some(version) = python_version(python) else {
+        bail!(
+            "{whose} ({}) did not run. Install Python {major}.{minor} or newer \
+             (Debian, Ubuntu: `sudo apt-get install python3 python3-venv`).",
+            python.display()
+        )
+    };
+    if (version.0, version.1) < MIN_PYTHON {
+        bail!(
+            "{whose} is Python {}.{}.{}, and the pinned packages need {major}.{minor} or newer. \
+             Put a newer python3 first on PATH, delete .venv, and run this again.",
+            version.0,
+            version.1,
+            version.2
+        );
+    }
+    Ok(())
+}
+
+fn ensure_venv(venv: &Path) -> Result<((), Done)> {
+    if venv_bin(venv).join("python").exists() {
         return Ok(((), Done::Already));
     }
+    check_python(Path::new("python3"), "python3")?;
     println!(
         "[setup] creating {} with python3 -m venv (a few seconds)",
         venv.display()
     );
-    let attempt = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(venv)
-        .status();
-    if matches!(attempt, Ok(s) if s.success()) {
+    let make = || {
+        child::status(
+            Command::new("python3").args(["-m", "venv"]).arg(venv),
+            5 * MINUTE,
+        )
+    };
+    if make().is_ok() {
         return Ok(((), Done::Installed));
     }
     // Debian ships venv support in a package of its own.
     let _ = fs::remove_dir_all(venv);
-    if !is_root() || Command::new("apt-get").arg("--version").output().is_err() {
-        return Err("`python3 -m venv` failed. Install Python's venv module \
-             (on Debian or Ubuntu: `sudo apt-get install python3-venv`) and run this again."
-            .into());
+    if !can_apt() {
+        bail!(
+            "`python3 -m venv` failed. Install Python's venv module \
+             (Debian, Ubuntu: `sudo apt-get install python3-venv`) and run this again."
+        );
     }
-    println!(
-        "[setup] python3 lacks venv: installing Debian's python3-venv with apt-get (about a minute)"
-    );
-    run(Command::new("apt-get").arg("update").arg("-q"))?;
-    run(Command::new("apt-get")
-        .args(["install", "-y", "-q", "python3-venv"])
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
-    run(Command::new("python3").args(["-m", "venv"]).arg(venv))?;
+    println!("[setup] python3 lacks venv: installing Debian's python3-venv (about a minute)");
+    apt_install(&["python3-venv"])?;
+    make()?;
     Ok(((), Done::Installed))
 }
 
-fn ensure_requirements(root: &Path, venv: &Path) -> Result<((), Done), String> {
-    let wanted = fs::read_to_string(root.join("xtask/requirements.txt"))
-        .map_err(|e| format!("xtask/requirements.txt: {e}"))?;
+fn ensure_requirements(root: &Path, venv: &Path) -> Result<((), Done)> {
+    let file = root.join("xtask/requirements.txt");
+    let wanted = fs::read_to_string(&file).with_context(|| file.display().to_string())?;
     let stamp = venv.join("workbook-requirements.txt");
     if fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
         return Ok(((), Done::Already));
     }
-    println!(
-        "[setup] installing JupyterLab, nbclient and their pinned dependencies with pip (1 to 3 minutes)"
+    let python = venv_bin(venv).join("python");
+    check_python(&python, "the Python of .venv")?;
+    println!("[setup] installing JupyterLab, nbclient and their pinned dependencies with pip");
+    let bar = child::spinner("pip install -r xtask/requirements.txt (about a minute)".into());
+    let result = child::status(
+        Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet"])
+            .args(["--disable-pip-version-check", "-r"])
+            .arg(&file),
+        20 * MINUTE,
     );
-    run(Command::new(venv.join("bin/python"))
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-        ])
-        .arg(root.join("xtask/requirements.txt")))?;
-    fs::write(&stamp, wanted).map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    result?;
+    fs::write(&stamp, wanted)?;
     Ok(((), Done::Installed))
 }
 
@@ -175,40 +232,46 @@ pub fn cargo_bin() -> PathBuf {
     home.join("bin")
 }
 
-fn ensure_evcxr() -> Result<(PathBuf, Done), String> {
+fn ensure_evcxr(root: &Path) -> Result<(PathBuf, Done)> {
     let binary = cargo_bin().join("evcxr_jupyter");
-    let listed = Command::new("cargo")
-        .args(["install", "--list"])
-        .output()
-        .map_err(|e| format!("could not run cargo: {e}"))?;
+    let listed = child::output(Command::new("cargo").args(["install", "--list"]), MINUTE)?;
     let want = format!("evcxr_jupyter v{EVCXR_VERSION}:");
     if binary.exists() && String::from_utf8_lossy(&listed.stdout).contains(&want) {
         return Ok((binary, Done::Already));
     }
+    let log = root.join("target/setup/evcxr-install.log");
+    fs::create_dir_all(log.parent().expect("a folder"))?;
     println!(
         "[setup] building the Rust kernel: cargo install --locked evcxr_jupyter --version {EVCXR_VERSION}\n\
-         [setup] this takes about 12 minutes on 2 cores (1.3 GB of memory), once per machine"
+         [setup] about 7 minutes on 2 cores (1.3 GB of memory), once per machine; cargo's output goes to {}",
+        log.display()
     );
-    run(Command::new("cargo").args([
-        "install",
-        "--locked",
-        "evcxr_jupyter",
-        "--version",
-        EVCXR_VERSION,
-    ]))?;
+    let bar = child::spinner("building evcxr_jupyter".into());
+    let output = fs::File::create(&log)?;
+    let result = child::status(
+        Command::new("cargo")
+            .args(["install", "--locked", "evcxr_jupyter", "--version"])
+            .arg(EVCXR_VERSION)
+            .stdout(output.try_clone()?)
+            .stderr(output),
+        60 * MINUTE,
+    );
+    bar.finish_and_clear();
+    if let Err(e) = result {
+        let text = fs::read_to_string(&log).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(15).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        bail!("{e}; the end of {}:\n{}", log.display(), tail.join("\n"));
+    }
     Ok((binary, Done::Installed))
 }
 
 /// Writes the kernelspec into the virtual environment, where its Jupyter
 /// looks, with the settings our kernel needs in its environment.
-fn ensure_kernelspec(root: &Path, venv: &Path, evcxr: &Path) -> Result<((), Done), String> {
-    let jupyter_path = venv.join("share/jupyter");
+fn ensure_kernelspec(root: &Path, jupyter_path: &Path, evcxr: &Path) -> Result<((), Done)> {
     let dir = jupyter_path.join("kernels/rust");
-    let libdir = Command::new("rustc")
-        .args(["--print", "target-libdir"])
-        .output()
-        .map_err(|e| format!("could not run rustc: {e}"))?;
-    let libdir = String::from_utf8_lossy(&libdir.stdout).trim().to_string();
+    let libdir = child::first_line(Command::new("rustc").args(["--print", "target-libdir"]))
+        .context("`rustc --print target-libdir` failed")?;
     let spec = serde_json::json!({
         "argv": [evcxr, "--control_file", "{connection_file}"],
         "display_name": "Rust",
@@ -222,7 +285,7 @@ fn ensure_kernelspec(root: &Path, venv: &Path, evcxr: &Path) -> Result<((), Done
             "LD_LIBRARY_PATH": libdir,
         },
     });
-    let text = serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())? + "\n";
+    let text = serde_json::to_string_pretty(&spec)? + "\n";
     let file = dir.join("kernel.json");
     if fs::read_to_string(&file).ok().as_deref() == Some(text.as_str()) {
         return Ok(((), Done::Already));
@@ -230,68 +293,94 @@ fn ensure_kernelspec(root: &Path, venv: &Path, evcxr: &Path) -> Result<((), Done
     // The kernel rewrites its kernelspec when it finds its files missing or
     // out of date, so let it install them (logo, version.txt) first; then
     // add our settings to kernel.json, which it leaves alone from then on.
-    let out = Command::new(evcxr)
-        .arg("--install")
-        .env("JUPYTER_PATH", &jupyter_path)
-        .output()
-        .map_err(|e| format!("could not run {}: {e}", evcxr.display()))?;
+    let out = child::output(
+        Command::new(evcxr)
+            .arg("--install")
+            .env("JUPYTER_PATH", jupyter_path),
+        MINUTE,
+    )?;
     if !out.status.success() {
-        return Err(format!(
+        bail!(
             "`evcxr_jupyter --install` failed: {}",
             String::from_utf8_lossy(&out.stderr)
-        ));
+        );
     }
-    fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+    fs::write(&file, text).with_context(|| file.display().to_string())?;
     Ok(((), Done::Installed))
 }
 
 /// What the `cluster` crate needs from Debian: `mpirun` and `mpicc` (Open MPI)
 /// and libclang (the `mpi` crate generates its bindings with bindgen).
-const MPI_PACKAGES: [&str; 3] = ["openmpi-bin", "libopenmpi-dev", "libclang-dev"];
+pub const MPI_PACKAGES: [&str; 3] = ["openmpi-bin", "libopenmpi-dev", "libclang-dev"];
+
+/// How to install Open MPI by hand.
+pub fn mpi_hint() -> String {
+    format!("run `sudo apt-get install {}`", MPI_PACKAGES.join(" "))
+}
 
 fn mpi_present() -> bool {
-    let works = |program: &str| {
-        Command::new(program)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    let libclang = Command::new("sh")
-        .args([
-            "-c",
-            "ls /usr/lib/llvm-*/lib/libclang*.so* /usr/lib/*/libclang*.so* 2>/dev/null | head -1",
-        ])
-        .output()
-        .is_ok_and(|o| !o.stdout.is_empty());
+    let works = |program: &str| child::first_line(Command::new(program).arg("--version")).is_some();
+    let libclang = child::first_line(Command::new("sh").args([
+        "-c",
+        "ls /usr/lib/llvm-*/lib/libclang*.so* /usr/lib/*/libclang*.so* 2>/dev/null | head -1",
+    ]))
+    .is_some_and(|line| !line.is_empty());
     works("mpirun") && works("mpicc") && libclang
 }
 
-/// Installs Open MPI and libclang from Debian's packages when they are missing
-/// and we may (root, apt-get). Elsewhere it says what to install and goes on:
+/// Elsewhere than root with apt-get, it says what to install and goes on:
 /// everything but chapter 10's MPI programs works without them.
-fn ensure_mpi() -> Result<(bool, Done), String> {
+fn ensure_mpi() -> Result<(Mpi, Done)> {
     if mpi_present() {
-        return Ok((true, Done::Already));
+        return Ok((Mpi::Ready, Done::Already));
     }
-    let hint = format!(
-        "install them with `sudo apt-get install {}`",
-        MPI_PACKAGES.join(" ")
-    );
-    if !is_root() || Command::new("apt-get").arg("--version").output().is_err() {
-        return Ok((false, Done::Missing(hint)));
+    let missing = || {
+        let hint = format!("so the MPI programs cannot be built: {}", mpi_hint());
+        Ok((Mpi::Missing(mpi_hint()), Done::Missing(hint)))
+    };
+    if !can_apt() {
+        return missing();
     }
     println!(
-        "[setup] installing Open MPI and libclang from Debian's packages with apt-get ({}): about a minute",
+        "[setup] installing Open MPI and libclang with apt-get ({}): about a minute",
         MPI_PACKAGES.join(", ")
     );
-    run(Command::new("apt-get").args(["update", "-q"]))?;
-    run(Command::new("apt-get")
-        .args(["install", "-y", "-q"])
-        .args(MPI_PACKAGES)
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    apt_install(&MPI_PACKAGES)?;
     if mpi_present() {
-        Ok((true, Done::Installed))
+        Ok((Mpi::Ready, Done::Installed))
     } else {
-        Ok((false, Done::Missing(hint)))
+        missing()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_python_floor_is_checked_by_version() {
+        // This very machine's python3 runs, so its version is read.
+        if let Some(v) = python_version(Path::new("python3")) {
+            assert!(v.0 >= 3, "{v:?}");
+        }
+        let err = check_python(Path::new("/no/such/python3"), "python3").unwrap_err();
+        assert!(err.to_string().contains("Python 3.11 or newer"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_old_python_is_refused_with_its_version_before_pip_runs() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("xtask-old-python-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let fake = dir.join("python3");
+        fs::write(&fake, "#!/bin/sh\necho 3 10 12\n").unwrap();
+        fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
+        let err = check_python(&fake, "python3").unwrap_err().to_string();
+        fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            err.contains("python3 is Python 3.10.12, and the pinned packages need 3.11 or newer"),
+            "{err}"
+        );
     }
 }

@@ -1,164 +1,190 @@
-//! `cargo xtask test`: everything CI checks, in one command, one line per step.
+//! `cargo xtask test`: everything CI checks, in one command, one line per
+//! step. The quick steps come first, so a formatting slip shows in seconds;
+//! each later step installs only what it needs.
 
+use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use crate::setup::{self, Env};
+use anyhow::{Result, bail};
 
-/// One step of the suite: a name and the work, which says why it failed.
-type Step<'a> = Box<dyn FnOnce() -> Result<(), String> + 'a>;
+use crate::child;
+use crate::codegen::{self, GenMode};
+use crate::setup::{self, Mpi};
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    if let Some(arg) = args.first() {
-        return Err(format!("test takes no options, got `{arg}`"));
+/// How a step ended.
+#[derive(Debug)]
+enum Outcome {
+    Passed,
+    /// Not run here, and why (outside CI only).
+    Skipped(String),
+}
+
+/// One step of the suite: the work, which says why it failed.
+type Step<'a> = Box<dyn FnOnce() -> Result<Outcome> + 'a>;
+
+/// A cargo build or test that has not finished in this long is stuck.
+const CARGO_LIMIT: Duration = Duration::from_secs(60 * 60);
+
+/// Whether this runs in CI, where nothing may be skipped.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// The MPI step: run the cluster crate's checks when Open MPI is there;
+/// without it, a visible skip outside CI and a failure in CI.
+fn mpi_step(mpi: Mpi, ci: bool, checks: impl FnOnce() -> Result<()>) -> Result<Outcome> {
+    match mpi {
+        Mpi::Ready => checks().map(|()| Outcome::Passed),
+        Mpi::Missing(hint) if ci => {
+            bail!("Open MPI is not installed, and CI runs everything: {hint}")
+        }
+        Mpi::Missing(hint) => Ok(Outcome::Skipped(format!(
+            "MPI programs (Open MPI not installed: {hint})"
+        ))),
     }
-    let env = setup::ensure_all()?;
+}
+
+pub fn run(root: &Path) -> Result<()> {
     let cargo = || {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cmd.current_dir(&env.root);
+        cmd.current_dir(root);
         cmd
     };
-    // Without Open MPI the `cluster` crate cannot build: leave it out of the
-    // cargo steps, and fail its own step with the install hint instead.
-    let skip_mpi: &[&str] = if env.mpi_ready {
-        &[]
-    } else {
-        &["--exclude", "cluster"]
-    };
-    let mut steps: Vec<(&str, Step)> = vec![
+    let passed = |cmd: &mut Command| child::status(cmd, CARGO_LIMIT).map(|()| Outcome::Passed);
+    // `cluster` needs Open MPI to build: it has a step of its own, below.
+    let steps: Vec<(&str, Step)> = vec![
         (
             "generated copies up to date (gen --check)",
-            Box::new(|| crate::gen_command(&["--check".into()])),
+            Box::new(|| codegen::r#gen(root, GenMode::Check).map(|()| Outcome::Passed)),
         ),
         (
             "cargo fmt --check",
-            Box::new(|| status(cargo().args(["fmt", "--all", "--", "--check"]))),
+            Box::new(|| passed(cargo().args(["fmt", "--all", "--", "--check"]))),
         ),
         (
             "cargo clippy --all-targets -- -D warnings",
             Box::new(|| {
-                status(
+                passed(
                     cargo()
-                        .args(["clippy", "--workspace", "--all-targets", "--quiet"])
-                        .args(skip_mpi)
-                        .args(["--", "-D", "warnings"]),
+                        .args(["clippy", "--workspace", "--exclude", "cluster"])
+                        .args(["--all-targets", "--quiet", "--", "-D", "warnings"]),
                 )
             }),
         ),
         (
             // `cargo test -p exercises` is the learner's strict grade: it fails
             // until every exercise is done, so here it is only built.
-            "cargo test (workspace: reference solutions, learner summary, MPI runs under mpirun)",
+            "cargo test (workspace: reference solutions, learner summary)",
             Box::new(|| {
-                status(
-                    cargo()
-                        .args(["test", "--workspace", "--exclude", "exercises"])
-                        .args(skip_mpi),
-                )
+                passed(cargo().args(["test", "--workspace"]).args([
+                    "--exclude",
+                    "exercises",
+                    "--exclude",
+                    "cluster",
+                ]))
             }),
         ),
         (
             "cargo test -p exercises builds",
-            Box::new(|| status(cargo().args(["test", "-p", "exercises", "--no-run", "--quiet"]))),
+            Box::new(|| passed(cargo().args(["test", "-p", "exercises", "--no-run", "--quiet"]))),
+        ),
+        (
+            "MPI programs (chapter 10): clippy and tests under mpirun",
+            Box::new(|| {
+                mpi_step(setup::mpi()?, in_ci(), || {
+                    child::status(
+                        cargo()
+                            .args(["clippy", "-p", "cluster", "--all-targets", "--quiet"])
+                            .args(["--", "-D", "warnings"]),
+                        CARGO_LIMIT,
+                    )?;
+                    child::status(cargo().args(["test", "-p", "cluster"]), CARGO_LIMIT)
+                })
+            }),
         ),
         (
             "every notebook, through the Rust kernel",
-            Box::new(|| notebooks(&env, &[])),
+            Box::new(|| {
+                let env = setup::notebook_env(root)?;
+                let all = crate::notebooks::resolve(root, &[])?;
+                crate::notebooks::run(&env, &all, false).map(|()| Outcome::Passed)
+            }),
         ),
         (
             "the book: builds, every link resolves, checked in headless Chromium",
-            Box::new(|| crate::book::test_step(&env.root).map_err(|e| format!("{e:#}"))),
+            Box::new(|| {
+                setup::notebook_env(root)?; // the .venv with Playwright
+                crate::book::test_step(root).map(|()| Outcome::Passed)
+            }),
         ),
         (
             // Run so that it cannot rot; it prints speeds and asserts none.
             "cargo xtask bench --quick",
-            Box::new(|| crate::bench::run(&env, &["--quick".into()])),
+            Box::new(|| {
+                let env = setup::notebook_env(root)?;
+                crate::bench::run(&env, true).map(|()| Outcome::Passed)
+            }),
         ),
     ];
-    if !env.mpi_ready {
-        steps.push((
-            "Open MPI for chapter 10",
-            Box::new(|| {
-                Err(
-                    "Open MPI or libclang is missing, so the MPI programs were not built or run: \
-                     see [setup] above"
-                        .into(),
-                )
-            }),
-        ));
-    }
-    let mut failed = Vec::new();
     let total = steps.len();
-    for (name, step) in steps.drain(..) {
+    let mut failed = Vec::new();
+    let mut skipped = Vec::new();
+    for (name, step) in steps {
         println!("\n=== {name}");
         let start = Instant::now();
         let result = step();
         let secs = start.elapsed().as_secs_f64();
         match result {
-            Ok(()) => println!("=== ok: {name} ({secs:.1} s)"),
+            Ok(Outcome::Passed) => println!("=== ok: {name} ({secs:.1} s)"),
+            Ok(Outcome::Skipped(why)) => {
+                println!("=== skipped: {why}");
+                skipped.push(why);
+            }
             Err(e) => {
-                println!("=== FAILED: {name} ({secs:.1} s): {e}");
+                println!("=== FAILED: {name} ({secs:.1} s): {e:#}");
                 failed.push(name);
             }
         }
     }
     println!();
+    for why in &skipped {
+        println!("skipped: {why}");
+    }
     for name in &failed {
         println!("failed: {name}");
     }
     println!(
-        "steps: {} passed, {} failed",
-        total - failed.len(),
+        "steps: {} passed, {} skipped, {} failed",
+        total - failed.len() - skipped.len(),
+        skipped.len(),
         failed.len()
     );
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("{} step(s) failed", failed.len()))
+    if !failed.is_empty() {
+        bail!("{} step(s) failed", failed.len());
     }
+    Ok(())
 }
 
-fn status(cmd: &mut Command) -> Result<(), String> {
-    let s = cmd
-        .status()
-        .map_err(|e| format!("could not start {:?}: {e}", cmd.get_program()))?;
-    if s.success() {
-        Ok(())
-    } else {
-        Err(format!("exit status {s}"))
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Executes notebooks through the real kernel: all of them, or those named
-/// (`01-threads`, `01-threads-solved.ipynb`). `--save` writes outputs back
-/// into the solved notebooks.
-pub fn notebooks(env: &Env, args: &[String]) -> Result<(), String> {
-    let mut save = false;
-    let mut names = Vec::new();
-    for arg in args {
-        match arg.as_str() {
-            "--save" => save = true,
-            name => names.push(name.trim_end_matches(".ipynb").to_string()),
+    #[test]
+    fn missing_mpi_is_a_visible_skip_outside_ci_and_a_failure_in_ci() {
+        let missing = || Mpi::Missing(setup::mpi_hint());
+        let never = || -> Result<()> { panic!("nothing to run without MPI") };
+        match mpi_step(missing(), false, never).unwrap() {
+            Outcome::Skipped(why) => assert_eq!(
+                why,
+                "MPI programs (Open MPI not installed: run `sudo apt-get install \
+                 openmpi-bin libopenmpi-dev libclang-dev`)"
+            ),
+            Outcome::Passed => panic!("passed without MPI"),
         }
+        let err = mpi_step(missing(), true, never).unwrap_err();
+        assert!(err.to_string().contains("CI runs everything"), "{err}");
+        let ran = mpi_step(Mpi::Ready, true, || bail!("a lint failed")).unwrap_err();
+        assert_eq!(ran.to_string(), "a lint failed");
     }
-    let dir = env.root.join("notebooks");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("notebooks/: {e}"))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "ipynb"))
-        .filter(|p| {
-            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            names.is_empty() || names.iter().any(|n| n == stem)
-        })
-        .collect();
-    paths.sort();
-    if paths.is_empty() {
-        return Err(format!("no notebook matches {names:?}"));
-    }
-    let mut cmd = env.venv_command("python");
-    cmd.arg(env.root.join("xtask/nbrun.py"));
-    if save {
-        cmd.arg("--save");
-    }
-    status(cmd.args(&paths))
 }

@@ -12,24 +12,38 @@
 
 use std::time::Instant;
 
-use cluster::{Args, chunk_seed};
+use clap::Parser;
+use cluster::chunk_seed;
 use mpi::Threading;
 use mpi::collective::SystemOperation;
 use mpi::traits::*;
 use rayon::prelude::*;
 use solutions::ch09_pi::{CHUNKS, split_throws};
-use workbook::pi::count_hits;
+use workbook::pi::{count_hits, parse_thread_flag, parse_throws};
+
+/// Monte Carlo pi across MPI ranks, and threads inside each rank
+/// (run it as `mpirun -n RANKS mpi-pi ...`).
+#[derive(Debug, Parser)]
+#[command(name = "mpi-pi")]
+struct Args {
+    /// Darts to throw in all, 1 to 1e12 (1e8 and 100_000_000 work)
+    #[arg(long, value_name = "N", default_value = "1e7", value_parser = parse_throws)]
+    throws: u64,
+    /// Threads in each rank, 1 to 4096 (the same rule as `pi`)
+    #[arg(long, value_name = "T", default_value = "1", value_parser = parse_thread_flag)]
+    threads: usize,
+    /// Seed of the random darts: the same seed gives the same estimate as `pi`
+    #[arg(long, value_name = "S", default_value_t = 2024)]
+    seed: u64,
+}
 
 fn main() {
-    let args = match Args::parse(std::env::args().skip(1), &["throws", "threads", "seed"]) {
-        Ok(a) => a,
-        Err(e) => usage(&e),
-    };
-    let throws = args
-        .number("throws", 10_000_000, 1)
-        .unwrap_or_else(|e| usage(&e));
-    let threads = args.number("threads", 1, 1).unwrap_or_else(|e| usage(&e));
-    let seed = args.number("seed", 2024, 0).unwrap_or_else(|e| usage(&e));
+    // --help prints to stdout and exits 0, before MPI starts.
+    let Args {
+        throws,
+        threads,
+        seed,
+    } = Args::parse();
 
     // Only the main thread calls MPI; rayon's threads just compute.
     let (universe, _) =
@@ -40,7 +54,7 @@ fn main() {
     world.barrier();
     let start = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads as usize)
+        .num_threads(threads)
         .build()
         .expect("a thread pool");
     let sizes = split_throws(throws, CHUNKS);
@@ -61,11 +75,4 @@ fn main() {
     } else {
         root.reduce_into(&local, SystemOperation::sum());
     }
-}
-
-fn usage(problem: &str) -> ! {
-    eprintln!(
-        "mpi-pi: {problem}\nusage: mpirun -n RANKS mpi-pi [--throws N] [--threads T] [--seed S]"
-    );
-    std::process::exit(2)
 }

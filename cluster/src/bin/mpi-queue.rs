@@ -15,30 +15,42 @@
 
 use std::time::Instant;
 
-use cluster::{Args, collatz_block};
+use clap::Parser;
+use cluster::collatz_block;
 use mpi::traits::*;
 
 const STOP: u64 = u64::MAX;
 
+/// A coordinator/worker task queue on MPI (run it as `mpirun -n RANKS mpi-queue ...`,
+/// with at least 2 ranks).
+#[derive(Debug, Parser)]
+#[command(name = "mpi-queue")]
+struct Args {
+    /// Tasks to hand out, 1 to 1000000
+    #[arg(long, value_name = "N", default_value_t = 40,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    tasks: u64,
+    /// Make this rank (1 or more: rank 0 coordinates) abort on its first task
+    #[arg(long, value_name = "R", value_parser = clap::value_parser!(u64).range(1..))]
+    crash_rank: Option<u64>,
+}
+
 fn main() {
-    let args = Args::parse(std::env::args().skip(1), &["tasks", "crash-rank"])
-        .unwrap_or_else(|e| usage(&e));
-    let tasks = args.number("tasks", 40, 1).unwrap_or_else(|e| usage(&e));
-    let crash_rank = args
-        .number("crash-rank", 0, 1)
-        .unwrap_or_else(|e| usage(&e));
+    // --help prints to stdout and exits 0, before MPI starts.
+    let Args { tasks, crash_rank } = Args::parse();
 
     let universe = mpi::initialize().expect("MPI initialises once");
     let world = universe.world();
     if world.size() < 2 {
-        usage(
-            "needs at least 2 ranks: rank 0 hands out tasks, the others work (mpirun -n 2 or more)",
+        eprintln!(
+            "mpi-queue: needs at least 2 ranks: rank 0 hands out tasks, the others work (mpirun -n 2 or more)"
         );
+        std::process::exit(2);
     }
     if world.rank() == 0 {
         coordinate(&world, tasks);
     } else {
-        work(&world, world.rank() as u64 == crash_rank);
+        work(&world, crash_rank == Some(world.rank() as u64));
     }
 }
 
@@ -97,11 +109,4 @@ fn work(world: &impl Communicator, crash: bool) {
         }
         coordinator.send(&[1, task, collatz_block(task)][..]);
     }
-}
-
-fn usage(problem: &str) -> ! {
-    eprintln!(
-        "mpi-queue: {problem}\nusage: mpirun -n RANKS mpi-queue [--tasks N] [--crash-rank R]"
-    );
-    std::process::exit(2)
 }

@@ -5,134 +5,87 @@
 //! ```
 //!
 //! `--threads` defaults to `PI_THREADS` when set, else to the available
-//! parallelism. A progress bar is drawn on stderr only when the output is a
-//! terminal. The last line of stdout is always
-//! `pi=<estimate> throws=<N> threads=<T> seconds=<s>`.
+//! parallelism. Progress goes to stderr: a bar on a terminal, elsewhere (a
+//! batch job's log) a plain line every ten seconds. The last line of stdout
+//! is always `pi=<estimate> throws=<N> threads=<T> seconds=<s>`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
 use solutions::ch09_pi::pi_chunked;
-use workbook::pi::{count_hits, parse_threads};
+use workbook::pi::{MAX_THREADS, count_hits, parse_thread_flag, parse_threads, parse_throws};
 
-const USAGE: &str = "usage: pi --throws N [--threads T] [--seed S]
-  --throws N    darts to throw, at least 1 (1000000000, 1_000_000_000 and 1e9 all work)
-  --threads T   threads to use (default: $PI_THREADS, else the available parallelism)
-  --seed S      seed of the random darts (default 2024); the same seed gives the same
-                estimate on any thread count";
-
-#[derive(Debug)]
+/// Monte Carlo pi: throws darts at the unit square on several threads.
+#[derive(Debug, Parser)]
+#[command(name = "pi")]
 struct Args {
+    /// Darts to throw, 1 to 1e12 (1000000000, 1_000_000_000 and 1e9 all work)
+    #[arg(long, value_name = "N", value_parser = parse_throws)]
     throws: u64,
-    threads: usize,
+    /// Threads to use, 1 to 4096 [default: $PI_THREADS, else the available parallelism]
+    #[arg(long, value_name = "T", value_parser = parse_thread_flag)]
+    threads: Option<usize>,
+    /// Seed of the random darts; the same seed gives the same estimate on any thread count
+    #[arg(long, value_name = "S", default_value_t = 2024)]
     seed: u64,
 }
 
-fn parse_count(flag: &str, text: &str) -> Result<u64, String> {
-    let cleaned = text.replace('_', "");
-    if let Ok(n) = cleaned.parse::<u64>() {
-        return Ok(n);
+/// The thread count: the flag, else `PI_THREADS`, else what the machine offers.
+fn threads(flag: Option<usize>) -> Result<usize, String> {
+    if let Some(t) = flag {
+        return Ok(t);
     }
-    // 1e9 and friends, when they name a whole number that fits.
-    if let Some((m, e)) = cleaned.split_once(['e', 'E'])
-        && let (Ok(m), Ok(e)) = (m.parse::<u64>(), e.parse::<u32>())
-        && let Some(n) = 10u64.checked_pow(e).and_then(|p| p.checked_mul(m))
-    {
-        return Ok(n);
-    }
-    Err(format!(
-        "{flag} wants a whole number from 0 to {}, got {text:?}",
-        u64::MAX
-    ))
+    let available = thread::available_parallelism().map_or(1, |n| n.get());
+    let env = std::env::var("PI_THREADS").ok();
+    parse_threads(env.as_deref(), available.min(MAX_THREADS))
+        .map_err(|e| format!("PI_THREADS: {e}"))
 }
 
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let (mut throws, mut threads, mut seed) = (None, None, 2024);
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) => (f.to_string(), Some(v.to_string())),
-            None => (arg.clone(), None),
-        };
-        if flag == "-h" || flag == "--help" {
-            return Err(String::new());
-        }
-        if !matches!(flag.as_str(), "--throws" | "--threads" | "--seed") {
-            return Err(format!("unknown argument {arg:?}"));
-        }
-        let value = match inline.or_else(|| args.next()) {
-            Some(v) => v,
-            None => return Err(format!("{flag} needs a value")),
-        };
-        match flag.as_str() {
-            "--throws" => throws = Some(parse_count("--throws", &value)?),
-            "--threads" => {
-                threads =
-                    Some(parse_threads(Some(&value), 1).map_err(|e| format!("--threads: {e}"))?)
-            }
-            _ => seed = parse_count("--seed", &value)?,
-        }
-    }
-    let throws = throws.ok_or("--throws is required")?;
-    if throws == 0 {
-        return Err("--throws must be at least 1".into());
-    }
-    let threads = match threads {
-        Some(t) => t,
-        None => {
-            let available = thread::available_parallelism().map_or(1, |n| n.get());
-            let env = std::env::var("PI_THREADS").ok();
-            parse_threads(env.as_deref(), available).map_err(|e| format!("PI_THREADS: {e}"))?
-        }
-    };
-    Ok(Args {
-        throws,
-        threads,
-        seed,
-    })
-}
-
-/// Draws `[#####.....]  42 %` on stderr every 100 ms until `stop`, after a
-/// first half second (short runs show nothing).
+/// Reports `done` out of `total` on stderr until `stop`: a bar on a
+/// terminal, else a line every ten seconds (short runs show nothing).
 fn progress(done: &AtomicU64, total: u64, stop: &AtomicBool) {
     let start = Instant::now();
-    let mut drawn = false;
+    let terminal = std::io::stderr().is_terminal();
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("[{bar:40}] {percent:>3} %  {elapsed_precise}  ({eta} left)")
+            .expect("a valid progress template"),
+    );
+    if !terminal {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut last_line = start;
     while !stop.load(Ordering::Relaxed) {
         thread::sleep(Duration::from_millis(100));
-        if start.elapsed() < Duration::from_millis(500) {
-            continue;
+        let now = done.load(Ordering::Relaxed);
+        bar.set_position(now);
+        if !terminal && last_line.elapsed() >= Duration::from_secs(10) {
+            last_line = Instant::now();
+            eprintln!(
+                "pi: {:.0} % of {total} throws, {:.0} s",
+                100.0 * now as f64 / total as f64,
+                start.elapsed().as_secs_f64()
+            );
         }
-        let fraction = done.load(Ordering::Relaxed) as f64 / total as f64;
-        let filled = (fraction * 40.0) as usize;
-        eprint!(
-            "\r[{}{}] {:>3.0} %  {:.1} s",
-            "#".repeat(filled),
-            ".".repeat(40 - filled.min(40)),
-            100.0 * fraction,
-            start.elapsed().as_secs_f64()
-        );
-        let _ = std::io::stderr().flush();
-        drawn = true;
     }
-    if drawn {
-        eprint!("\r{}\r", " ".repeat(60));
-    }
+    bar.finish_and_clear();
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(problem) => {
-            if !problem.is_empty() {
-                eprintln!("pi: {problem}");
-            }
-            eprintln!("{USAGE}");
+    // --help and --version print to stdout and exit 0; a bad argument exits 2.
+    let args = Args::parse();
+    let threads = match threads(args.threads) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("pi: {e}");
             return ExitCode::from(2);
         }
     };
-    let show_progress = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
     let done = AtomicU64::new(0);
     let stop = AtomicBool::new(false);
     let counted = |seed: u64, n: u64| {
@@ -142,10 +95,8 @@ fn main() -> ExitCode {
     };
     let start = Instant::now();
     let result = thread::scope(|s| {
-        if show_progress {
-            s.spawn(|| progress(&done, args.throws, &stop));
-        }
-        let result = pi_chunked(args.throws, args.seed, args.threads, &counted);
+        s.spawn(|| progress(&done, args.throws, &stop));
+        let result = pi_chunked(args.throws, args.seed, threads, &counted);
         stop.store(true, Ordering::Relaxed);
         result
     });
@@ -153,8 +104,8 @@ fn main() -> ExitCode {
     match result {
         Ok(pi) => {
             println!(
-                "pi={pi:.9} throws={} threads={} seconds={seconds:.3}",
-                args.throws, args.threads
+                "pi={pi:.9} throws={} threads={threads} seconds={seconds:.3}",
+                args.throws
             );
             ExitCode::SUCCESS
         }
@@ -170,40 +121,41 @@ mod tests {
     use super::*;
 
     fn parse(line: &str) -> Result<Args, String> {
-        parse_args(line.split_whitespace().map(str::to_string))
-    }
-
-    #[test]
-    fn counts_in_three_spellings() {
-        for text in ["1000000000", "1_000_000_000", "1e9"] {
-            assert_eq!(parse_count("--throws", text), Ok(1_000_000_000));
-        }
-        assert!(parse_count("--throws", "1e30").is_err());
+        Args::try_parse_from(std::iter::once("pi").chain(line.split_whitespace()))
+            .map_err(|e| e.to_string())
     }
 
     #[test]
     fn good_arguments() {
         let a = parse("--throws 1000 --threads 3 --seed 9").unwrap();
-        assert_eq!((a.throws, a.threads, a.seed), (1000, 3, 9));
-        let a = parse("--threads=2 --throws=5").unwrap();
-        assert_eq!((a.throws, a.threads), (5, 2));
+        assert_eq!((a.throws, a.threads, a.seed), (1000, Some(3), 9));
+        let a = parse("--threads=2 --throws=1_000").unwrap();
+        assert_eq!((a.throws, a.threads), (1000, Some(2)));
+        assert_eq!(parse("--throws 1e9").unwrap().throws, 1_000_000_000);
     }
 
     #[test]
     fn bad_arguments_say_what_is_wrong() {
-        assert!(parse("").unwrap_err().contains("--throws is required"));
-        assert!(parse("--throws 0").unwrap_err().contains("at least 1"));
-        assert!(parse("--throws lots").unwrap_err().contains("\"lots\""));
-        assert!(
-            parse("--throws 10 --threads 0")
-                .unwrap_err()
-                .contains("--threads")
-        );
-        assert!(
-            parse("--throws 10 --fast")
-                .unwrap_err()
-                .contains("unknown argument")
-        );
-        assert!(parse("--throws").unwrap_err().contains("needs a value"));
+        let cases = [
+            ("", "--throws <N>"),
+            ("--throws 0", "at least 1"),
+            ("--throws lots", "\"lots\""),
+            ("--throws 1e19", "at most 1000000000000"),
+            ("--throws 10 --threads 0", "at least 1"),
+            ("--throws 10 --threads=", "got nothing"),
+            ("--throws 10 --threads 5000", "4096"),
+            ("--throws 10 --fast", "--fast"),
+            ("--throws", "a value is required"),
+        ];
+        for (line, expected) in cases {
+            let err = parse(line).map(|_| ()).unwrap_err();
+            assert!(err.contains(expected), "`{line}`: {err}");
+        }
+    }
+
+    #[test]
+    fn the_help_is_consistent() {
+        use clap::CommandFactory;
+        Args::command().debug_assert();
     }
 }

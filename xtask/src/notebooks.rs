@@ -1,0 +1,258 @@
+//! `cargo xtask notebooks`: executes notebooks through the real kernel with
+//! `xtask/nbrun.py`, which answers with one JSON object per notebook.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+use crate::child::{self, MINUTE};
+use crate::setup::Env;
+
+/// The longest one notebook may take before the run is stopped: nbrun.py
+/// stops a single cell after 10 minutes, and no notebook comes near this.
+const NOTEBOOK_LIMIT: Duration = Duration::from_secs(30 * 60);
+
+/// What nbrun.py reports about one notebook.
+#[derive(Debug, Deserialize)]
+pub struct Outcome {
+    pub notebook: String,
+    pub ok: bool,
+    pub code_cells: u32,
+    pub charts: u32,
+    pub seconds: f64,
+    pub problems: Vec<Problem>,
+    pub log: String,
+    pub saved: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Problem {
+    /// 0 for the kernel itself.
+    pub cell: u32,
+    pub what: String,
+}
+
+/// Every notebook's name (file stem), sorted.
+pub fn available(root: &Path) -> Result<Vec<String>> {
+    let dir = root.join("notebooks");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .with_context(|| dir.display().to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ipynb"))
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_string()))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// The notebooks `names` stand for (`01-threads` or `01-threads.ipynb`), all
+/// when none is named. An unknown name is an error that lists the real ones.
+pub fn resolve(root: &Path, names: &[String]) -> Result<Vec<PathBuf>> {
+    let known = available(root)?;
+    let unknown: Vec<&str> = names
+        .iter()
+        .map(|n| n.trim_end_matches(".ipynb"))
+        .filter(|n| !known.iter().any(|k| k == n))
+        .collect();
+    if !unknown.is_empty() {
+        let chapters: Vec<&str> = known
+            .iter()
+            .filter(|k| !k.ends_with("-solved"))
+            .map(String::as_str)
+            .collect();
+        bail!(
+            "no notebook named {}; the notebooks are {}, each also as NAME-solved",
+            unknown.join(", "),
+            chapters.join(", ")
+        );
+    }
+    let chosen = known
+        .into_iter()
+        .filter(|k| names.is_empty() || names.iter().any(|n| n.trim_end_matches(".ipynb") == k));
+    Ok(chosen
+        .map(|k| root.join("notebooks").join(k + ".ipynb"))
+        .collect())
+}
+
+/// Runs `paths` in order, printing one line per notebook as it finishes;
+/// with `save`, solved notebooks keep their new outputs. Every notebook's
+/// outcome, or an error when the runner itself broke.
+pub fn execute(env: &Env, paths: &[PathBuf], save: bool) -> Result<Vec<Outcome>> {
+    let mut cmd = env.venv_command("python");
+    cmd.arg(env.root.join("xtask/nbrun.py"));
+    if save {
+        cmd.arg("--save");
+    }
+    let mut runner = cmd
+        .args(paths)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("could not start xtask/nbrun.py")?;
+    let (lines, answers) = mpsc::channel();
+    let stdout = runner.stdout.take().expect("stdout is piped");
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stderr = runner.stderr.take().expect("stderr is piped");
+    let errors = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+
+    let total = paths.len();
+    let bar = child::counter(total as u64);
+    let start = Instant::now();
+    let mut outcomes = Vec::new();
+    for path in paths {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        bar.set_message(format!("running {name}"));
+        let line = match answers.recv_timeout(NOTEBOOK_LIMIT) {
+            Ok(line) => line,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let _ = runner.kill();
+                let _ = runner.wait();
+                bar.finish_and_clear();
+                bail!(
+                    "{name} gave no result within {} min: stopped",
+                    NOTEBOOK_LIMIT.as_secs() / 60
+                );
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        let outcome: Outcome = match serde_json::from_str(&line) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                let _ = runner.kill();
+                let _ = runner.wait();
+                bar.finish_and_clear();
+                bail!("nbrun.py sent something that is not a result ({e}): {line}");
+            }
+        };
+        outcomes.push(outcome);
+        let report = describe(outcomes.len(), total, start, &outcomes[outcomes.len() - 1]);
+        if bar.is_hidden() {
+            println!("{report}");
+        } else {
+            bar.println(report);
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let status = child::wait(&mut runner, MINUTE, "xtask/nbrun.py")?;
+    let errors = errors.join().unwrap_or_default();
+    if outcomes.len() < total {
+        bail!(
+            "nbrun.py stopped after {} of {total} notebooks ({status}):\n{}",
+            outcomes.len(),
+            errors.trim()
+        );
+    }
+    Ok(outcomes)
+}
+
+/// `[3/22] ok   02-thread-pools.ipynb  14 code cells, 3 charts  41.2 s  (2:05 in all)`
+/// and the problems under it.
+fn describe(n: usize, total: usize, start: Instant, o: &Outcome) -> String {
+    let spent = start.elapsed().as_secs();
+    let mut text = format!(
+        "[{n}/{total}] {} {:<34} {:>3} code cells, {} chart(s) {:>7.1} s  ({}:{:02} in all){}",
+        if o.ok { "ok  " } else { "FAIL" },
+        o.notebook,
+        o.code_cells,
+        o.charts,
+        o.seconds,
+        spent / 60,
+        spent % 60,
+        if o.saved { "  saved" } else { "" }
+    );
+    for p in &o.problems {
+        let where_ = if p.cell == 0 {
+            "kernel".to_string()
+        } else {
+            format!("cell {}", p.cell)
+        };
+        text.push_str(&format!(
+            "\n     {where_}: {}",
+            p.what.replace('\n', "\n       ")
+        ));
+    }
+    if !o.ok {
+        text.push_str(&format!("\n     kernel log: {}", o.log));
+    }
+    text
+}
+
+/// Runs the notebooks and fails when any of them failed.
+pub fn run(env: &Env, paths: &[PathBuf], save: bool) -> Result<()> {
+    // The runner keeps each executed solved notebook in target/notebook-runs/;
+    // the generator, the one notebook writer, then lays out its outputs.
+    let runs = env.root.join("target/notebook-runs");
+    if save {
+        let _ = std::fs::remove_dir_all(&runs); // runs of an earlier command
+    }
+    let outcomes = execute(env, paths, save)?;
+    for o in outcomes.iter().filter(|o| o.saved) {
+        crate::codegen::save_notebook(&env.root, &runs.join(&o.notebook))?;
+    }
+    let failed = outcomes.iter().filter(|o| !o.ok).count();
+    println!(
+        "notebooks: {} passed, {failed} failed",
+        outcomes.len() - failed
+    );
+    if failed > 0 {
+        bail!("{failed} notebook(s) failed");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_resolve_with_or_without_the_extension_and_unknown_ones_fail() {
+        let root = crate::root();
+        let found = resolve(
+            &root,
+            &["00-getting-started".into(), "01-threads.ipynb".into()],
+        )
+        .unwrap();
+        assert_eq!(found.len(), 2);
+        assert!(found[1].ends_with("notebooks/01-threads.ipynb"));
+        let err = resolve(&root, &["bad-name".into(), "00-getting-started".into()]).unwrap_err();
+        assert!(
+            err.to_string().contains("no notebook named bad-name"),
+            "{err}"
+        );
+        assert_eq!(
+            resolve(&root, &[]).unwrap().len(),
+            available(&root).unwrap().len()
+        );
+    }
+
+    #[test]
+    fn a_runner_line_reads_as_an_outcome() {
+        let line = r#"{"notebook": "a.ipynb", "ok": false, "code_cells": 3, "charts": 1, "seconds": 1.5,
+            "problems": [{"cell": 2, "what": "boom"}], "log": "x.log", "saved": false}"#;
+        let o: Outcome = serde_json::from_str(line).unwrap();
+        let text = describe(1, 2, Instant::now(), &o);
+        assert!(text.starts_with("[1/2] FAIL a.ipynb"), "{text}");
+        assert!(
+            text.contains("cell 2: boom") && text.contains("kernel log: x.log"),
+            "{text}"
+        );
+    }
+}
