@@ -7,8 +7,8 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::Timing;
-use crate::trace::Span;
+use crate::trace::{Span, Tracer};
+use crate::{Timing, scaling};
 
 const WIDTH: u32 = 720;
 const BLUE: RGBColor = RGBColor(52, 101, 164);
@@ -200,6 +200,13 @@ pub fn timeline(title: &str, spans: &[Span]) -> Chart {
                 .expect("labels");
         }
     })
+}
+
+impl Tracer {
+    /// A timeline chart of the recorded spans: one row per thread, one bar per task.
+    pub fn timeline(&self, title: &str) -> Chart {
+        timeline(title, &self.spans())
+    }
 }
 
 /// The label of the category at whole-number position `x`, blank elsewhere.
@@ -440,47 +447,9 @@ fn emptiest_corner(
         .map_or(SeriesLabelPosition::UpperLeft, |c| c.1)
 }
 
-/// Speedups `time(fewest) / time(n)` from (threads, seconds) runs, scaled so
-/// the run with the fewest threads counts as that many times one thread.
-pub fn speedups(runs: &[(usize, f64)]) -> Vec<(usize, f64)> {
-    let Some(&(t0, s0)) = runs.iter().min_by_key(|r| r.0) else {
-        return Vec::new();
-    };
-    runs.iter()
-        .map(|&(t, s)| (t, s0 * t0 as f64 / s.max(f64::MIN_POSITIVE)))
-        .collect()
-}
-
-/// Amdahl's law: the speedup on `n` threads when a fraction `serial` of the work cannot be shared.
-pub fn amdahl(serial: f64, n: f64) -> f64 {
-    1.0 / (serial + (1.0 - serial) / n)
-}
-
-/// The serial fraction (0 to 1) whose Amdahl curve best fits the measured
-/// speedups, by least squares over a fine grid.
-///
-/// ```
-/// let runs: Vec<(usize, f64)> = [1, 2, 4, 8].iter().map(|&n| (n, 1.0 / workbook::chart::amdahl(0.1, n as f64))).collect();
-/// let s = workbook::chart::amdahl_fit(&runs);
-/// assert!((s - 0.1).abs() < 0.002, "{s}");
-/// ```
-pub fn amdahl_fit(runs: &[(usize, f64)]) -> f64 {
-    let measured = speedups(runs);
-    let error = |s: f64| -> f64 {
-        measured
-            .iter()
-            .map(|&(n, sp)| (sp - amdahl(s, n as f64)).powi(2))
-            .sum()
-    };
-    (0..=1000)
-        .map(|i| i as f64 / 1000.0)
-        .min_by(|a, b| error(*a).total_cmp(&error(*b)))
-        .unwrap_or(0.0)
-}
-
 /// Speedup against threads: the measured `time(1) / time(n)`, the ideal line
 /// (n times faster on n threads), the Amdahl curve fitted to the runs up to
-/// the physical cores (with three runs or more), and a marker at the physical core count.
+/// the physical cores (see [`scaling::fitted_serial_fraction`]), and a marker at the physical core count.
 /// `runs` are (threads, seconds); the run with the fewest threads is the baseline.
 ///
 /// ```
@@ -489,28 +458,18 @@ pub fn amdahl_fit(runs: &[(usize, f64)]) -> f64 {
 /// assert!(chart.svg().contains("Amdahl"));
 /// ```
 pub fn speedup(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Chart {
-    let measured: Vec<(f64, f64)> = speedups(runs)
+    let measured: Vec<(f64, f64)> = scaling::speedups(runs)
         .into_iter()
         .map(|(t, s)| (t as f64, s))
         .collect();
     let ideal: Vec<(f64, f64)> = runs.iter().map(|&(t, _)| (t as f64, t as f64)).collect();
     let mut series = vec![Series::reference("ideal: n threads, n times faster", ideal)];
-    // Amdahl's law models sharing work among cores; past the physical cores
-    // threads only take turns, so the fit uses the runs up to the core count
-    // when there are at least two of them.
-    let within: Vec<(usize, f64)> = runs
-        .iter()
-        .copied()
-        .filter(|r| r.0 <= physical_cores)
-        .collect();
-    let fit_on = if within.len() >= 2 { &within[..] } else { runs };
-    if runs.len() >= 3 {
-        let serial = amdahl_fit(fit_on);
+    if let Some(serial) = scaling::fitted_serial_fraction(runs, physical_cores) {
         let mut threads: Vec<usize> = runs.iter().map(|r| r.0).collect();
         threads.sort_unstable();
         let curve = threads
             .iter()
-            .map(|&n| (n as f64, amdahl(serial, n as f64)))
+            .map(|&n| (n as f64, scaling::amdahl(serial, n as f64)))
             .collect();
         series.push(Series::reference(
             &format!("Amdahl fit: {:.0} % serial", serial * 100.0),
@@ -532,7 +491,7 @@ pub fn speedup(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Cha
 
 /// Efficiency against threads: speedup divided by threads (1.0 is perfect).
 pub fn efficiency(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Chart {
-    let measured = speedups(runs)
+    let measured = scaling::speedups(runs)
         .into_iter()
         .map(|(t, s)| (t as f64, s / t as f64))
         .collect();

@@ -10,6 +10,8 @@
 
 use std::io::{self, BufRead, Write};
 
+use workbook_worker::collatz_steps;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut crash_on = None;
@@ -52,33 +54,9 @@ fn main() {
     }
 }
 
-/// How many steps of the Collatz rule (halve if even, 3n + 1 if odd) take `n` to 1.
-fn collatz_steps(mut n: u64) -> u64 {
-    let mut steps = 0;
-    while n > 1 {
-        n = if n.is_multiple_of(2) {
-            n / 2
-        } else {
-            3 * n + 1
-        };
-        steps += 1;
-    }
-    steps
-}
-
 fn fail(problem: &str) -> ! {
     eprintln!(
         "workbook-worker: {problem}\nusage: workbook-worker [--crash-on TASK] [--exit]  (tasks on stdin: `<task> <n> <attempt>` per line)"
     );
     std::process::exit(2)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn collatz_steps_of_small_numbers() {
-        assert_eq!(super::collatz_steps(1), 0);
-        assert_eq!(super::collatz_steps(6), 8);
-        assert_eq!(super::collatz_steps(27), 111);
-    }
 }
