@@ -34,6 +34,9 @@ fn the_estimate_is_the_sum_over_chunk_seeds() {
         .sum();
     let by_hand = 4.0 * hits as f64 / throws as f64;
     for threads in [1, 2, 5] {
-        assert_eq!(pi_chunked(throws, seed, threads, &count_hits).unwrap(), by_hand);
+        assert_eq!(
+            pi_chunked(throws, seed, threads, &count_hits).unwrap(),
+            by_hand
+        );
     }
 }

@@ -150,10 +150,17 @@ mod tests {
         let dir = crate::scratch_dir("counting-absurd").unwrap();
         for (files, lines) in [(20, usize::MAX), (usize::MAX, 2), (2, MAX_LINES)] {
             let err = write_number_files(&dir, files, lines, 1).unwrap_err();
-            assert!(err.starts_with("write_number_files: `files` × `lines`"), "{err}");
+            assert!(
+                err.starts_with("write_number_files: `files` × `lines`"),
+                "{err}"
+            );
             assert!(err.contains(&format!("{files} × {lines}")), "{err}");
         }
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 0, "nothing was written");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            0,
+            "nothing was written"
+        );
     }
 
     #[test]

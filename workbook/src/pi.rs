@@ -134,9 +134,14 @@ mod tests {
             .chain([SmallRng::seed_from_u64(2024).next_u64()])
             .collect();
         assert_eq!(firsts.len(), 257);
-        let estimates: std::collections::HashSet<u64> =
-            (0..16).map(|c| count_hits(chunk_seed(1, c), 10_000)).collect();
-        assert!(estimates.len() > 8, "chunks gave {} distinct counts of 16", estimates.len());
+        let estimates: std::collections::HashSet<u64> = (0..16)
+            .map(|c| count_hits(chunk_seed(1, c), 10_000))
+            .collect();
+        assert!(
+            estimates.len() > 8,
+            "chunks gave {} distinct counts of 16",
+            estimates.len()
+        );
     }
 
     #[test]

@@ -241,9 +241,9 @@ impl Workers<'_> {
             };
             let status = stop(worker, grace);
             let report = format!("worker {w} (pid {pid}) {what} ({status})");
-            record().log.push(format!(
-                "{report}; task {task} goes back on the queue"
-            ));
+            record()
+                .log
+                .push(format!("{report}; task {task} goes back on the queue"));
             restarts += 1;
             if restarts > MAX_RESTARTS {
                 return Err(format!(

@@ -40,7 +40,9 @@ pub fn scratch_dir(name: &str) -> io::Result<PathBuf> {
     if name.is_empty() || !plain {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("scratch_dir: `name` must be a relative folder name such as \"08-numbers\", got {name:?}"),
+            format!(
+                "scratch_dir: `name` must be a relative folder name such as \"08-numbers\", got {name:?}"
+            ),
         ));
     }
     static BASE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
@@ -49,8 +51,12 @@ pub fn scratch_dir(name: &str) -> io::Result<PathBuf> {
         .as_ref()
         .map_err(|e| io::Error::other(e.clone()))?;
     let dir = base.join(relative);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: cannot create it: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("{}: cannot create it: {e}", dir.display()),
+        )
+    })?;
     Ok(dir)
 }
 
@@ -137,13 +143,18 @@ mod tests {
     fn names_that_climb_out_or_are_absolute_are_refused() {
         for bad in ["", "..", "../etc", "/tmp/x", "a/../../b"] {
             let err = scratch_dir(bad).unwrap_err();
-            assert!(err.to_string().contains("`name` must be a relative folder name"), "{bad:?}: {err}");
+            assert!(
+                err.to_string()
+                    .contains("`name` must be a relative folder name"),
+                "{bad:?}: {err}"
+            );
         }
     }
 
     #[test]
     fn a_folder_taken_by_someone_else_is_passed_over() {
-        let temp = std::env::temp_dir().join(format!("workbook-scratch-test-{}", std::process::id()));
+        let temp =
+            std::env::temp_dir().join(format!("workbook-scratch-test-{}", std::process::id()));
         std::fs::create_dir_all(&temp).unwrap();
         let stem = format!("workbook-{}-{}", user_name(), std::process::id());
         // Stands for a folder another user made: others may write into it.
@@ -167,6 +178,13 @@ mod tests {
     fn the_scratch_folder_is_private_to_its_user() {
         let dir = scratch_dir("private-check").unwrap();
         assert!(is_ours(dir.parent().unwrap()));
-        assert!(dir.parent().unwrap().file_name().unwrap().to_string_lossy().starts_with("workbook-"));
+        assert!(
+            dir.parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("workbook-")
+        );
     }
 }

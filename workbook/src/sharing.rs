@@ -144,7 +144,10 @@ mod tests {
     #[test]
     fn a_task_number_past_2_to_the_32_is_refused_by_name() {
         let err = flaky(1 << 32, 1).unwrap_err();
-        assert!(err.starts_with("flaky: `task` must be at most 4294967295"), "{err}");
+        assert!(
+            err.starts_with("flaky: `task` must be at most 4294967295"),
+            "{err}"
+        );
         assert!(err.ends_with("got 4294967296"), "{err}");
         // The largest accepted task still works (or fails as planned), without overflow.
         let last = flaky(MAX_FLAKY_TASK, 1);

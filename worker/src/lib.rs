@@ -54,7 +54,16 @@ mod tests {
 
     #[test]
     fn small_numbers_and_zero() {
-        let known = [(0, 0), (1, 0), (2, 1), (3, 7), (6, 8), (7, 16), (27, 111), (97, 118)];
+        let known = [
+            (0, 0),
+            (1, 0),
+            (2, 1),
+            (3, 7),
+            (6, 8),
+            (7, 16),
+            (27, 111),
+            (97, 118),
+        ];
         for (n, steps) in known {
             assert_eq!(collatz_steps(n), steps, "n = {n}");
         }
