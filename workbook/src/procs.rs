@@ -108,7 +108,12 @@ fn ask(worker: &mut Worker, task: u64, n: u64, attempt: u32, timeout: Duration) 
         .split_once(' ')
         .filter(|(done, _)| done.parse::<u64>().ok() == Some(task))
         .and_then(|(_, result)| result.parse().ok());
-    answer.map_or(Reply::Garbage(line), Reply::Answer)
+    // A report quotes at most the start of a long line of garbage.
+    let quoted = || match line.char_indices().nth(120) {
+        Some((cut, _)) => format!("{}...", &line[..cut]),
+        None => line.clone(),
+    };
+    answer.map_or_else(|| Reply::Garbage(quoted()), Reply::Answer)
 }
 
 /// Ends a worker for good: a grace period to exit by itself, then a kill.
@@ -241,15 +246,15 @@ impl Workers<'_> {
             };
             let status = stop(worker, grace);
             let report = format!("worker {w} (pid {pid}) {what} ({status})");
-            record()
-                .log
-                .push(format!("{report}; task {task} goes back on the queue"));
             restarts += 1;
             if restarts > MAX_RESTARTS {
                 return Err(format!(
                     "worker {w} failed {restarts} times; giving up. Last: {report}"
                 ));
             }
+            record()
+                .log
+                .push(format!("{report}; task {task} goes back on the queue"));
             queue
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())

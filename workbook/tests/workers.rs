@@ -45,6 +45,21 @@ fn a_worker_that_answers_garbage_is_killed_named_and_the_run_fails() {
 }
 
 #[test]
+fn a_long_line_of_garbage_is_quoted_in_part() {
+    let err = fake(
+        "while read line; do printf 'x%.0s' $(seq 1000); echo; done",
+        1,
+    )
+    .run(&[1])
+    .unwrap_err();
+    assert!(
+        err.contains(&format!("answered \"{}...\" to task 0", "x".repeat(120))),
+        "{err}"
+    );
+    assert!(err.len() < 400, "{err}");
+}
+
+#[test]
 fn an_answer_for_the_wrong_task_is_not_taken() {
     let wrong = r#"while read t n a; do echo "$((t + 1)) $n"; done"#;
     let err = fake(wrong, 2).run(&[10, 20, 30]).unwrap_err();
