@@ -11,7 +11,7 @@
 //! - [`sharing`]: accounts behind locks, a lock that gives up, a task that fails at random.
 //! - [`counting`]: files of numbers to count (chapter 08).
 //! - [`pi`]: the dart-throwing kernel of chapter 09, its chunk seeds, and a thread-count parser.
-//! - [`procs`]: worker processes over pipes, surviving a worker that crashes.
+//! - [`procs`]: worker processes over pipes, surviving a worker that crashes, answers garbage or falls silent.
 //! - [`mpi`]: launching MPI programs with `mpirun`, with clear errors.
 //! - [`scratch_dir`]: a private folder for the files a notebook writes.
 
