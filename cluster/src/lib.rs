@@ -3,30 +3,11 @@
 //! the dart kernel come from chapter 09), the queue's task, and argument
 //! parsing with clear errors.
 
-/// The seed of chunk `i`, as chapter 09's `pi_chunked` derives it (a test
-/// checks that `mpi-pi` and `pi_chunked` agree), so every chunk has its own stream.
-pub fn chunk_seed(seed: u64, i: u64) -> u64 {
-    seed ^ (i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
-/// The queue's task: the total number of Collatz steps of the numbers in
-/// block `id` (1000 numbers), a computation whose cost varies by block.
-pub fn collatz_block(id: u64) -> u64 {
-    (id * 1000 + 1..=(id + 1) * 1000)
-        .map(|mut n| {
-            let mut steps = 0;
-            while n != 1 {
-                n = if n.is_multiple_of(2) {
-                    n / 2
-                } else {
-                    3 * n + 1
-                };
-                steps += 1;
-            }
-            steps
-        })
-        .sum()
-}
+/// The chunk seeds of chapter 09, so `mpi-pi` throws the same darts as `pi`.
+pub use workbook::pi::chunk_seed;
+/// The queue's task: the total Collatz steps of a block of 1000 numbers, the
+/// same Collatz as chapter 10's worker processes.
+pub use workbook_worker::collatz_block;
 
 /// Reads `--name value` options. Unknown options and bad numbers are errors
 /// that name the option.

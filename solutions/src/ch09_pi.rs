@@ -39,7 +39,7 @@ pub fn pi_chunked(
             .par_iter()
             .enumerate()
             .map(|(i, &size)| {
-                let chunk_seed = seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                let chunk_seed = workbook::pi::chunk_seed(seed, i as u64);
                 count_hits(chunk_seed, size)
             })
             .sum()

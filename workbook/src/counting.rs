@@ -20,12 +20,15 @@ use rand::{Rng, SeedableRng};
 /// Values are whole numbers from 0 to `VALUES - 1`.
 pub const VALUES: usize = 100;
 
+/// The most lines [`write_number_files`] writes in one call, all files together.
+pub const MAX_LINES: usize = 1_000_000_000;
+
 /// Writes `files` files of `lines` random values (0 to 99), one per line,
 /// into `dir` (created if missing), named `numbers-00.txt`, `numbers-01.txt`, …
 /// File `i` is seeded with `seed + i`: the same arguments write the same files.
 ///
 /// ```
-/// let dir = std::env::temp_dir().join("workbook-doctest-numbers");
+/// let dir = workbook::scratch_dir("doctest-numbers").unwrap();
 /// let paths = workbook::counting::write_number_files(&dir, 2, 10, 1).unwrap();
 /// assert_eq!(paths.len(), 2);
 /// let table = workbook::counting::count_file(&paths[0]).unwrap();
@@ -33,13 +36,23 @@ pub const VALUES: usize = 100;
 /// ```
 ///
 /// # Errors
-/// When the folder or a file cannot be written; the message names the path.
+/// When the folder or a file cannot be written (the message names the path),
+/// or when `files` × `lines` is more than [`MAX_LINES`] (the message names both).
 pub fn write_number_files(
     dir: &Path,
     files: usize,
     lines: usize,
     seed: u64,
 ) -> Result<Vec<PathBuf>, String> {
+    match files.checked_mul(lines) {
+        Some(total) if total <= MAX_LINES => {}
+        _ => {
+            return Err(format!(
+                "write_number_files: `files` × `lines` = {files} × {lines} is more than the \
+                 {MAX_LINES} lines (about 3 GB) this helper writes: surely a typo"
+            ));
+        }
+    }
     fs::create_dir_all(dir)
         .map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
     (0..files)
@@ -58,7 +71,8 @@ pub fn write_number_files(
 
 /// Counts each value in `text`, one value per line. `name` is used in
 /// errors: `numbers-03.txt, line 17: "4x" is not a whole number from 0 to 99`.
-/// A final line break is optional; Windows line ends (`\r\n`) are accepted.
+/// A final line break is optional, and so is one blank line at the very end;
+/// Windows line ends (`\r\n`) are accepted.
 ///
 /// ```
 /// use workbook::counting::count_text;
@@ -82,6 +96,9 @@ pub fn count_text(name: &str, text: &[u8]) -> Result<Vec<u64>, String> {
         let mut line = &text[start..end];
         if let [rest @ .., b'\r'] = line {
             line = rest;
+        }
+        if line.is_empty() && end + 1 >= text.len() {
+            break; // a blank last line, as many editors leave
         }
         let mut value = 0usize;
         let good = !line.is_empty()
@@ -193,6 +210,35 @@ mod tests {
         let t = count_text("t", b"0\r\n5\n5").unwrap();
         assert_eq!((t[0], t[5], t.iter().sum::<u64>()), (1, 2, 3));
         assert_eq!(count_text("t", b"").unwrap().iter().sum::<u64>(), 0);
+    }
+
+    #[test]
+    fn one_blank_line_at_the_end_is_accepted() {
+        for text in [&b"4\n7\n\n"[..], b"4\r\n7\r\n\r\n", b"4\n7\n\r"] {
+            let t = count_text("t", text).unwrap();
+            assert_eq!((t[4], t[7], t.iter().sum::<u64>()), (1, 1, 2), "{text:?}");
+        }
+        // Two blank lines at the end are one blank line too many.
+        let err = count_text("t", b"4\n\n\n").unwrap_err();
+        assert!(err.starts_with("t, line 2: \"\""), "{err}");
+    }
+
+    #[test]
+    fn absurd_sizes_are_refused_by_name_before_writing() {
+        let dir = crate::scratch_dir("counting-absurd").unwrap();
+        for (files, lines) in [(20, usize::MAX), (usize::MAX, 2), (2, MAX_LINES)] {
+            let err = write_number_files(&dir, files, lines, 1).unwrap_err();
+            assert!(
+                err.starts_with("write_number_files: `files` × `lines`"),
+                "{err}"
+            );
+            assert!(err.contains(&format!("{files} × {lines}")), "{err}");
+        }
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            0,
+            "nothing was written"
+        );
     }
 
     #[test]

@@ -7,11 +7,13 @@
 //! - [`trace`]: when each task ran, and on which thread.
 //! - [`check`]: the self-checks under every exercise (✓ done, ✗ wrong, · not started).
 //! - [`chart`]: SVG charts, shown inline in the notebook or saved to a file.
+//! - [`scaling`]: speedups, Amdahl's law and its fit to measured runs.
 //! - [`sharing`]: accounts behind locks, a lock that gives up, a task that fails at random.
 //! - [`counting`]: files of numbers to count (chapter 08).
-//! - [`pi`]: the dart-throwing kernel of chapter 09, and a thread-count parser.
-//! - [`procs`]: worker processes over pipes, surviving a worker that crashes.
+//! - [`pi`]: the dart-throwing kernel of chapter 09, its chunk seeds, and a thread-count parser.
+//! - [`procs`]: worker processes over pipes, surviving a worker that crashes, answers garbage or falls silent.
 //! - [`mpi`]: launching MPI programs with `mpirun`, with clear errors.
+//! - [`scratch_dir`]: a private folder for the files a notebook writes.
 
 pub mod chart;
 pub mod check;
@@ -20,6 +22,8 @@ pub mod cpus;
 pub mod mpi;
 pub mod pi;
 pub mod procs;
+pub mod scaling;
+mod scratch;
 pub mod sharing;
 pub mod tasks;
 pub mod timing;
@@ -27,6 +31,7 @@ pub mod trace;
 
 pub use chart::Chart;
 pub use cpus::cpus;
+pub use scratch::scratch_dir;
 pub use tasks::{Job, countdown, secs, sleep_task, spin_task};
 pub use timing::{Timing, measure, time};
 pub use trace::Tracer;

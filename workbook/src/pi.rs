@@ -36,6 +36,41 @@ pub fn count_hits(seed: u64, throws: u64) -> u64 {
     hits
 }
 
+/// The odd constant [`chunk_seed`] multiplies chunk numbers by: 2⁶⁴ divided by
+/// the golden ratio, rounded to an odd number (the "Fibonacci hashing"
+/// multiplier). Neighbouring chunk numbers come out far apart in every bit.
+pub const SEED_SPREAD: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The seed of chunk `chunk` of a run seeded with `seed`:
+/// `seed ^ (chunk + 1) × SEED_SPREAD` (the product wrapping around 2⁶⁴).
+///
+/// Every chunk throws its own darts from its own generator, so the estimate
+/// does not depend on which thread (or MPI rank) runs which chunk. The formula
+/// guarantees three things, each tested:
+/// - chunks of one run get different seeds (multiplying by an odd number
+///   never maps two chunk numbers to one product);
+/// - no chunk reuses the run's own seed (`chunk + 1` is never 0, so the
+///   product is never 0): chunk 0 does not repeat a serial run's darts;
+/// - runs with different seeds give a chunk different seeds (`^` with a fixed
+///   value is a one-to-one map; `|` or `+` would not be, or not safely).
+///
+/// The `pi` program, chapter 09's answer and `mpi-pi` all call it, so they
+/// print the same estimate for the same throws and seed.
+///
+/// # Examples
+///
+/// ```
+/// use workbook::pi::{SEED_SPREAD, chunk_seed};
+/// assert_eq!(chunk_seed(0, 0), SEED_SPREAD);
+/// assert_eq!(chunk_seed(2024, 1), 2024 ^ SEED_SPREAD.wrapping_mul(2));
+/// assert_eq!(chunk_seed(7, 3), 0x78DD_E6E5_FD29_F053);
+/// let seeds: Vec<u64> = (0..4).map(|c| chunk_seed(7, c)).collect();
+/// assert!(seeds.iter().all(|&s| s != 7), "no chunk reuses the run's seed");
+/// ```
+pub fn chunk_seed(seed: u64, chunk: u64) -> u64 {
+    seed ^ (chunk + 1).wrapping_mul(SEED_SPREAD)
+}
+
 /// Parses a thread count given as text (an environment variable, a
 /// command-line argument): `None` or an empty value means `default`.
 ///
@@ -128,6 +163,36 @@ mod tests {
     #[test]
     fn different_seeds_throw_different_darts() {
         assert_ne!(count_hits(1, 10_000), count_hits(2, 10_000));
+    }
+
+    #[test]
+    fn chunk_seeds_are_distinct_across_chunks_and_across_runs() {
+        let mut seen = std::collections::HashSet::new();
+        for seed in 0..64u64 {
+            for chunk in 0..256u64 {
+                let s = chunk_seed(seed, chunk);
+                assert_ne!(s, seed, "chunk {chunk} reuses the run's seed {seed}");
+                assert!(seen.insert(s), "chunk {chunk} of run {seed} repeats a seed");
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_throw_independent_darts() {
+        // The first dart of each chunk: equal darts would mean shared streams.
+        let firsts: std::collections::HashSet<u64> = (0..256)
+            .map(|c| SmallRng::seed_from_u64(chunk_seed(2024, c)).next_u64())
+            .chain([SmallRng::seed_from_u64(2024).next_u64()])
+            .collect();
+        assert_eq!(firsts.len(), 257);
+        let estimates: std::collections::HashSet<u64> = (0..16)
+            .map(|c| count_hits(chunk_seed(1, c), 10_000))
+            .collect();
+        assert!(
+            estimates.len() > 8,
+            "chunks gave {} distinct counts of 16",
+            estimates.len()
+        );
     }
 
     #[test]

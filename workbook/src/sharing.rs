@@ -74,6 +74,8 @@ pub fn lock_within<T>(mutex: &Mutex<T>, patience: Duration) -> Option<MutexGuard
 /// `task` fails, and how long it works first (5 to 40 ms), depend only on
 /// `task` and `seed`, not on which thread runs it or when. On success it
 /// returns `task * task`; on failure, the message `task N failed`.
+/// A task past [`MAX_FLAKY_TASK`] (whose square does not fit a `u64`) fails
+/// at once with a message that names `task`.
 ///
 /// ```
 /// use workbook::sharing::flaky;
@@ -82,6 +84,11 @@ pub fn lock_within<T>(mutex: &Mutex<T>, patience: Duration) -> Option<MutexGuard
 /// assert_eq!(first, again);
 /// ```
 pub fn flaky(task: u64, seed: u64) -> Result<u64, String> {
+    if task > MAX_FLAKY_TASK {
+        return Err(format!(
+            "flaky: `task` must be at most {MAX_FLAKY_TASK} (2^32 - 1, so that its square fits a u64), got {task}"
+        ));
+    }
     let (fails, work) = flaky_plan(task, seed);
     thread::sleep(work);
     if fails {
@@ -91,9 +98,12 @@ pub fn flaky(task: u64, seed: u64) -> Result<u64, String> {
     }
 }
 
+/// The largest task number [`flaky`] accepts.
+pub const MAX_FLAKY_TASK: u64 = u32::MAX as u64;
+
 /// Whether [`flaky`] task `task` fails under `seed`, and how long it works.
 pub fn flaky_plan(task: u64, seed: u64) -> (bool, Duration) {
-    let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ task);
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(crate::pi::SEED_SPREAD) ^ task);
     let fails = rng.random_bool(0.5);
     let work = Duration::from_millis(rng.random_range(5..=40));
     (fails, work)
@@ -129,5 +139,18 @@ mod tests {
         let fails = (0..200).filter(|&t| flaky_plan(t, 1).0).count();
         assert!((60..140).contains(&fails), "{fails} of 200 failed");
         assert_eq!(flaky_plan(3, 9), flaky_plan(3, 9));
+    }
+
+    #[test]
+    fn a_task_number_past_2_to_the_32_is_refused_by_name() {
+        let err = flaky(1 << 32, 1).unwrap_err();
+        assert!(
+            err.starts_with("flaky: `task` must be at most 4294967295"),
+            "{err}"
+        );
+        assert!(err.ends_with("got 4294967296"), "{err}");
+        // The largest accepted task still works (or fails as planned), without overflow.
+        let last = flaky(MAX_FLAKY_TASK, 1);
+        assert!(last.is_ok() || last == Err(format!("task {MAX_FLAKY_TASK} failed")));
     }
 }

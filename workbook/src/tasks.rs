@@ -34,9 +34,19 @@ pub fn secs(seconds: f64) -> Duration {
         seconds >= 0.0,
         "secs: `seconds` must be zero or more, got {seconds}"
     );
-    let d = Duration::from_secs_f64(seconds);
-    check_duration("secs", "seconds", d);
-    d
+    // Checked before converting: `Duration` itself panics on 1e30 seconds,
+    // with a message that does not say which argument was wrong.
+    let shown = if seconds < 1e9 {
+        seconds.to_string()
+    } else {
+        format!("{seconds:e}")
+    };
+    assert!(
+        seconds <= MAX_TASK.as_secs_f64(),
+        "secs: `seconds` is {shown}, longer than the {MAX_TASK:?} limit for one workbook task \
+         (a cell cannot be interrupted cleanly; did you mean milliseconds?)"
+    );
+    Duration::from_secs_f64(seconds)
 }
 
 /// Waits for `duration` without using the CPU: the stand-in for I/O.
@@ -146,6 +156,17 @@ mod tests {
     #[should_panic(expected = "secs: `seconds` must be a finite number")]
     fn nan_seconds_are_refused() {
         secs(f64::NAN);
+    }
+
+    #[test]
+    #[should_panic(expected = "secs: `seconds` is 1e30, longer than the 60s limit")]
+    fn astronomical_seconds_are_refused_by_name() {
+        secs(1e30);
+    }
+
+    #[test]
+    fn the_limit_itself_is_accepted() {
+        assert_eq!(secs(60.0), MAX_TASK);
     }
 
     #[test]

@@ -1,10 +1,9 @@
-//! Recording when each task ran and on which thread, to draw it as a timeline.
+//! Recording when each task ran and on which thread. Drawing the record as a
+//! timeline is [`crate::chart`]'s job (`Tracer::timeline`).
 
 use std::sync::Mutex;
 use std::thread::ThreadId;
 use std::time::{Duration, Instant};
-
-use crate::Chart;
 
 /// One task's run: what it was, which thread ran it, when it started and ended
 /// (measured from the moment the [`Tracer`] was created).
@@ -100,11 +99,6 @@ impl Tracer {
     /// The largest number of tasks that were running at the same moment.
     pub fn peak_in_flight(&self) -> usize {
         peak_overlap(&self.spans())
-    }
-
-    /// A timeline chart: one row per thread, one bar per task.
-    pub fn timeline(&self, title: &str) -> Chart {
-        crate::chart::timeline(title, &self.spans())
     }
 }
 

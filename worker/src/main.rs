@@ -10,6 +10,8 @@
 
 use std::io::{self, BufRead, Write};
 
+use workbook_worker::collatz_steps;
+
 const USAGE: &str = "usage: workbook-worker [--crash-on TASK] [--exit]
 
 Reads tasks on stdin, one `<task> <n> <attempt>` per line, and answers
@@ -87,20 +89,6 @@ fn main() {
     }
 }
 
-/// How many steps of the Collatz rule (halve if even, 3n + 1 if odd) take `n` to 1.
-fn collatz_steps(mut n: u64) -> u64 {
-    let mut steps = 0;
-    while n > 1 {
-        n = if n.is_multiple_of(2) {
-            n / 2
-        } else {
-            3 * n + 1
-        };
-        steps += 1;
-    }
-    steps
-}
-
 fn fail(problem: &str) -> ! {
     let usage = USAGE.lines().next().unwrap_or_default();
     eprintln!("workbook-worker: {problem}\n{usage}  (--help for more)");
@@ -130,12 +118,5 @@ mod tests {
         assert!(parse("--crash-on seven").unwrap_err().contains("seven"));
         assert!(parse("--fast").unwrap_err().contains("--fast"));
         assert!(parse("extra").unwrap_err().contains("extra"));
-    }
-
-    #[test]
-    fn collatz_steps_of_small_numbers() {
-        assert_eq!(super::collatz_steps(1), 0);
-        assert_eq!(super::collatz_steps(6), 8);
-        assert_eq!(super::collatz_steps(27), 111);
     }
 }

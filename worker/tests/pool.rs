@@ -3,22 +3,10 @@
 use std::path::Path;
 
 use workbook::procs::run_on_workers;
+use workbook_worker::collatz_steps as steps;
 
 fn worker() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_workbook-worker"))
-}
-
-fn steps(mut n: u64) -> u64 {
-    let mut s = 0;
-    while n > 1 {
-        n = if n.is_multiple_of(2) {
-            n / 2
-        } else {
-            3 * n + 1
-        };
-        s += 1;
-    }
-    s
 }
 
 #[test]
@@ -65,4 +53,11 @@ fn bad_input_is_named() {
             .results
             .is_empty()
     );
+}
+
+#[test]
+fn zero_is_answered_not_looped_on() {
+    // 0 never reaches 1; the worker answers 0 steps for it instead of spinning.
+    let out = run_on_workers(worker(), 1, &[0, 1, 27], None).unwrap();
+    assert_eq!(out.results, [(0, 0), (1, 0), (2, 111)]);
 }
