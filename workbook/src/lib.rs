@@ -6,6 +6,7 @@
 //! - [`tasks`]: a sleeping task and a spinning task the optimiser cannot delete.
 //! - [`trace`]: when each task ran, and on which thread.
 //! - [`check`]: the self-checks under every exercise (✓ done, ✗ wrong, · not started).
+//! - [`panics`]: panic messages, and the one panic hook the checks and demos share.
 //! - [`chart`]: SVG charts, shown inline in the notebook or saved to a file.
 //! - [`sharing`]: accounts behind locks, a lock that gives up, a task that fails at random.
 //! - [`counting`]: files of numbers to count (chapter 08).
@@ -18,6 +19,8 @@ pub mod check;
 pub mod counting;
 pub mod cpus;
 pub mod mpi;
+mod os_threads;
+pub mod panics;
 pub mod pi;
 pub mod procs;
 pub mod sharing;

@@ -4,7 +4,10 @@
 use rayon::ThreadPoolBuilder;
 use rayon::prelude::*;
 
-use workbook::check::{assert_wrong, ch02};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch02;
 
 type F1<'a> = &'a (dyn Fn(u64) -> u64 + Sync);
 

@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use workbook::check::{assert_wrong, ch08};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch08;
 
 fn good_merge(a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
     let (mut long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
