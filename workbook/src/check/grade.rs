@@ -206,7 +206,7 @@ fn function_at(file: &str, line: u32) -> Option<String> {
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
-        let is_item = l[..l.find("fn ")?].trim().split_whitespace().all(|w| {
+        let is_item = l[..l.find("fn ")?].split_whitespace().all(|w| {
             matches!(
                 w,
                 "pub" | "pub(crate)" | "const" | "unsafe" | "async" | "extern"

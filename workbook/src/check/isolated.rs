@@ -74,7 +74,7 @@ fn in_child(test: &str, ex: &'static Exercise) -> Report {
     let status = match run_child(test, ex) {
         Ok(status) => status,
         Err(how) => Status::Wrong(format!(
-            "its check never reported: the test process {how} before the check of `{}` \
+            "Its check never reported: the test process {how} before the check of `{}` \
              finished. An answer must return its result; it must not end the process \
              (`std::process::exit`, `abort`) or crash it.",
             ex.name
@@ -134,9 +134,11 @@ fn run_child(test: &str, ex: &Exercise) -> Result<Status, String> {
     for line in out.lines() {
         match line.strip_prefix(&token).and_then(|l| l.strip_prefix('\t')) {
             Some(report) => status = parse(report),
-            // The answer's own output, and the test harness's, passed on.
-            None if !line.is_empty() && !line.starts_with("running ") => println!("{line}"),
-            None => {}
+            // The test harness's own lines in the child are noise here.
+            None if line.is_empty() || line.starts_with("running ") => {}
+            None if line.starts_with(&format!("test {test} ...")) => {}
+            // The answer's own output, passed on.
+            None => println!("{line}"),
         }
     }
     if !err.trim().is_empty() {
