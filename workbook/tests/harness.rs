@@ -189,3 +189,38 @@ fn listing_the_exercises_runs_no_answer() {
     assert!(!ran.load(Ordering::SeqCst));
     assert!(std::ptr::eq(listed[0], &EX));
 }
+
+/// Run again as a child process, whose panic output the parent reads.
+const BESIDE: &str = "HARNESS_PANIC_BESIDE_A_CHECK";
+
+#[test]
+fn a_panic_beside_a_running_check_is_still_printed() {
+    if std::env::var_os(BESIDE).is_some() {
+        // The child: a check runs for a while; meanwhile another thread panics.
+        let check = thread::spawn(|| {
+            EX.grade(|| {
+                thread::sleep(Duration::from_millis(500));
+                Ok(String::new())
+            })
+        });
+        thread::sleep(Duration::from_millis(100));
+        let _ = thread::spawn(|| panic!("my own panic, beside the check")).join();
+        assert!(check.join().unwrap().is_done());
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "a_panic_beside_a_running_check_is_still_printed",
+            "--exact",
+            "--nocapture",
+        ])
+        .env(BESIDE, "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("my own panic, beside the check"),
+        "the panic was swallowed:\n{stderr}"
+    );
+}
