@@ -76,6 +76,27 @@ pub(crate) fn live() -> Option<Vec<OsThread>> {
     None
 }
 
+/// The shared libraries this process has loaded (in the notebook, the
+/// kernel's compiled cells sit in its build folder); empty where not known.
+#[cfg(target_os = "linux")]
+pub(crate) fn loaded_libraries() -> Vec<std::path::PathBuf> {
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
+    let mut out: Vec<std::path::PathBuf> = maps
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .filter(|p| p.ends_with(".so"))
+        .map(std::path::PathBuf::from)
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Not known on this platform.
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn loaded_libraries() -> Vec<std::path::PathBuf> {
+    Vec::new()
+}
+
 /// The live threads named `name`, or `None` where that is not known.
 pub(crate) fn named(name: &str) -> Option<Vec<OsThread>> {
     Some(live()?.into_iter().filter(|t| t.name == name).collect())

@@ -182,13 +182,19 @@ fn verdict(ex: &Exercise, result: Outcome, caught: &[Caught]) -> Status {
 }
 
 /// The name of the function around `file:line`, read from the source when
-/// it can be found (the working folder or one of its parents).
+/// it can be found: under the working folder or one of its parents (the
+/// crates), or beside a loaded library (the notebook kernel compiles each
+/// cell in a folder of its own, with its code in `src/lib.rs`).
 fn function_at(file: &str, line: u32) -> Option<String> {
     let cwd = std::env::current_dir().ok()?;
-    let text = cwd
+    let libraries = os_threads::loaded_libraries();
+    let folders = cwd
         .ancestors()
         .take(4)
-        .find_map(|dir| std::fs::read_to_string(dir.join(file)).ok())?;
+        .chain(libraries.iter().flat_map(|l| l.ancestors().skip(1).take(4)));
+    let text = folders
+        .map(|dir| dir.join(file))
+        .find_map(|path| std::fs::read_to_string(path).ok())?;
     let lines: Vec<&str> = text.lines().take(line as usize).collect();
     lines.iter().rev().find_map(|l| {
         let after = l.split_once("fn ")?.1;
