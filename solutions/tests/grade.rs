@@ -1,9 +1,11 @@
 //! Grades the reference answers (all must pass) and the learner's
 //! `exercises` crate (a summary; a wrong answer fails, an untouched one does not).
+//! The learner's answers are graded each in a process of its own, so that
+//! one that ends the process cannot end the grade with it.
 
 use std::io::Write;
 
-use workbook::check::summary;
+use workbook::check::{isolated, summary};
 
 #[test]
 fn every_reference_answer_passes_its_check() {
@@ -19,7 +21,7 @@ fn every_reference_answer_passes_its_check() {
 
 #[test]
 fn your_exercises_have_no_wrong_answer() {
-    let reports = exercises::reports();
+    let reports = isolated("your_exercises_have_no_wrong_answer", exercises::reports);
     // Written straight to stderr, past the test harness's capture, so the
     // learner sees their progress even when everything passes.
     let _ = writeln!(

@@ -19,11 +19,19 @@ pub struct Cpus {
 
 /// Reads the CPU counts of this machine and process.
 ///
+/// # Examples
+///
 /// ```
 /// let cpus = workbook::cpus();
-/// assert!(cpus.available >= 1);
-/// assert!(cpus.physical <= cpus.logical.max(cpus.physical));
-/// println!("{cpus}");
+/// // Affinity and quotas only ever take CPUs away.
+/// assert!(cpus.available >= 1 && cpus.available <= cpus.logical);
+/// // A core runs one or more hardware threads, never less than one.
+/// assert!(cpus.physical >= 1 && cpus.physical <= cpus.logical);
+/// // rayon sizes its global pool by the same count (unless told otherwise).
+/// if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+///     assert_eq!(rayon::current_num_threads(), cpus.available);
+/// }
+/// assert!(cpus.to_string().contains(&format!("available       {:>3}", cpus.available)));
 /// ```
 pub fn cpus() -> Cpus {
     let available = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -6,6 +6,7 @@
 //! - [`tasks`]: a sleeping task and a spinning task the optimiser cannot delete.
 //! - [`trace`]: when each task ran, and on which thread.
 //! - [`check`]: the self-checks under every exercise (✓ done, ✗ wrong, · not started).
+//! - [`panics`]: panic messages, and the one panic hook the checks and demos share.
 //! - [`chart`]: SVG charts, shown inline in the notebook or saved to a file.
 //! - [`scaling`]: speedups, Amdahl's law and its fit to measured runs.
 //! - [`sharing`]: accounts behind locks, a lock that gives up, a task that fails at random.
@@ -20,6 +21,8 @@ pub mod check;
 pub mod counting;
 pub mod cpus;
 pub mod mpi;
+mod os_threads;
+pub mod panics;
 pub mod pi;
 pub mod procs;
 pub mod scaling;

@@ -2,7 +2,6 @@
 //! locks, a lock that gives up instead of waiting forever, a task that fails
 //! at random (seeded), and a panic hook that reports panics in one quiet line.
 
-use std::panic;
 use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -115,19 +114,10 @@ pub type Fallible = Box<dyn FnOnce() -> Result<u64, String> + Send + 'static>;
 /// Replaces the panic report (`thread 'x' panicked at src/...`, and a note
 /// about backtraces) with one line: `[panic on thread x: message]`. The
 /// panic itself still happens; only its printout changes. Call it once
-/// before code that panics on purpose.
+/// before code that panics on purpose. It shares the one hook of
+/// [`crate::panics`] with the checks, so it may be called before or after them.
 pub fn quiet_panics() {
-    panic::set_hook(Box::new(|info| {
-        let payload = info.payload();
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "(no message)".to_string());
-        let current = thread::current();
-        let name = current.name().unwrap_or("unnamed");
-        println!("[panic on thread {name}: {message}]");
-    }));
+    crate::panics::quiet_lines();
 }
 
 #[cfg(test)]

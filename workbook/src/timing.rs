@@ -55,10 +55,20 @@ impl fmt::Display for Timing {
 
 /// Runs `work` and returns its value together with how long it took.
 ///
+/// # Examples
+///
 /// ```
-/// let (sum, timing) = workbook::measure(|| (1..=100u64).sum::<u64>());
+/// use std::time::Duration;
+/// let (sum, timing) = workbook::measure(|| {
+///     std::thread::sleep(Duration::from_millis(30));
+///     (1..=100u64).sum::<u64>()
+/// });
 /// assert_eq!(sum, 5050);
-/// assert!(timing.wall >= std::time::Duration::ZERO);
+/// // A sleep takes at least its time on the wall clock...
+/// assert!(timing.wall >= Duration::from_millis(30));
+/// // ...while the CPUs have next to nothing to do.
+/// assert!(timing.cpu() < timing.wall);
+/// assert!(timing.cores_busy() < 1.0);
 /// ```
 pub fn measure<T>(work: impl FnOnce() -> T) -> (T, Timing) {
     let (user0, sys0) = process_cpu_time();
@@ -76,7 +86,10 @@ pub fn measure<T>(work: impl FnOnce() -> T) -> (T, Timing) {
 
 /// Runs `work`, prints `label: wall … | CPU …`, and returns `work`'s value.
 ///
+/// # Examples
+///
 /// ```
+/// // Prints `add: wall … | CPU … | about … cores busy`, and passes the value on.
 /// let answer = workbook::time("add", || 40 + 2);
 /// assert_eq!(answer, 42);
 /// ```
@@ -88,7 +101,7 @@ pub fn time<T>(label: &str, work: impl FnOnce() -> T) -> T {
 
 /// CPU time used so far by the whole process (every thread), as (user, sys).
 #[cfg(unix)]
-fn process_cpu_time() -> (Duration, Duration) {
+pub(crate) fn process_cpu_time() -> (Duration, Duration) {
     // SAFETY: getrusage only writes into the struct we hand it.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
@@ -103,7 +116,7 @@ fn process_cpu_time() -> (Duration, Duration) {
 
 /// Elsewhere CPU time is not measured; it reads as zero.
 #[cfg(not(unix))]
-fn process_cpu_time() -> (Duration, Duration) {
+pub(crate) fn process_cpu_time() -> (Duration, Duration) {
     (Duration::ZERO, Duration::ZERO)
 }
 

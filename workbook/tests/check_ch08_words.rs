@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use workbook::check::{assert_wrong, ch08};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch08;
 
 fn count(words: impl Iterator<Item = String>) -> HashMap<String, u64> {
     let mut counts = HashMap::new();

@@ -4,7 +4,10 @@
 use std::sync::mpsc;
 use std::thread;
 
-use workbook::check::{assert_wrong, ch10};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch10;
 
 type RankFn<'a> = &'a (dyn Fn(usize, usize) -> String + Sync);
 

@@ -61,7 +61,7 @@ pub fn run_in_threads(answer: impl Fn(Vec<Job>) -> Vec<u64> + Send + 'static) ->
         compare_lists(case, &[0, 1, 4, 9, 16, 25], &answer(jobs))?;
         let expect = Expect {
             at_once: n,
-            threads: n,
+            threads: Some(n),
         };
         expect_parallel(
             case,
@@ -102,7 +102,7 @@ pub fn map_in_threads(
         compare_lists(case, &[9, 1, 16, 1, 25, 81], &answer(&inputs, &square))?;
         let expect = Expect {
             at_once: inputs.len(),
-            threads: inputs.len(),
+            threads: Some(inputs.len()),
         };
         expect_parallel(case, &probe, thread::current().id(), expect, SEQUENTIAL_HINT)?;
         Ok(format!(

@@ -3,9 +3,10 @@
 use std::collections::BTreeSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
-use std::thread::{self, ThreadId};
+use std::thread;
 
-use super::{Exercise, Probe, Report, Wrong, compare_lists};
+use super::{Exercise, Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
+use crate::panics::panic_message;
 
 /// `map_on_pool`: a rayon pool of a chosen size, results in input order.
 pub static MAP_ON_POOL: Exercise = Exercise {
@@ -30,13 +31,7 @@ pub static APPLY_PAIRS: Exercise = Exercise {
 
 /// Runs `f`, catching a panic: `Err` holds the panic's message.
 fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "(no message)".to_string())
-    })
+    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_message(&*payload))
 }
 
 /// How many tasks rayon's global pool runs at once, from outside the pool.
@@ -44,43 +39,11 @@ fn global_pool_size() -> usize {
     rayon::current_num_threads()
 }
 
-/// Verdict for work handed to rayon's global pool: off the calling thread,
-/// and `at_once` tasks running at the same moment.
-fn expect_in_pool(
-    case: &str,
-    probe: &Probe,
-    caller: ThreadId,
-    at_once: usize,
-    hint: &str,
-) -> Result<(), Wrong> {
-    let threads = probe.threads();
-    if threads.is_empty() {
-        return Err(Wrong::in_case(case, "none of the tasks ran."));
-    }
-    if threads == [caller] {
-        return Err(Wrong::in_case(
-            case,
-            format!("every task ran on the calling thread, one after another. {hint}"),
-        ));
-    }
-    let peak = probe.peak();
-    if peak == 1 && at_once > 1 {
-        return Err(Wrong::in_case(
-            case,
-            format!(
-                "it ran sequentially: the tasks ran one after another, never two at the same time. {hint}"
-            ),
-        ));
-    }
-    if peak < at_once {
-        return Err(Wrong::in_case(
-            case,
-            format!(
-                "at most {peak} tasks were running at the same time; expected {at_once}. {hint}"
-            ),
-        ));
-    }
-    Ok(())
+/// The numbers written in `text`, as whole words ("3 xs and 2 ys": 3 and 2).
+fn numbers_in(text: &str) -> Vec<u64> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect()
 }
 
 /// Checks `map_on_pool(threads: usize, inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64>`.
@@ -143,15 +106,29 @@ pub fn map_on_pool(
             }
         }
 
-        if let Ok(got) = catch(|| answer(0, &[1, 2, 3], &|x| x)) {
-            return Err(Wrong::in_case(
-                "a pool of 0 threads",
-                format!(
-                    "it returned {got:?}. A pool of zero threads cannot run anything, and rayon \
-                     quietly reads 0 as “pick a size for me”: refuse it with a clear panic, \
-                     such as `assert!(threads > 0, \"threads must be at least 1\")`."
-                ),
-            ));
+        match catch(|| answer(0, &[1, 2, 3], &|x| x)) {
+            Ok(got) => {
+                return Err(Wrong::in_case(
+                    "a pool of 0 threads",
+                    format!(
+                        "it returned {got:?}. A pool of zero threads cannot run anything, and rayon \
+                         quietly reads 0 as “pick a size for me”: refuse it with a clear panic, \
+                         such as `assert!(threads > 0, \"threads must be at least 1\")`."
+                    ),
+                ));
+            }
+            // The exercise asks for a panic that says what is wrong: the thread count.
+            Err(message) if !message.to_lowercase().contains("thread") => {
+                return Err(Wrong::in_case(
+                    "a pool of 0 threads",
+                    format!(
+                        "it was refused, but with the panic message “{message}”, which does not \
+                         say why. The exercise asks for a message about the thread count, such \
+                         as “map_on_pool: `threads` must be at least 1, got 0”."
+                    ),
+                ));
+            }
+            Err(_) => {}
         }
         Ok(format!(
             "pools of {big} threads and of 1 thread ran the tasks on exactly that many threads; \
@@ -207,7 +184,11 @@ pub fn map_in_batches(
         let work = |b: &[u64]| probe.task(|| tenfold(b));
         let expected: Vec<u64> = inputs.iter().map(|x| 10 * x).collect();
         compare_lists(case, &expected, &answer(&inputs, 2, &work))?;
-        expect_in_pool(case, &probe, thread::current().id(), at_once, hint)?;
+        let in_pool = Expect {
+            at_once,
+            threads: None,
+        };
+        expect_parallel(case, &probe, thread::current().id(), in_pool, hint)?;
 
         if let Ok(got) = catch(|| answer(&[1, 2, 3], 0, &tenfold)) {
             return Err(Wrong::in_case(
@@ -246,23 +227,41 @@ pub fn apply_pairs(
         let add = |x: u64, y: u64| probe.task(|| x + y);
         let expected: Vec<u64> = xs.iter().zip(&ys).map(|(x, y)| x + y).collect();
         compare_lists(case, &expected, &answer(&xs, &ys, &add))?;
-        expect_in_pool(
+        let in_pool = Expect {
+            at_once,
+            threads: None,
+        };
+        expect_parallel(
             case,
             &probe,
             thread::current().id(),
-            at_once,
+            in_pool,
             "Pair the lists with `xs.par_iter().zip(ys)`.",
         )?;
 
-        if let Ok(got) = catch(|| answer(&[1, 2, 3], &[4, 5], &pow)) {
-            return Err(Wrong::in_case(
-                "3 xs and 2 ys",
-                format!(
-                    "it returned {got:?}: `zip` stopped at the shorter list and the third x was \
-                     dropped without a word. Lists of different lengths are bad input: check the \
-                     lengths first and panic with a message that gives both."
-                ),
-            ));
+        match catch(|| answer(&[1, 2, 3], &[4, 5], &pow)) {
+            Ok(got) => {
+                return Err(Wrong::in_case(
+                    "3 xs and 2 ys",
+                    format!(
+                        "it returned {got:?}: `zip` stopped at the shorter list and the third x was \
+                         dropped without a word. Lists of different lengths are bad input: check the \
+                         lengths first and panic with a message that gives both."
+                    ),
+                ));
+            }
+            // The exercise asks for a message that gives both lengths.
+            Err(message) if !(numbers_in(&message).contains(&3) && numbers_in(&message).contains(&2)) => {
+                return Err(Wrong::in_case(
+                    "3 xs and 2 ys",
+                    format!(
+                        "it was refused, but with the panic message “{message}”, which does not \
+                         give both lengths (3 and 2). The exercise asks for a message that does, \
+                         such as “apply_pairs: `xs` has 3 items but `ys` has 2”."
+                    ),
+                ));
+            }
+            Err(_) => {}
         }
         Ok(format!(
             "pairs were applied in order with the arguments the right way round, {at_once} at once; \

@@ -78,7 +78,7 @@ pub fn total(answer: impl Fn(Vec<Job>) -> u64 + Send + 'static) -> Report {
         sum_case(case, values.iter().sum(), answer(probed_jobs(&probe, &values)))?;
         let expect = Expect {
             at_once: n,
-            threads: n,
+            threads: Some(n),
         };
         expect_parallel(
             case,
@@ -160,7 +160,7 @@ pub fn run_batches(answer: impl Fn(Vec<Vec<Job>>) -> Vec<Vec<u64>> + Send + 'sta
         )?;
         let expect = Expect {
             at_once: batches * size,
-            threads: batches * size,
+            threads: Some(batches * size),
         };
         expect_parallel(
             case,
@@ -237,7 +237,7 @@ pub fn in_completion_order(
             thread::current().id(),
             Expect {
                 at_once: n,
-                threads: n,
+                threads: Some(n),
             },
             SUBMIT_ALL_HINT,
         )?;

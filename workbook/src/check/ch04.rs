@@ -64,7 +64,7 @@ pub fn count_shared(
             thread::current().id(),
             Expect {
                 at_once: 4,
-                threads: 4,
+                threads: Some(4),
             },
             "Split the inputs into one chunk per thread, and start every thread \
              before waiting for any.",

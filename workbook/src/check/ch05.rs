@@ -163,7 +163,7 @@ pub fn fill_shared(
         }
         let expect = Expect {
             at_once: 4,
-            threads: 4,
+            threads: Some(4),
         };
         expect_parallel(case, &probe, thread::current().id(), expect, HINT)?;
         Ok(
@@ -198,7 +198,7 @@ pub fn fill_chunks(
         }
         let expect = Expect {
             at_once: 4,
-            threads: 4,
+            threads: Some(4),
         };
         expect_parallel(case, &probe, thread::current().id(), expect, HINT)?;
         Ok(

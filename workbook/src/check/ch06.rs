@@ -134,7 +134,7 @@ pub fn report_every(answer: impl Fn(Vec<Fallible>) -> Outcomes + Send + 'static)
             thread::current().id(),
             Expect {
                 at_once: 4,
-                threads: 4,
+                threads: Some(4),
             },
             "Start every task on its own thread before waiting for any result.",
         )?;

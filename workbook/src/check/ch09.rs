@@ -235,7 +235,7 @@ pub fn pi_chunked(
             thread::current().id(),
             Expect {
                 at_once: 3,
-                threads: 3,
+                threads: Some(3),
             },
             "Run the chunks on a pool of exactly `threads` threads \
              (rayon::ThreadPoolBuilder::new().num_threads(threads)), e.g. with into_par_iter.",

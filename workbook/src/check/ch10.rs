@@ -41,7 +41,7 @@ pub fn on_every_rank(
             check_lines(&case, size, &answer(size, &f))?;
             let expect = Expect {
                 at_once: size,
-                threads: size,
+                threads: Some(size),
             };
             expect_parallel(&case, &probe, caller, expect, HINT)?;
         }

@@ -1,7 +1,10 @@
 //! Wrong answers to chapter 07's exercises: each must be rejected, and the
 //! message must say what went wrong.
 
-use workbook::check::{assert_wrong, ch07};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch07;
 
 fn fib_seq(n: u32) -> u64 {
     if n < 2 {

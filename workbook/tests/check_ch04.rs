@@ -5,7 +5,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
-use workbook::check::{assert_wrong, ch04};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch04;
 use workbook::sharing::Account;
 
 // ch04 count_shared ------------------------------------------------------

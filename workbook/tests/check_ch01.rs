@@ -5,7 +5,10 @@ use std::sync::mpsc;
 use std::thread;
 
 use workbook::Job;
-use workbook::check::{assert_wrong, ch01};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch01;
 
 // ch01 run_in_threads ------------------------------------------------------
 

@@ -4,7 +4,10 @@
 use rayon::ThreadPoolBuilder;
 use rayon::prelude::*;
 
-use workbook::check::{assert_wrong, ch02};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch02;
 
 type F1<'a> = &'a (dyn Fn(u64) -> u64 + Sync);
 
@@ -155,4 +158,52 @@ fn untouched_stubs_are_not_started() {
     assert!(ch02::map_on_pool(|_, _, _| todo!()).is_not_started());
     assert!(ch02::map_in_batches(|_, _, _| todo!()).is_not_started());
     assert!(ch02::apply_pairs(|_, _, _| todo!()).is_not_started());
+}
+
+/// Refuses 0, but with a message that does not say why.
+fn zero_refused_without_a_reason(threads: usize, inputs: &[u64], f: F1) -> Vec<u64> {
+    if threads == 0 {
+        panic!("bad input");
+    }
+    let pool = ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| inputs.par_iter().map(|&x| f(x)).collect())
+}
+
+#[test]
+fn refusing_zero_threads_must_say_why() {
+    assert_wrong(
+        ch02::map_on_pool(zero_refused_without_a_reason),
+        &["“bad input”", "does not", "must be at least 1"],
+    );
+}
+
+/// Refuses unequal lengths, but without giving them.
+fn lengths_not_given(xs: &[u64], ys: &[u64], f: F2) -> Vec<u64> {
+    assert!(xs.len() == ys.len(), "the lists differ");
+    xs.par_iter().zip(ys).map(|(&x, &y)| f(x, y)).collect()
+}
+
+#[test]
+fn refusing_unequal_lists_must_give_both_lengths() {
+    assert_wrong(
+        ch02::apply_pairs(lengths_not_given),
+        &["“the lists differ”", "both lengths (3 and 2)"],
+    );
+}
+
+/// Right, with messages of its own words.
+fn right_in_other_words(xs: &[u64], ys: &[u64], f: F2) -> Vec<u64> {
+    if xs.len() != ys.len() {
+        panic!("{} xs but {} ys", xs.len(), ys.len());
+    }
+    xs.par_iter().zip(ys).map(|(&x, &y)| f(x, y)).collect()
+}
+
+#[test]
+fn a_message_in_other_words_that_gives_both_lengths_passes() {
+    let report = ch02::apply_pairs(right_in_other_words);
+    assert!(report.is_done(), "{report}");
 }

@@ -2,7 +2,10 @@
 //! message must say what went wrong.
 
 use rayon::prelude::*;
-use workbook::check::{assert_wrong, ch09};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch09;
 
 // ch09 split_throws -------------------------------------------------------
 

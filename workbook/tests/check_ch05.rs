@@ -7,7 +7,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
-use workbook::check::{assert_wrong, ch05};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch05;
 
 type ValueOf<'a> = &'a (dyn Fn(usize) -> u64 + Sync);
 

@@ -5,7 +5,10 @@ use std::thread;
 
 use crossbeam::channel;
 use workbook::Job;
-use workbook::check::{assert_wrong, ch03};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch03;
 
 // ch03 total ----------------------------------------------------------------
 

@@ -3,7 +3,10 @@
 
 use std::thread;
 
-use workbook::check::{assert_wrong, ch06};
+mod common;
+
+use common::assert_wrong;
+use workbook::check::ch06;
 use workbook::sharing::Fallible;
 
 type Outcomes = Vec<(usize, Result<u64, String>)>;

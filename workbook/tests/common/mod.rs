@@ -1,0 +1,25 @@
+//! Helpers shared by the tests of the checks (`check_chNN.rs`): each feeds a
+//! check plausible wrong answers and asserts the verdict and its words.
+
+use workbook::check::Report;
+
+/// Asserts that `report` is a wrong verdict whose message mentions every one
+/// of `words` and sends the learner back to the exercise's notebook section.
+///
+/// # Panics
+/// When any of that is not so, with the report's text.
+pub fn assert_wrong(report: Report, words: &[&str]) {
+    assert!(report.is_wrong(), "expected a wrong verdict, got: {report}");
+    let text = report.to_string();
+    for w in words {
+        assert!(
+            text.contains(w),
+            "the message should mention {w:?}:\n{text}"
+        );
+    }
+    let revisit = format!("Revisit {}.ipynb, section", report.exercise.notebook);
+    assert!(
+        text.contains(&revisit),
+        "the message should name the notebook section:\n{text}"
+    );
+}
