@@ -2,7 +2,7 @@
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, TryLockError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -370,9 +370,60 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
                 ),
             ));
         }
+        // Both directions, while the check holds the higher account: a transfer
+        // that takes the lower id first locks account 1, then waits. One that
+        // waits for account 2 first (or whose order depends on anything but
+        // the ids) never takes account 1.
+        for (dir, from_low) in [("1 to 2", true), ("2 to 1", false)] {
+            let case = format!("a transfer from {dir} while account 2 is held");
+            let (a, b) = (Arc::new(Account::new(1, 100)), Arc::new(Account::new(2, 100)));
+            let held = b.balance.lock().unwrap_or_else(|e| e.into_inner());
+            let worker = {
+                let (a, b, f) = (Arc::clone(&a), Arc::clone(&b), Arc::clone(&answer));
+                thread::spawn(move || if from_low { f(&a, &b, 5) } else { f(&b, &a, 5) })
+            };
+            let watch = Instant::now();
+            let mut took_low = false;
+            while watch.elapsed() < Duration::from_millis(500) && !worker.is_finished() {
+                if matches!(a.balance.try_lock(), Err(TryLockError::WouldBlock)) {
+                    took_low = true;
+                    break;
+                }
+                thread::sleep(Duration::from_millis(1));
+            }
+            let finished_early = worker.is_finished();
+            drop(held);
+            let _ = worker.join();
+            let want = if from_low { (95, 105) } else { (105, 95) };
+            if (a.balance(), b.balance()) != want {
+                return Err(Wrong::in_case(
+                    &case,
+                    format!(
+                        "expected balances {} and {} once account 2 was free, got {} and {}. \
+                         A transfer must wait for a busy account, not skip the transfer.",
+                        want.0,
+                        want.1,
+                        a.balance(),
+                        b.balance()
+                    ),
+                ));
+            }
+            if !took_low && !finished_early {
+                return Err(Wrong::in_case(
+                    &case,
+                    "it waited for account 2 without first taking account 1's lock. Another \
+                     transfer holding account 1 and waiting for account 2 would wait forever: \
+                     a deadlock. Take the two locks in one order for every transfer, whichever \
+                     way the money goes: the lower id first, and decide that order from the \
+                     ids alone.",
+                ));
+            }
+        }
+
         Ok(format!(
             "single transfers both ways were exact; a transfer to the same account did nothing; \
-             {} opposite transfers ran at once without deadlock, and no audit saw money in flight.",
+             {} opposite transfers ran at once without deadlock, and no audit saw money in flight; \
+             with account 2 busy, transfers both ways took account 1 first.",
             2 * rounds
         ))
     })
