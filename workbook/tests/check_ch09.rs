@@ -218,6 +218,7 @@ fn ceil_then_the_rest(throws: u64, chunks: u64) -> Vec<u64> {
 }
 
 /// Rounds up by adding first: overflows for the largest counts.
+#[allow(clippy::manual_div_ceil)] // the learner's own rounding, on purpose
 fn overflowing_round_up(throws: u64, chunks: u64) -> Vec<u64> {
     let size = (throws + chunks - 1) / chunks;
     let mut out = vec![size; chunks as usize];
