@@ -20,6 +20,7 @@
 //! (each check in a process of its own, for the crates' grades), and one
 //! module per chapter.
 
+mod dice;
 mod grade;
 mod isolated;
 mod probe;

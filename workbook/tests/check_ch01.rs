@@ -7,7 +7,7 @@ use std::thread;
 use workbook::Job;
 mod common;
 
-use common::assert_wrong;
+use common::{assert_done, assert_wrong};
 use workbook::check::ch01;
 
 // ch01 run_in_threads ------------------------------------------------------
@@ -123,4 +123,276 @@ fn an_answer_that_panics_is_wrong_and_says_so() {
         ch01::map_in_threads(|inputs, _| vec![inputs[0]]),
         &["it panicked"],
     );
+}
+
+// ch01 run_in_threads: more wrong answers, and right ones written differently
+
+/// Gathers in completion order, then sorts to "fix" the order.
+fn completion_order_sorted(jobs: Vec<Job>) -> Vec<u64> {
+    let mut results = completion_order(jobs);
+    results.sort();
+    results
+}
+
+/// Saves a thread: the first job runs on the calling thread.
+fn first_job_on_the_caller(jobs: Vec<Job>) -> Vec<u64> {
+    let mut jobs = jobs.into_iter();
+    let Some(first) = jobs.next() else {
+        return Vec::new();
+    };
+    let handles: Vec<_> = jobs.map(thread::spawn).collect();
+    let mut results = vec![first()];
+    results.extend(handles.into_iter().map(|h| h.join().unwrap()));
+    results
+}
+
+/// Two threads at a time: each pair is joined before the next starts.
+fn two_at_a_time(jobs: Vec<Job>) -> Vec<u64> {
+    let mut results = Vec::new();
+    let mut jobs = jobs.into_iter().peekable();
+    while jobs.peek().is_some() {
+        let pair: Vec<_> = jobs.by_ref().take(2).map(thread::spawn).collect();
+        results.extend(pair.into_iter().map(|h| h.join().unwrap()));
+    }
+    results
+}
+
+/// Right results, but a collector thread waits forever on a channel that
+/// is never closed.
+fn collector_left_running(jobs: Vec<Job>) -> Vec<u64> {
+    let n = jobs.len();
+    let (tx, rx) = mpsc::channel::<(usize, u64)>();
+    let (back, results) = mpsc::channel();
+    thread::spawn(move || {
+        for pair in rx {
+            back.send(pair).unwrap();
+        }
+    });
+    for (i, job) in jobs.into_iter().enumerate() {
+        let tx = tx.clone();
+        thread::spawn(move || tx.send((i, job())).unwrap());
+    }
+    let mut got: Vec<(usize, u64)> = results.iter().take(n).collect();
+    got.sort();
+    std::mem::forget(tx); // the collector's channel is never closed
+    got.into_iter().map(|(_, v)| v).collect()
+}
+
+/// Hard-codes the results the check used to ask for; runs the jobs anyway.
+fn hard_coded(jobs: Vec<Job>) -> Vec<u64> {
+    let n = jobs.len();
+    let handles: Vec<_> = jobs.into_iter().map(thread::spawn).collect();
+    let results: Vec<u64> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    match n {
+        5 => vec![10, 11, 12, 13, 14],
+        6 => vec![0, 1, 4, 9, 16, 25],
+        _ => results,
+    }
+}
+
+/// Joins the handles from last to first, pushing as it goes.
+fn joined_backwards(jobs: Vec<Job>) -> Vec<u64> {
+    let mut handles: Vec<_> = jobs.into_iter().map(thread::spawn).collect();
+    let mut results = Vec::new();
+    while let Some(h) = handles.pop() {
+        results.push(h.join().unwrap());
+    }
+    results
+}
+
+#[test]
+fn sorting_results_gathered_in_completion_order_is_out_of_order() {
+    assert_wrong(
+        ch01::run_in_threads(completion_order_sorted),
+        &["out of order", "not the order the tasks finished"],
+    );
+}
+
+#[test]
+fn a_job_run_on_the_calling_thread_is_caught() {
+    assert_wrong(
+        ch01::run_in_threads(first_job_on_the_caller),
+        &["one of them the calling thread", "expected 6 new threads"],
+    );
+}
+
+#[test]
+fn two_threads_at_a_time_is_not_all_at_once() {
+    assert_wrong(
+        ch01::run_in_threads(two_at_a_time),
+        &["at most 2 tasks were running at the same time; expected 6"],
+    );
+}
+
+#[test]
+fn a_thread_left_waiting_on_a_channel_is_reported() {
+    assert_wrong(
+        ch01::run_in_threads(collector_left_running),
+        &[
+            "thread(s) running (waiting",
+            "join each one",
+            "close the channels",
+        ],
+    );
+}
+
+#[test]
+fn hard_coded_results_are_caught() {
+    assert_wrong(
+        ch01::run_in_threads(hard_coded),
+        &["five jobs", "expected ["],
+    );
+}
+
+#[test]
+fn results_joined_backwards_are_out_of_order() {
+    assert_wrong(ch01::run_in_threads(joined_backwards), &["out of order"]);
+}
+
+#[test]
+fn scoped_threads_and_an_indexed_channel_are_right_too() {
+    assert_done(ch01::run_in_threads(|jobs| {
+        thread::scope(|s| {
+            let handles: Vec<_> = jobs.into_iter().map(|job| s.spawn(job)).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+    }));
+    assert_done(ch01::run_in_threads(|jobs| {
+        let (tx, rx) = mpsc::channel();
+        let n = jobs.len();
+        let handles: Vec<_> = jobs
+            .into_iter()
+            .enumerate()
+            .map(|(i, job)| {
+                let tx = tx.clone();
+                thread::spawn(move || tx.send((i, job())).unwrap())
+            })
+            .collect();
+        let mut slots = vec![0; n];
+        for (i, v) in rx.iter().take(n) {
+            slots[i] = v;
+        }
+        handles.into_iter().for_each(|h| h.join().unwrap());
+        slots
+    }));
+}
+
+// ch01 map_in_threads: more wrong answers, and a right one written differently
+
+/// Gathers (input, result) as threads finish, and sorts by result.
+fn map_sorted(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> {
+    let (tx, rx) = mpsc::channel();
+    thread::scope(|s| {
+        for &x in inputs {
+            let tx = tx.clone();
+            s.spawn(move || tx.send(f(x)).unwrap());
+        }
+    });
+    drop(tx);
+    let mut out: Vec<u64> = rx.iter().collect();
+    out.sort();
+    out
+}
+
+/// Computes each distinct input once: fewer threads than inputs.
+fn memoized(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> {
+    let mut distinct = inputs.to_vec();
+    distinct.sort();
+    distinct.dedup();
+    let results: Vec<u64> = thread::scope(|s| {
+        let hs: Vec<_> = distinct.iter().map(|&x| s.spawn(move || f(x))).collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    inputs
+        .iter()
+        .map(|x| results[distinct.binary_search(x).unwrap()])
+        .collect()
+}
+
+/// Maps the index instead of the value.
+fn maps_the_index(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> {
+    thread::scope(|s| {
+        let hs: Vec<_> = (0..inputs.len() as u64)
+            .map(|i| s.spawn(move || f(i)))
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// The first input on the calling thread, the rest on scoped threads.
+fn first_on_the_caller(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> {
+    let Some((&first, rest)) = inputs.split_first() else {
+        return Vec::new();
+    };
+    thread::scope(|s| {
+        let hs: Vec<_> = rest.iter().map(|&x| s.spawn(move || f(x))).collect();
+        let mut out = vec![f(first)];
+        out.extend(hs.into_iter().map(|h| h.join().unwrap()));
+        out
+    })
+}
+
+/// Results pushed into a shared vector as each thread finishes.
+fn pushed_as_they_finish(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> {
+    let out = std::sync::Mutex::new(Vec::new());
+    thread::scope(|s| {
+        for &x in inputs {
+            let out = &out;
+            s.spawn(move || {
+                let y = f(x);
+                out.lock().unwrap().push(y);
+            });
+        }
+    });
+    out.into_inner().unwrap()
+}
+
+#[test]
+fn results_sorted_by_value_are_out_of_order() {
+    assert_wrong(ch01::map_in_threads(map_sorted), &["out of order"]);
+}
+
+#[test]
+fn computing_each_distinct_input_once_is_not_a_thread_per_input() {
+    assert_wrong(
+        ch01::map_in_threads(memoized),
+        &["at most 5 tasks were running at the same time; expected 6"],
+    );
+}
+
+#[test]
+fn mapping_the_index_gives_wrong_values() {
+    assert_wrong(
+        ch01::map_in_threads(maps_the_index),
+        &["one input", "expected [9], got [0]"],
+    );
+}
+
+#[test]
+fn mapping_one_input_on_the_caller_is_caught() {
+    assert_wrong(
+        ch01::map_in_threads(first_on_the_caller),
+        &["one of them the calling thread"],
+    );
+}
+
+#[test]
+fn pushing_results_as_threads_finish_is_out_of_order() {
+    assert_wrong(
+        ch01::map_in_threads(pushed_as_they_finish),
+        &["out of order"],
+    );
+}
+
+#[test]
+fn slots_filled_by_scoped_threads_are_right_too() {
+    assert_done(ch01::map_in_threads(|inputs, f| {
+        let mut out = vec![0; inputs.len()];
+        thread::scope(|s| {
+            for (slot, &x) in out.iter_mut().zip(inputs) {
+                s.spawn(move || *slot = f(x));
+            }
+        });
+        out
+    }));
 }

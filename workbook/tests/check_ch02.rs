@@ -6,7 +6,9 @@ use rayon::prelude::*;
 
 mod common;
 
-use common::assert_wrong;
+use common::{assert_done, assert_wrong};
+use std::sync::Mutex;
+use std::thread;
 use workbook::check::ch02;
 
 type F1<'a> = &'a (dyn Fn(u64) -> u64 + Sync);
@@ -207,3 +209,6 @@ fn a_message_in_other_words_that_gives_both_lengths_passes() {
     let report = ch02::apply_pairs(right_in_other_words);
     assert!(report.is_done(), "{report}");
 }
+
+#[path = "check_ch02/more.rs"]
+mod more;

@@ -7,7 +7,7 @@ use crossbeam::channel;
 use workbook::Job;
 mod common;
 
-use common::assert_wrong;
+use common::{assert_done, assert_wrong};
 use workbook::check::ch03;
 
 // ch03 total ----------------------------------------------------------------
@@ -184,3 +184,6 @@ fn untouched_stubs_are_not_started() {
     assert!(ch03::run_batches(|_| todo!()).is_not_started());
     assert!(ch03::in_completion_order(|_| todo!()).is_not_started());
 }
+
+#[path = "check_ch03/more.rs"]
+mod more;

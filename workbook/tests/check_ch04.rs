@@ -7,7 +7,7 @@ use std::thread;
 
 mod common;
 
-use common::assert_wrong;
+use common::{assert_done, assert_wrong};
 use workbook::check::ch04;
 use workbook::sharing::Account;
 
@@ -202,3 +202,6 @@ fn locking_the_same_account_twice_is_explained() {
 fn money_moving_the_wrong_way_is_caught() {
     assert_wrong(ch04::transfer(backwards), &["expected balances 70 and 80"]);
 }
+
+#[path = "check_ch04/more.rs"]
+mod more;

@@ -9,7 +9,7 @@ use std::thread;
 
 mod common;
 
-use common::assert_wrong;
+use common::{assert_done, assert_wrong};
 use workbook::check::ch05;
 
 type ValueOf<'a> = &'a (dyn Fn(usize) -> u64 + Sync);
@@ -176,3 +176,6 @@ fn more_chunks_than_threads_is_reported() {
         &["5 threads wrote slots; at most 4 were asked for"],
     );
 }
+
+#[path = "check_ch05/more.rs"]
+mod more;

@@ -5,7 +5,9 @@ use std::thread;
 
 mod common;
 
-use common::assert_wrong;
+use common::{assert_done, assert_wrong};
+use rayon::prelude::*;
+use std::sync::{Mutex, mpsc};
 use workbook::check::ch06;
 use workbook::sharing::Fallible;
 
@@ -127,4 +129,213 @@ fn a_sequential_answer_is_told_to_use_par_iter() {
         ch06::all_or_first_error(sequential),
         &["ran sequentially", "par_iter"],
     );
+}
+
+// ch06 report_every: more wrong answers, and right ones written differently
+
+/// Runs every job on its own thread, with `keep` deciding what to report.
+fn all_at_once(jobs: Vec<Fallible>, keep: fn(usize, Result<u64, String>) -> Outcomes) -> Outcomes {
+    let handles: Vec<_> = jobs.into_iter().map(thread::spawn).collect();
+    handles
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, h)| keep(i, h.join().unwrap()))
+        .collect()
+}
+
+/// Turns every failure into a result of 0.
+fn errors_as_zero(jobs: Vec<Fallible>) -> Outcomes {
+    all_at_once(jobs, |i, r| vec![(i, Ok(r.unwrap_or(0)))])
+}
+
+/// Replaces each error with a message of its own.
+fn generic_error(jobs: Vec<Fallible>) -> Outcomes {
+    all_at_once(jobs, |i, r| vec![(i, r.map_err(|_| "failed".to_string()))])
+}
+
+/// Reports each failure twice: once as it happens, once at the end.
+fn failures_twice(jobs: Vec<Fallible>) -> Outcomes {
+    all_at_once(jobs, |i, r| match r {
+        Ok(v) => vec![(i, Ok(v))],
+        Err(e) => vec![(i, Err(e.clone())), (i, Err(e))],
+    })
+}
+
+/// Numbers the tasks from 1.
+fn numbered_from_one(jobs: Vec<Fallible>) -> Outcomes {
+    all_at_once(jobs, |i, r| vec![(i + 1, r)])
+}
+
+/// Unwraps in the worker: a failing task's thread panics, its outcome is lost.
+fn unwraps_in_the_worker(jobs: Vec<Fallible>) -> Outcomes {
+    let (tx, rx) = mpsc::channel();
+    for (i, job) in jobs.into_iter().enumerate() {
+        let tx = tx.clone();
+        thread::spawn(move || {
+            let v = job().unwrap();
+            tx.send((i, Ok(v))).unwrap();
+        });
+    }
+    drop(tx);
+    rx.iter().collect()
+}
+
+#[test]
+fn failures_turned_into_zero_are_caught() {
+    assert_wrong(
+        ch06::report_every(errors_as_zero),
+        &["should report Err(\"task 1 failed\"), got Ok(0)"],
+    );
+}
+
+#[test]
+fn an_error_of_its_own_words_is_caught() {
+    assert_wrong(ch06::report_every(generic_error), &["got Err(\"failed\")"]);
+}
+
+#[test]
+fn failures_reported_twice_are_caught() {
+    assert_wrong(
+        ch06::report_every(failures_twice),
+        &["was reported 2 times"],
+    );
+}
+
+#[test]
+fn tasks_numbered_from_one_are_caught() {
+    assert_wrong(
+        ch06::report_every(numbered_from_one),
+        &["three tasks that all succeed"],
+    );
+}
+
+#[test]
+fn a_worker_that_unwraps_loses_the_failures() {
+    assert_wrong(
+        ch06::report_every(unwraps_in_the_worker),
+        &["were never reported", "do not stop at the first error"],
+    );
+}
+
+#[test]
+fn handles_joined_in_order_and_scoped_threads_report_right_too() {
+    assert_done(ch06::report_every(|jobs| {
+        all_at_once(jobs, |i, r| vec![(i, r)])
+    }));
+    assert_done(ch06::report_every(|jobs| {
+        thread::scope(|s| {
+            let hs: Vec<_> = jobs.into_iter().map(|j| s.spawn(j)).collect();
+            hs.into_iter()
+                .map(|h| h.join().unwrap())
+                .enumerate()
+                .collect()
+        })
+    }));
+}
+
+// ch06 all_or_first_error: more wrong answers, and right ones written differently
+
+/// Results pushed as they finish, then sorted.
+fn sorted_as_finished(inputs: &[u64], task: Task) -> Result<Vec<u64>, String> {
+    let out = Mutex::new(Vec::new());
+    inputs.par_iter().try_for_each(|&x| {
+        let v = task(x)?;
+        out.lock().unwrap().push(v);
+        Ok::<(), String>(())
+    })?;
+    let mut out = out.into_inner().unwrap();
+    out.sort();
+    Ok(out)
+}
+
+/// Replaces the task's error with one of its own.
+fn error_of_its_own(inputs: &[u64], task: Task) -> Result<Vec<u64>, String> {
+    inputs
+        .par_iter()
+        .map(|&x| task(x))
+        .collect::<Result<Vec<u64>, String>>()
+        .map_err(|_| "a task failed".to_string())
+}
+
+/// Keeps the results up to the first failure.
+fn results_up_to_the_error(inputs: &[u64], task: Task) -> Result<Vec<u64>, String> {
+    let all: Vec<Result<u64, String>> = inputs.par_iter().map(|&x| task(x)).collect();
+    Ok(all.into_iter().map_while(Result::ok).collect())
+}
+
+/// Joins every failure's message into one error.
+fn every_error_joined(inputs: &[u64], task: Task) -> Result<Vec<u64>, String> {
+    let all: Vec<Result<u64, String>> = inputs.par_iter().map(|&x| task(x)).collect();
+    let errors: Vec<String> = all.iter().filter_map(|r| r.clone().err()).collect();
+    if errors.is_empty() {
+        Ok(all.into_iter().map(Result::unwrap).collect())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+/// Returns Ok([]) when anything fails.
+fn empty_on_failure(inputs: &[u64], task: Task) -> Result<Vec<u64>, String> {
+    Ok(inputs
+        .par_iter()
+        .map(|&x| task(x))
+        .collect::<Result<Vec<u64>, String>>()
+        .unwrap_or_default())
+}
+
+#[test]
+fn results_sorted_as_they_finish_are_out_of_order() {
+    assert_wrong(
+        ch06::all_or_first_error(sorted_as_finished),
+        &["8 down to 1", "in input order"],
+    );
+}
+
+#[test]
+fn an_error_of_its_own_words_loses_the_cause() {
+    assert_wrong(
+        ch06::all_or_first_error(error_of_its_own),
+        &["got Err(\"a task failed\")"],
+    );
+}
+
+#[test]
+fn results_up_to_the_error_drop_the_failure() {
+    assert_wrong(
+        ch06::all_or_first_error(results_up_to_the_error),
+        &["dropped silently"],
+    );
+}
+
+#[test]
+fn every_error_joined_is_not_an_error_of_one_input() {
+    assert_wrong(
+        ch06::all_or_first_error(every_error_joined),
+        &["inputs 2 and 7 failing"],
+    );
+}
+
+#[test]
+fn an_empty_list_on_failure_drops_it_silently() {
+    assert_wrong(
+        ch06::all_or_first_error(empty_on_failure),
+        &["got Ok([])", "dropped silently"],
+    );
+}
+
+#[test]
+fn try_for_each_into_slots_and_scoped_threads_are_right_too() {
+    assert_done(ch06::all_or_first_error(|inputs, task| {
+        let mut out = vec![0; inputs.len()];
+        out.par_iter_mut()
+            .zip(inputs)
+            .try_for_each(|(slot, &x)| task(x).map(|v| *slot = v))?;
+        Ok(out)
+    }));
+    assert_done(ch06::all_or_first_error(|inputs, task| {
+        thread::scope(|s| {
+            let hs: Vec<_> = inputs.iter().map(|&x| s.spawn(move || task(x))).collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+    }));
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::assert_wrong;
+use common::{assert_done, assert_wrong};
 use workbook::check::ch07;
 
 fn fib_seq(n: u32) -> u64 {
@@ -173,3 +173,6 @@ fn untouched_stubs_are_not_started() {
     assert!(ch07::fib_par(|_, _, _| todo!()).is_not_started());
     assert_eq!(fib_seq(10), 55);
 }
+
+#[path = "check_ch07/more.rs"]
+mod more;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
+use super::dice::Dice;
 use super::{Exercise, Expect, Probe, Report, compare_lists, expect_parallel};
 use crate::Job;
 
@@ -35,30 +36,38 @@ pub fn run_in_threads(answer: impl Fn(Vec<Job>) -> Vec<u64> + Send + 'static) ->
         compare_lists("one job", &[7], &answer(vec![Box::new(|| 7)]))?;
 
         // Later jobs finish first: the results must still follow job order.
-        let jobs = (0..5u64)
-            .map(|i| {
+        // The values change from run to run and fall in job order, so that
+        // neither a hard-coded list nor sorting the results can pass.
+        let mut dice = Dice::new();
+        let values = dice.descending(5);
+        let jobs = values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
                 Box::new(move || {
-                    thread::sleep(ms((5 - i) * 4));
-                    10 + i
+                    thread::sleep(ms((5 - i as u64) * 4));
+                    v
                 }) as Job
             })
             .collect();
         compare_lists(
             "five jobs that finish in reverse order",
-            &[10, 11, 12, 13, 14],
+            &values,
             &answer(jobs),
         )?;
 
         let n = 6;
+        let values = dice.descending(n);
         let probe = Arc::new(Probe::new(n));
-        let jobs = (0..n as u64)
-            .map(|i| {
+        let jobs = values
+            .iter()
+            .map(|&v| {
                 let probe = Arc::clone(&probe);
-                Box::new(move || probe.task(|| i * i)) as Job
+                Box::new(move || probe.task(|| v)) as Job
             })
             .collect();
         let case = "six jobs at once";
-        compare_lists(case, &[0, 1, 4, 9, 16, 25], &answer(jobs))?;
+        compare_lists(case, &values, &answer(jobs))?;
         let expect = Expect {
             at_once: n,
             threads: Some(n),
@@ -85,21 +94,28 @@ pub fn map_in_threads(
         compare_lists("no inputs", &[], &answer(&[], &|x| x * x))?;
         compare_lists("one input", &[9], &answer(&[3], &|x| x * x))?;
 
+        // Inputs that change from run to run, later ones finishing first.
+        let mut dice = Dice::new();
+        let inputs = dice.descending(5);
         let slow_first = |x: u64| {
-            thread::sleep(ms((6 - x) * 4));
-            x * x + 1
+            let rank = inputs.iter().position(|&v| v == x).unwrap_or(0) as u64;
+            thread::sleep(ms((6 - rank) * 4));
+            x + 1
         };
+        let expected: Vec<u64> = inputs.iter().map(|x| x + 1).collect();
         compare_lists(
             "five inputs that finish in reverse order",
-            &[2, 5, 10, 17, 26],
-            &answer(&[1, 2, 3, 4, 5], &slow_first),
+            &expected,
+            &answer(&inputs, &slow_first),
         )?;
 
-        let inputs = [3, 1, 4, 1, 5, 9];
+        let mut inputs = [3, 1, 4, 1, 5, 9];
+        inputs[0] = dice.between(2, 100);
         let probe = Probe::new(inputs.len());
         let square = |x: u64| probe.task(|| x * x);
         let case = "six inputs at once";
-        compare_lists(case, &[9, 1, 16, 1, 25, 81], &answer(&inputs, &square))?;
+        let expected: Vec<u64> = inputs.iter().map(|x| x * x).collect();
+        compare_lists(case, &expected, &answer(&inputs, &square))?;
         let expect = Expect {
             at_once: inputs.len(),
             threads: Some(inputs.len()),

@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
 use std::thread;
+use std::time::Duration;
 
+use super::dice::Dice;
 use super::{Exercise, Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
 use crate::panics::panic_message;
 
@@ -57,6 +59,9 @@ pub fn map_on_pool(
         // A size the global pool does not have, so that ignoring `threads`
         // shows; and a pool of one thread.
         let big = global_pool_size() + 1;
+        // Results that change from run to run and do not grow with the
+        // input, so that sorting results gathered as they finish shows.
+        let mask = Dice::new().between(1 << 20, 1 << 30);
         for (k, case) in [
             (big, format!("a pool of {big} threads, 4 × {big} inputs")),
             (1, "a pool of 1 thread, 5 inputs".to_string()),
@@ -70,10 +75,10 @@ pub fn map_on_pool(
                     if rayon::current_thread_index().is_some() {
                         sizes.lock().unwrap().insert(rayon::current_num_threads());
                     }
-                    3 * x + 1
+                    (3 * x + 1) ^ mask
                 })
             };
-            let expected: Vec<u64> = inputs.iter().map(|x| 3 * x + 1).collect();
+            let expected: Vec<u64> = inputs.iter().map(|x| (3 * x + 1) ^ mask).collect();
             compare_lists(&case, &expected, &answer(k, &inputs, &f))?;
             let caller = thread::current().id();
             let threads = probe.threads();
@@ -146,15 +151,20 @@ pub fn map_in_batches(
         let hint = "Hand the batches to rayon with `inputs.par_chunks(batch)`.";
         let cases: [(&str, usize, usize); 4] = [
             ("no inputs", 0, 3),
-            ("8 inputs in batches of 3", 8, 3),
+            ("8 inputs (8 down to 1) in batches of 3", 8, 3),
             ("4 inputs, a batch bigger than all of them", 4, 10),
             ("6 inputs in batches of 1", 6, 1),
         ];
         for (case, n, batch) in cases {
-            let inputs: Vec<u64> = (1..=n as u64).collect();
+            // Falling inputs: results gathered as batches finish, sorted or
+            // not, come back out of order.
+            let inputs: Vec<u64> = (1..=n as u64).rev().collect();
             let calls = Mutex::new(Vec::new());
+            // Later batches finish first, so gathering them as they finish shows.
             let work = |b: &[u64]| {
                 calls.lock().unwrap().push(b.to_vec());
+                let first = b.first().copied().unwrap_or(0);
+                thread::sleep(Duration::from_millis(3 * first));
                 tenfold(b)
             };
             let expected: Vec<u64> = inputs.iter().map(|x| 10 * x).collect();
@@ -162,7 +172,9 @@ pub fn map_in_batches(
             let mut calls = calls.into_inner().unwrap();
             calls.sort();
             let want: Vec<Vec<u64>> = inputs.chunks(batch).map(<[u64]>::to_vec).collect();
-            if calls != want {
+            let mut sorted_want = want.clone();
+            sorted_want.sort();
+            if calls != sorted_want {
                 let sizes = |v: &[Vec<u64>]| v.iter().map(Vec::len).collect::<Vec<_>>();
                 return Err(Wrong::in_case(
                     case,
@@ -217,6 +229,21 @@ pub fn apply_pairs(
             "three pairs, the order of arguments matters",
             &[8, 9, 1],
             &answer(&[2, 3, 1], &[3, 2, 5], &pow),
+        )?;
+
+        // Results that fall pair by pair, earlier pairs finishing last: results
+        // gathered as they finish, sorted or not, come back out of order.
+        let xs = Dice::new().descending(8);
+        let ys: Vec<u64> = (1..=8).collect();
+        let slow_first = |x: u64, y: u64| {
+            thread::sleep(Duration::from_millis(3 * (9 - y)));
+            x + y
+        };
+        let expected: Vec<u64> = xs.iter().zip(&ys).map(|(x, y)| x + y).collect();
+        compare_lists(
+            "eight pairs, the first ones finishing last",
+            &expected,
+            &answer(&xs, &ys, &slow_first),
         )?;
 
         let at_once = global_pool_size().min(2);

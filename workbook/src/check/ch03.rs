@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::dice::Dice;
 use super::{Exercise, Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
 use crate::Job;
 
@@ -69,9 +70,12 @@ pub fn total(answer: impl Fn(Vec<Job>) -> u64 + Send + 'static) -> Report {
             }
         };
         sum_case("no jobs", 0, answer(Vec::new()))?;
-        sum_case("one job", 42, answer(vec![Box::new(|| 42)]))?;
+        // Values that change from run to run: a hard-coded total cannot pass.
+        let mut dice = Dice::new();
+        let one = dice.between(1, 1000);
+        sum_case("one job", one, answer(vec![Box::new(move || one)]))?;
 
-        let values = [3, 1, 4, 1, 5, 9, 2, 6];
+        let values: Vec<u64> = (0..8).map(|_| dice.between(1, 1000)).collect();
         let n = values.len();
         let probe = Arc::new(Probe::new(n));
         let case = "eight jobs at once";
@@ -124,15 +128,22 @@ pub fn run_batches(answer: impl Fn(Vec<Vec<Job>>) -> Vec<Vec<u64>> + Send + 'sta
         )?;
 
         // Later jobs finish first, so gathering in completion order shows.
-        let reversed: Vec<Vec<Job>> = (0..2u64)
-            .map(|b| {
+        // Values that change from run to run and fall in job order, so that
+        // neither a hard-coded list nor sorting each batch can pass.
+        let mut dice = Dice::new();
+        let values: Vec<Vec<u64>> = (0..2).map(|_| dice.descending(4)).collect();
+        let reversed: Vec<Vec<Job>> = values
+            .iter()
+            .map(|batch| {
                 let relay = Arc::new(Relay::new(4));
-                (0..4u64)
-                    .map(|i| {
+                batch
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| {
                         let relay = Arc::clone(&relay);
                         Box::new(move || {
-                            relay.leg(i as usize);
-                            10 * b + i
+                            relay.leg(i);
+                            v
                         }) as Job
                     })
                     .collect()
@@ -140,7 +151,7 @@ pub fn run_batches(answer: impl Fn(Vec<Vec<Job>>) -> Vec<Vec<u64>> + Send + 'sta
             .collect();
         check_shape(
             "two batches whose jobs finish in reverse order",
-            &[vec![0, 1, 2, 3], vec![10, 11, 12, 13]],
+            &values,
             &answer(reversed),
         )?;
 
@@ -177,32 +188,47 @@ pub fn run_batches(answer: impl Fn(Vec<Vec<Job>>) -> Vec<Vec<u64>> + Send + 'sta
     })
 }
 
-/// Jobs that can only finish last to first: job `i` waits until job `i + 1`
-/// has finished. All of them must be in flight for that to happen; when they
-/// are not, the relay gives up (once, for everyone) and lets them finish.
+/// Jobs that can only finish in a given order: each waits until the job
+/// that finishes just before it has finished. All of them must be in flight
+/// for that to happen; when they are not, the relay gives up (once, for
+/// everyone) and lets them finish.
 struct Relay {
+    /// For each job, the job it waits for.
+    after: Vec<Option<usize>>,
     done: Vec<AtomicBool>,
     gave_up: AtomicBool,
 }
 
 impl Relay {
+    /// Jobs that finish last to first.
     fn new(n: usize) -> Relay {
+        Relay::in_order(&(0..n).rev().collect::<Vec<_>>())
+    }
+
+    /// Jobs that finish in `order` (a list of job indices).
+    fn in_order(order: &[usize]) -> Relay {
+        let mut after = vec![None; order.len()];
+        for pair in order.windows(2) {
+            after[pair[1]] = Some(pair[0]);
+        }
         Relay {
-            done: (0..n).map(|_| AtomicBool::new(false)).collect(),
+            after,
+            done: (0..order.len()).map(|_| AtomicBool::new(false)).collect(),
             gave_up: AtomicBool::new(false),
         }
     }
 
     fn leg(&self, i: usize) {
         let start = Instant::now();
-        if let Some(next) = self.done.get(i + 1) {
-            while !next.load(Ordering::SeqCst) && !self.gave_up.load(Ordering::SeqCst) {
+        if let Some(before) = self.after[i] {
+            let before = &self.done[before];
+            while !before.load(Ordering::SeqCst) && !self.gave_up.load(Ordering::SeqCst) {
                 if start.elapsed() > Duration::from_secs(2) {
                     self.gave_up.store(true, Ordering::SeqCst);
                 }
                 thread::sleep(Duration::from_millis(1));
             }
-            // A head start for the next job's result on its way back.
+            // A head start for the previous job's result on its way back.
             thread::sleep(Duration::from_millis(5));
         }
         self.done[i].store(true, Ordering::SeqCst);
@@ -264,8 +290,33 @@ pub fn in_completion_order(
                 ),
             ));
         }
+        // A finishing order that is neither submission order nor its reverse.
+        let order = [2, 0, 3, 1];
+        let relay = Arc::new(Relay::in_order(&order));
+        let jobs: Vec<Job> = (0..order.len())
+            .map(|i| {
+                let relay = Arc::clone(&relay);
+                Box::new(move || {
+                    relay.leg(i);
+                    100 + i as u64
+                }) as Job
+            })
+            .collect();
+        let want: Vec<(usize, u64)> = order.iter().map(|&i| (i, 100 + i as u64)).collect();
+        let second = answer(jobs);
+        if second != want {
+            return Err(Wrong::in_case(
+                "four jobs that finish in the order 2, 0, 3, 1",
+                format!(
+                    "expected {want:?}, got {second:?}. Return the pairs in the order the jobs \
+                     finish, whatever that order is: have every thread send (index, result) \
+                     into one channel as it finishes, and receive from that channel."
+                ),
+            ));
+        }
         Ok(format!(
-            "{n} jobs ran at once; their results came back as they finished, {got:?}, each tagged with its job."
+            "{n} jobs ran at once; their results came back as they finished, {got:?}, each tagged \
+             with its job (also for jobs finishing in the order 2, 0, 3, 1)."
         ))
     })
 }

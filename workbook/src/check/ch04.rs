@@ -1,13 +1,15 @@
 //! Checks for chapter 04, locks and sharing.
 
-use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, TryLockError};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod watch;
+
 use super::{Exercise, Expect, Probe, Report, Wrong, expect_parallel};
 use crate::sharing::{Account, lock_within};
+use watch::{Gate, finishes};
 
 /// `count_shared`: threads bump one shared atomic counter.
 pub static COUNT_SHARED: Exercise = Exercise {
@@ -112,77 +114,6 @@ pub fn count_shared(
              4 threads ran at once; {rounds} rounds of {n} contended increments lost none."
         ))
     })
-}
-
-static GATE_IDS: AtomicU64 = AtomicU64::new(1);
-
-thread_local! {
-    /// The last gate this thread passed.
-    static PASSED: Cell<u64> = const { Cell::new(0) };
-}
-
-/// Holds each thread at its first `pass` until `threads` threads have
-/// arrived (or half a second has gone by); later calls return at once.
-struct Gate {
-    id: u64,
-    threads: usize,
-    arrived: AtomicUsize,
-}
-
-impl Gate {
-    fn new(threads: usize) -> Gate {
-        Gate {
-            id: GATE_IDS.fetch_add(1, Ordering::SeqCst),
-            threads,
-            arrived: AtomicUsize::new(0),
-        }
-    }
-
-    /// Always true: every input is a hit.
-    fn pass(&self) -> bool {
-        if PASSED.with(|p| p.replace(self.id)) != self.id {
-            self.arrived.fetch_add(1, Ordering::SeqCst);
-            let start = Instant::now();
-            while self.arrived.load(Ordering::SeqCst) < self.threads
-                && start.elapsed() < Duration::from_millis(500)
-            {
-                thread::yield_now();
-            }
-        }
-        true
-    }
-}
-
-/// Runs `work` on a thread of its own and waits until it finishes, or until
-/// `progress` stops moving for `stall`: then the thread is stuck (it is left
-/// behind, blocked) and this returns false.
-fn finishes(
-    progress: Arc<AtomicU64>,
-    stall: Duration,
-    work: impl FnOnce() + Send + 'static,
-) -> bool {
-    let (done, finished) = mpsc::channel();
-    thread::spawn(move || {
-        work();
-        let _ = done.send(());
-    });
-    let mut last = progress.load(Ordering::SeqCst);
-    let mut since = Instant::now();
-    loop {
-        match finished.recv_timeout(Duration::from_millis(50)) {
-            Ok(()) => return true,
-            Err(mpsc::RecvTimeoutError::Disconnected) => return true, // it panicked
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let now = progress.load(Ordering::SeqCst);
-                if now != last {
-                    last = now;
-                    since = Instant::now();
-                } else if since.elapsed() > stall {
-                    return false;
-                }
-            }
-        }
-    }
 }
 
 /// Checks `transfer(from: &Account, to: &Account, amount: i64)`.
@@ -370,9 +301,60 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
                 ),
             ));
         }
+        // Both directions, while the check holds the higher account: a transfer
+        // that takes the lower id first locks account 1, then waits. One that
+        // waits for account 2 first (or whose order depends on anything but
+        // the ids) never takes account 1.
+        for (dir, from_low) in [("1 to 2", true), ("2 to 1", false)] {
+            let case = format!("a transfer from {dir} while account 2 is held");
+            let (a, b) = (Arc::new(Account::new(1, 100)), Arc::new(Account::new(2, 100)));
+            let held = b.balance.lock().unwrap_or_else(|e| e.into_inner());
+            let worker = {
+                let (a, b, f) = (Arc::clone(&a), Arc::clone(&b), Arc::clone(&answer));
+                thread::spawn(move || if from_low { f(&a, &b, 5) } else { f(&b, &a, 5) })
+            };
+            let watch = Instant::now();
+            let mut took_low = false;
+            while watch.elapsed() < Duration::from_millis(500) && !worker.is_finished() {
+                if matches!(a.balance.try_lock(), Err(TryLockError::WouldBlock)) {
+                    took_low = true;
+                    break;
+                }
+                thread::sleep(Duration::from_millis(1));
+            }
+            let finished_early = worker.is_finished();
+            drop(held);
+            let _ = worker.join();
+            let want = if from_low { (95, 105) } else { (105, 95) };
+            if (a.balance(), b.balance()) != want {
+                return Err(Wrong::in_case(
+                    &case,
+                    format!(
+                        "expected balances {} and {} once account 2 was free, got {} and {}. \
+                         A transfer must wait for a busy account, not skip the transfer.",
+                        want.0,
+                        want.1,
+                        a.balance(),
+                        b.balance()
+                    ),
+                ));
+            }
+            if !took_low && !finished_early {
+                return Err(Wrong::in_case(
+                    &case,
+                    "it waited for account 2 without first taking account 1's lock. Another \
+                     transfer holding account 1 and waiting for account 2 would wait forever: \
+                     a deadlock. Take the two locks in one order for every transfer, whichever \
+                     way the money goes: the lower id first, and decide that order from the \
+                     ids alone.",
+                ));
+            }
+        }
+
         Ok(format!(
             "single transfers both ways were exact; a transfer to the same account did nothing; \
-             {} opposite transfers ran at once without deadlock, and no audit saw money in flight.",
+             {} opposite transfers ran at once without deadlock, and no audit saw money in flight; \
+             with account 2 busy, transfers both ways took account 1 first.",
             2 * rounds
         ))
     })

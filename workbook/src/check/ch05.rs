@@ -23,10 +23,14 @@ pub static FILL_CHUNKS: Exercise = Exercise {
 const HINT: &str = "Give each thread its own range of indices and start every thread \
      before waiting for any.";
 
-/// The value slot `i` must hold: never zero, so an unwritten slot shows.
+/// The value slot `i` must hold: never [`START`], so an unwritten slot shows.
 fn value(i: usize) -> u64 {
     (i * i + 1) as u64
 }
+
+/// What every slot holds before the answer runs: not zero, so that adding
+/// to a slot (or keeping the larger value) instead of storing shows.
+const START: u64 = 3;
 
 /// Counts, per index, how often `value_of` was asked for it, and which
 /// threads asked.
@@ -101,6 +105,22 @@ impl Tally {
         if off.is_empty() {
             return Ok(());
         }
+        // Every wrong slot's value was asked for: it was stored wrongly.
+        let asked = |i: usize| self.calls[i].load(Ordering::SeqCst) > 0;
+        if off.iter().all(|&i| asked(i)) {
+            let i = off[0];
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "{} of {len} slots do not hold value_of(index), though it was asked for: \
+                     slot {i} holds {}, expected {}. The slots start at {START}, not 0: store \
+                     the value (`store`, or `=`), do not combine it with what the slot holds.",
+                    off.len(),
+                    got[i],
+                    value(i)
+                ),
+            ));
+        }
         let hint = if chunks {
             "Inside a chunk, positions start at 0: the global index is the chunk's number \
              times the chunk size, plus the position. And every index must be covered."
@@ -140,7 +160,7 @@ pub fn fill_shared(
 ) -> Report {
     FILL_SHARED.grade(move || {
         let run = |case: &str, len: usize, threads: usize| {
-            let slots: Vec<AtomicU64> = (0..len).map(|_| AtomicU64::new(0)).collect();
+            let slots: Vec<AtomicU64> = (0..len).map(|_| AtomicU64::new(START)).collect();
             let tally = Tally::new(len);
             answer(&slots, threads, &|i| tally.value_of(i));
             let got: Vec<u64> = slots.iter().map(|s| s.load(Ordering::SeqCst)).collect();
@@ -150,7 +170,7 @@ pub fn fill_shared(
             run(case, len, threads)?;
         }
         let case = "twelve slots, four threads at once";
-        let slots: Vec<AtomicU64> = (0..12).map(|_| AtomicU64::new(0)).collect();
+        let slots: Vec<AtomicU64> = (0..12).map(|_| AtomicU64::new(START)).collect();
         let probe = Probe::new(4);
         answer(&slots, 4, &|i| probe.task(|| value(i)));
         let got: Vec<u64> = slots.iter().map(|s| s.load(Ordering::SeqCst)).collect();
@@ -180,13 +200,13 @@ pub fn fill_chunks(
 ) -> Report {
     FILL_CHUNKS.grade(move || {
         for (case, len, threads) in CASES {
-            let mut out = vec![0u64; len];
+            let mut out = vec![START; len];
             let tally = Tally::new(len);
             answer(&mut out, threads, &|i| tally.value_of(i));
             tally.judge(case, &out, threads, true)?;
         }
         let case = "twelve slots, four threads at once";
-        let mut out = vec![0u64; 12];
+        let mut out = vec![START; 12];
         let probe = Probe::new(4);
         answer(&mut out, 4, &|i| probe.task(|| value(i)));
         let want: Vec<u64> = (0..12).map(value).collect();

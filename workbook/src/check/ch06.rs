@@ -166,18 +166,25 @@ pub fn all_or_first_error(
         if got != Ok(vec![]) {
             return Err(Wrong::in_case("no inputs", format!("expected Ok([]), got {got:?}.")));
         }
-        let inputs: Vec<u64> = (1..=8).collect();
-        let want: Vec<u64> = inputs.iter().map(|x| x * 10).collect();
-        let got = answer(&inputs, &fails_on(&[]));
+        // Falling inputs, the first ones finishing last: results gathered as
+        // they finish, sorted or not, come back out of order.
+        let falling: Vec<u64> = (1..=8).rev().collect();
+        let want: Vec<u64> = falling.iter().map(|x| x * 10).collect();
+        let slow_first = |x: u64| {
+            thread::sleep(Duration::from_millis(3 * x));
+            Ok(x * 10)
+        };
+        let got = answer(&falling, &slow_first);
         if got.as_ref() != Ok(&want) {
             return Err(Wrong::in_case(
-                "eight inputs, none failing",
+                "eight inputs, 8 down to 1, none failing",
                 format!(
                     "expected Ok({want:?}), got {got:?}. With no failure, every result comes \
                      back, in input order."
                 ),
             ));
         }
+        let inputs: Vec<u64> = (1..=8).collect();
         let case = "eight inputs, input 5 failing";
         match answer(&inputs, &fails_on(&[5])) {
             Err(e) if e == "input 5 failed" => {}

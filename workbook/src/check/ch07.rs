@@ -3,6 +3,7 @@
 use std::sync::Mutex;
 use std::thread;
 
+use super::dice::Dice;
 use super::{Exercise, Probe, Report, Wrong};
 
 /// `fib_checked`: f(n) as a `Result`, an error past f(93).
@@ -33,11 +34,17 @@ fn table() -> Vec<u64> {
 pub fn fib_checked(answer: impl Fn(u32) -> Result<u64, String> + Send + 'static) -> Report {
     FIB_CHECKED.grade(move || {
         let table = table();
-        for (case, range) in [
-            ("f(0) to f(20)", 0..=20u32),
-            ("f(80) to f(93), the largest that fit", 80..=93),
+        // Besides the ends, a few n from the middle that change from run to
+        // run: an answer that knows only the ends cannot pass.
+        let mut dice = Dice::new();
+        let middle: Vec<u32> = (0..4).map(|_| dice.between(21, 80) as u32).collect();
+        for (case, ns) in [
+            ("f(0) to f(20)".to_string(), (0..=20u32).collect::<Vec<_>>()),
+            (format!("f(n) for n in {middle:?}"), middle.clone()),
+            ("f(80) to f(93), the largest that fit".to_string(), (80..=93).collect()),
         ] {
-            for n in range {
+            let case = case.as_str();
+            for n in ns {
                 match answer(n) {
                     Ok(v) if v == table[n as usize] => {}
                     Ok(v) => {
@@ -178,14 +185,15 @@ pub fn fib_par(
         )?;
         leaves_case(&answer, "n = 20, cutoff 12", 20, 12)?;
 
-        // Parallelism, counted: on a pool of two threads, two leaves must be
-        // in flight at the same moment.
-        let case = "n = 22, cutoff 16, on a pool of 2 threads";
+        // Parallelism, counted: on a pool of four threads, four leaves must be
+        // in flight at the same moment (a split that runs in parallel only at
+        // the top gets two).
+        let case = "n = 22, cutoff 16, on a pool of 4 threads";
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
+            .num_threads(4)
             .build()
             .map_err(|e| Wrong(format!("the check could not build a thread pool: {e}")))?;
-        let probe = Probe::new(2);
+        let probe = Probe::new(4);
         let leaf = |k: u32| probe.task(|| fib_seq(k));
         let got = pool.install(move || answer(22, 16, &leaf));
         if got != table()[22] {
@@ -209,9 +217,20 @@ pub fn fib_par(
                  same time. Compute the two halves with rayon::join, not one after the other.",
             ));
         }
+        if probe.peak() < 4 {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "at most {} leaves ran at the same time on 4 threads; expected 4. Split with \
+                     rayon::join at every level above the cutoff, not only at the top: each \
+                     half must call fib_par again.",
+                    probe.peak()
+                ),
+            ));
+        }
         Ok(
             "the values are right, the leaf gets exactly the pieces below the cutoff, \
-             and two leaves ran at once on a pool of 2 threads."
+             and four leaves ran at once on a pool of 4 threads."
                 .into(),
         )
     })

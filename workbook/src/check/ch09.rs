@@ -3,6 +3,7 @@
 use std::sync::Mutex;
 use std::thread;
 
+use super::dice::Dice;
 use super::{Exercise, Expect, Probe, Report, Wrong, expect_parallel};
 use crate::pi::count_hits;
 
@@ -26,13 +27,24 @@ pub fn split_throws(answer: impl Fn(u64, u64) -> Vec<u64> + Send + 'static) -> R
         let cases: [(&str, u64, u64); 7] = [
             ("10 throws in 1 chunk", 10, 1),
             ("12 throws in 4 chunks", 12, 4),
+            ("3 throws in 5 chunks (some chunks get none)", 3, 5),
             ("10 throws in 3 chunks", 10, 3),
             ("0 throws in 4 chunks", 0, 4),
-            ("3 throws in 5 chunks (some chunks get none)", 3, 5),
             ("1 000 000 007 throws in 256 chunks", 1_000_000_007, 256),
             ("u64::MAX throws in 7 chunks", u64::MAX, 7),
         ];
-        for (case, throws, chunks) in cases {
+        // Splits that change from run to run: an answer that knows only the
+        // named cases cannot pass.
+        let mut dice = Dice::new();
+        let random: Vec<(String, u64, u64)> = (0..3)
+            .map(|_| {
+                let (throws, chunks) = (dice.between(0, 1_000_000), dice.between(1, 300));
+                (format!("{throws} throws in {chunks} chunks"), throws, chunks)
+            })
+            .collect();
+        let named = cases.iter().map(|&(c, t, k)| (c.to_string(), t, k));
+        for (case, throws, chunks) in named.chain(random) {
+            let case = case.as_str();
             let sizes = answer(throws, chunks);
             if sizes.len() as u64 != chunks {
                 return Err(Wrong::in_case(
@@ -73,10 +85,24 @@ pub fn split_throws(answer: impl Fn(u64, u64) -> Vec<u64> + Send + 'static) -> R
                     ),
                 ));
             }
+            let (base, extra) = (throws / chunks, throws % chunks);
+            if let Some(i) = (0..chunks).find(|&i| sizes[i as usize] != base + u64::from(i < extra)) {
+                return Err(Wrong::in_case(
+                    case,
+                    format!(
+                        "the chunk sizes {} add up and are balanced, but chunk {i} has {} throws. \
+                         The exercise gives the extra throws to the first {extra} chunk(s) \
+                         ({throws} % {chunks}), so that every split of the same throws is the same.",
+                        show(&sizes),
+                        sizes[i as usize]
+                    ),
+                ));
+            }
         }
         Ok(
             "every split has the asked number of chunks, adds up to the throws, \
-            and its sizes differ by at most one."
+            its sizes differ by at most one, and the first chunks take the extra throws \
+            (also for splits that change from run to run)."
                 .into(),
         )
     })
@@ -107,6 +133,7 @@ fn recorded_run(
     answer: &PiAnswer,
     case: &str,
     throws: u64,
+    seed: u64,
     threads: usize,
 ) -> Result<(f64, Vec<Chunk>), Wrong> {
     let calls = Mutex::new(Vec::new());
@@ -118,7 +145,7 @@ fn recorded_run(
             .push((seed, n, hits));
         hits
     };
-    let estimate = answer(throws, 7, threads, &kernel).map_err(|e| {
+    let estimate = answer(throws, seed, threads, &kernel).map_err(|e| {
         Wrong::in_case(
             case,
             format!("{throws} throws on {threads} thread(s) came back as the error “{e}”."),
@@ -203,7 +230,7 @@ pub fn pi_chunked(
         let mut estimates = Vec::new();
         for threads in [1, 2, 3] {
             let case = format!("{throws} throws on {threads} thread(s)");
-            let (estimate, calls) = recorded_run(&answer, &case, throws, threads)?;
+            let (estimate, calls) = recorded_run(&answer, &case, throws, 7, threads)?;
             judge_chunks(&case, throws, estimate, &calls)?;
             estimates.push((threads, estimate));
         }
@@ -220,7 +247,7 @@ pub fn pi_chunked(
             ));
         }
         let case = "1 000 003 throws, a prime, on 2 threads";
-        let (estimate, calls) = recorded_run(&answer, case, 1_000_003, 2)?;
+        let (estimate, calls) = recorded_run(&answer, case, 1_000_003, 7, 2)?;
         judge_chunks(case, 1_000_003, estimate, &calls)?;
 
         // Parallelism, counted: on 3 threads, three chunks must be in flight at once.
@@ -264,8 +291,47 @@ pub fn pi_chunked(
                 }
             }
         }
+        // Runs with neighbouring seeds must throw different darts in every
+        // chunk: chunk seeds that ignore the seed, or add the index to it,
+        // repeat between runs.
+        let case = "the same throws with seeds 7 and 8";
+        let chunk_seeds = |seed: u64| -> Result<Vec<u64>, Wrong> {
+            let (_, calls) = recorded_run(&answer, case, throws, seed, 2)?;
+            let mut seeds: Vec<u64> = calls.iter().filter(|c| c.1 > 0).map(|c| c.0).collect();
+            seeds.sort();
+            Ok(seeds)
+        };
+        let (seven, eight) = (chunk_seeds(7)?, chunk_seeds(8)?);
+        let shared: Vec<u64> = seven
+            .iter()
+            .copied()
+            .filter(|s| eight.binary_search(s).is_ok())
+            .collect();
+        if !shared.is_empty() {
+            let problem = if shared.len() == seven.len() {
+                "the chunks got the same seeds whatever the run's seed: a different seed must \
+                 throw different darts"
+                    .to_string()
+            } else {
+                format!(
+                    "{} of the {} chunk seeds are the same in both runs (for instance {}): those \
+                     chunks throw the same darts, so the two runs are far from independent",
+                    shared.len(),
+                    seven.len(),
+                    shared[0]
+                )
+            };
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "{problem}. Mix the seed and the chunk's index so that neighbouring seeds and \
+                     neighbouring indices land far apart, e.g. \
+                     `seed ^ (i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)`, not `seed + i` or `i` alone."
+                ),
+            ));
+        }
         Ok(format!(
-            "the chunks add up, each has its own seed, the estimate ({e0}) is the same on 1, 2 \
+            "the chunks add up, each has its own seed (and seeds 7 and 8 share none), the estimate ({e0}) is the same on 1, 2 \
              and 3 threads, 3 chunks ran at once on 3 threads, and 0 threads or 0 throws are errors."
         ))
     })

@@ -23,3 +23,12 @@ pub fn assert_wrong(report: Report, words: &[&str]) {
         "the message should name the notebook section:\n{text}"
     );
 }
+
+/// Asserts that `report` is a `✓`: a right answer, written another way.
+///
+/// # Panics
+/// When it is not, with the report's text.
+#[allow(dead_code)] // not every test file has right answers of its own
+pub fn assert_done(report: Report) {
+    assert!(report.is_done(), "a right answer must pass, got: {report}");
+}

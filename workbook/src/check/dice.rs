@@ -1,0 +1,44 @@
+//! Inputs that change from one run of a check to the next, so that an
+//! answer cannot pass by hard-coding what the check asks. Every message
+//! that judges such inputs shows them, so a failure can still be read.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+/// A generator seeded afresh for every check run.
+pub(crate) struct Dice(SmallRng);
+
+impl Dice {
+    /// A generator with a seed of its own (std's per-process hashing keys).
+    pub(crate) fn new() -> Dice {
+        Dice(SmallRng::seed_from_u64(RandomState::new().hash_one(0u8)))
+    }
+
+    /// A number in `lo..hi`.
+    pub(crate) fn between(&mut self, lo: u64, hi: u64) -> u64 {
+        self.0.random_range(lo..hi)
+    }
+
+    /// `n` distinct numbers in descending order, each below `10_000 * n`:
+    /// results that sorting would put out of order.
+    pub(crate) fn descending(&mut self, n: usize) -> Vec<u64> {
+        (0..n as u64)
+            .rev()
+            .map(|k| 10_000 * k + self.between(1, 10_000))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descending_numbers_are_distinct_and_descending() {
+        let v = Dice::new().descending(6);
+        assert!(v.windows(2).all(|w| w[0] > w[1]), "{v:?}");
+    }
+}
