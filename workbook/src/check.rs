@@ -30,6 +30,7 @@ pub mod ch07;
 pub mod ch08;
 pub mod ch09;
 pub mod ch10;
+pub mod ch11;
 
 /// How long an answer may run before the check gives up on it.
 pub const TIME_LIMIT: Duration = Duration::from_secs(20);

@@ -12,11 +12,14 @@
 //! - [`pi`]: the dart-throwing kernel of chapter 09, and a thread-count parser.
 //! - [`procs`]: worker processes over pipes, surviving a worker that crashes.
 //! - [`mpi`]: launching MPI programs with `mpirun`, with clear errors.
+//! - `model` (cargo feature `loom`): every interleaving of a tiny program, with loom (chapter 11).
 
 pub mod chart;
 pub mod check;
 pub mod counting;
 pub mod cpus;
+#[cfg(feature = "loom")]
+pub mod model;
 pub mod mpi;
 pub mod pi;
 pub mod procs;
