@@ -11,6 +11,7 @@ pub mod ch06_errors;
 pub mod ch07_fibonacci;
 pub mod ch08_counting;
 pub mod ch09_pi;
+pub mod ch11_loom;
 
 /// Runs every exercise's check on this crate's answers, in chapter order.
 pub fn reports() -> Vec<workbook::check::Report> {
@@ -35,5 +36,7 @@ pub fn reports() -> Vec<workbook::check::Report> {
         workbook::check::ch08::count_files(crate::ch08_counting::count_files),
         workbook::check::ch09::split_throws(crate::ch09_pi::split_throws),
         workbook::check::ch09::pi_chunked(crate::ch09_pi::pi_chunked),
+        workbook::check::ch11::record_hit(crate::ch11_loom::record_hit),
+        workbook::check::ch11::message_orderings(crate::ch11_loom::message_orderings),
     ]
 }

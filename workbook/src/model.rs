@@ -125,6 +125,15 @@ pub struct Orderings {
     pub read_data: std::sync::atomic::Ordering,
 }
 
+/// One line for a model run: `✓` with the interleavings explored, or `✗`
+/// with the one that failed.
+pub fn verdict(outcome: &Result<Explored, Failure>) -> String {
+    match outcome {
+        Ok(explored) => format!("✓ {explored}"),
+        Err(failure) => format!("✗ {failure}"),
+    }
+}
+
 /// What happened in one execution, line by line, in the order it happened.
 ///
 /// loom runs the threads of an execution one at a time on one real thread,

@@ -25,6 +25,16 @@ fn compare_exchange_once(hits: &AtomicUsize) {
     let _ = hits.compare_exchange(seen, seen + 1, AcqRel, Relaxed);
 }
 
+/// Retries, but always with the value it first saw: once another thread
+/// has changed the counter, it can never succeed.
+fn retries_a_stale_value(hits: &AtomicUsize) {
+    let seen = hits.load(Relaxed);
+    while hits
+        .compare_exchange(seen, seen + 1, Relaxed, Relaxed)
+        .is_err()
+    {}
+}
+
 /// Strong orderings do not make two steps one.
 fn load_then_store_seqcst_twice_checked(hits: &AtomicUsize) {
     let seen = hits.load(SeqCst);
@@ -73,6 +83,18 @@ fn a_compare_exchange_without_retry_loses_hits() {
 }
 
 #[test]
+fn retrying_a_stale_value_never_ends() {
+    assert_wrong(
+        ch11::record_hit(retries_a_stale_value),
+        &[
+            "two threads, one hit each",
+            "never ends",
+            "the value its `Err` returns",
+        ],
+    );
+}
+
+#[test]
 fn checking_twice_before_storing_still_loses_hits() {
     assert_wrong(
         ch11::record_hit(load_then_store_seqcst_twice_checked),
@@ -107,6 +129,12 @@ fn adding_two_counts_too_many() {
 #[test]
 fn a_counter_never_written_is_rejected() {
     assert_wrong(ch11::record_hit(only_reads), &["ended at 0, expected 3"]);
+}
+
+#[test]
+fn todo_reads_as_not_started() {
+    assert!(ch11::record_hit(|_| todo!()).is_not_started());
+    assert!(ch11::message_orderings(|| todo!()).is_not_started());
 }
 
 #[test]
