@@ -87,6 +87,9 @@ pub fn explore(
     // Set here, not from LOOM_* variables, so a run is the same everywhere.
     builder.preemption_bound = preemptions;
     builder.max_branches = 10_000;
+    builder.max_permutations = None;
+    builder.max_duration = None;
+    builder.checkpoint_file = None;
     builder.log = false;
     builder.location = false;
     let start = Instant::now();
