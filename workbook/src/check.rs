@@ -36,6 +36,7 @@ pub mod ch07;
 pub mod ch08;
 pub mod ch09;
 pub mod ch10;
+pub mod ch11;
 
 pub use grade::TIME_LIMIT;
 pub use isolated::{exercises, isolated};
@@ -68,4 +69,8 @@ pub static EXERCISES: &[&Exercise] = &[
     &ch09::SPLIT_THROWS,
     &ch09::PI_CHUNKED,
     &ch10::ON_EVERY_RANK,
+    #[cfg(feature = "loom")]
+    &ch11::RECORD_HIT,
+    #[cfg(feature = "loom")]
+    &ch11::MESSAGE_ORDERINGS,
 ];

@@ -15,11 +15,14 @@
 //! - [`procs`]: worker processes over pipes, surviving a worker that crashes, answers garbage or falls silent.
 //! - [`mpi`]: launching MPI programs with `mpirun`, with clear errors.
 //! - [`scratch_dir`]: a private folder for the files a notebook writes.
+//! - `model` (cargo feature `loom`): every interleaving of a tiny program, with loom (chapter 11).
 
 pub mod chart;
 pub mod check;
 pub mod counting;
 pub mod cpus;
+#[cfg(feature = "loom")]
+pub mod model;
 pub mod mpi;
 mod os_threads;
 pub mod panics;
