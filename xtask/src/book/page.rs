@@ -34,12 +34,23 @@ pub struct Chart {
 /// Renders `notebooks/{stem}-solved.ipynb`, with `student` its student twin.
 pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
     let solved_cells = cells(solved);
-    let student_cells = cells(student);
-    let same_shape = solved_cells.len() == student_cells.len()
+    // A cell tagged `solved-only` has no student twin: it pairs with itself.
+    let mut student_iter = cells(student).iter();
+    let student_cells: Vec<Option<&Value>> = solved_cells
+        .iter()
+        .map(|c| {
+            if tags(c).contains(&"solved-only") {
+                Some(c)
+            } else {
+                student_iter.next()
+            }
+        })
+        .collect();
+    let same_shape = student_iter.next().is_none()
         && solved_cells
             .iter()
-            .zip(student_cells)
-            .all(|(a, b)| a["cell_type"] == b["cell_type"]);
+            .zip(&student_cells)
+            .all(|(a, b)| b.is_some_and(|b| a["cell_type"] == b["cell_type"]));
     if !same_shape {
         bail!(
             "notebooks/{stem}.ipynb and {stem}-solved.ipynb do not have the same cells: \
@@ -64,7 +75,7 @@ pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
         charts: Vec::new(),
     };
     let (mut hints, mut opened) = (0, false);
-    for (cell, student_cell) in solved_cells.iter().zip(student_cells) {
+    for (cell, student_cell) in solved_cells.iter().zip(student_cells.into_iter().flatten()) {
         let source = text(&cell["source"]);
         let tags = tags(cell);
         if cell["cell_type"] == "markdown" {
