@@ -142,3 +142,6 @@ fn a_helper_still_todo_is_named_in_the_report() {
     let text = report.to_string();
     assert!(text.contains("it calls `merge_counts`"), "{text}");
 }
+
+#[path = "check_ch08/more.rs"]
+mod more;
