@@ -10,6 +10,7 @@ use anyhow::{Result, bail};
 
 use crate::child;
 use crate::codegen::{self, GenMode};
+use crate::learner_work;
 use crate::setup::{self, Mpi};
 
 /// How a step ended.
@@ -112,6 +113,13 @@ pub fn run(root: &Path) -> Result<()> {
             }),
         ),
         (
+            "a learner's work survives gen, notebooks --save and lab (on a clone)",
+            Box::new(|| {
+                setup::notebook_env(root)?;
+                crate::learner_work::step(root).map(|()| Outcome::Passed)
+            }),
+        ),
+        (
             "the book: builds, every link resolves, checked in headless Chromium",
             Box::new(|| {
                 setup::notebook_env(root)?; // the .venv with Playwright
@@ -127,7 +135,9 @@ pub fn run(root: &Path) -> Result<()> {
             }),
         ),
     ];
-    let total = steps.len();
+    // `test` itself must leave every learner-facing file as it found it.
+    let before = learner_work::snapshot(root)?;
+    let total = steps.len() + 1;
     let mut failed = Vec::new();
     let mut skipped = Vec::new();
     for (name, step) in steps {
@@ -146,6 +156,15 @@ pub fn run(root: &Path) -> Result<()> {
                 failed.push(name);
             }
         }
+    }
+    let name = "test changed none of exercises/ and notebooks/";
+    println!("\n=== {name}");
+    let touched = learner_work::changed(&before, &learner_work::snapshot(root)?);
+    if touched.is_empty() {
+        println!("=== ok: {name}");
+    } else {
+        println!("=== FAILED: {name}: {}", touched.join(", "));
+        failed.push(name);
     }
     println!();
     for why in &skipped {
