@@ -183,13 +183,20 @@ fn open_in_lab(clone: &Path) -> Result<()> {
         .spawn()
         .context("could not start `cargo xtask lab`")?;
     let result = ask_lab(&mut lab, port);
-    let _ = Command::new("kill")
-        .args(["-TERM", &format!("-{}", lab.id())])
-        .status();
+    // The group's id is lab's pid: signal the whole group, JupyterLab included.
+    let group = -(lab.id() as libc::pid_t);
+    // SAFETY: kill only sends a signal; the group is the one made above.
+    unsafe { libc::kill(group, libc::SIGTERM) };
     if child::wait(&mut lab, 30 * SECOND, "JupyterLab").is_err() {
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", lab.id())])
-            .status();
+        unsafe { libc::kill(group, libc::SIGKILL) };
+    }
+    // lab has exited; JupyterLab, its child, may still be shutting down.
+    let stopped = Instant::now() + 30 * SECOND;
+    while unsafe { libc::kill(group, 0) } == 0 && Instant::now() < stopped {
+        thread::sleep(SECOND / 5);
+    }
+    if unsafe { libc::kill(group, 0) } == 0 {
+        unsafe { libc::kill(group, libc::SIGKILL) };
     }
     result
 }
