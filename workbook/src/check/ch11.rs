@@ -131,24 +131,24 @@ pub fn message_orderings(answer: impl Fn() -> Orderings + Send + 'static) -> Rep
     MESSAGE_ORDERINGS.grade(move || {
         let o = answer();
         let case = "one writer, one reader";
-        for (what, ordering) in [("write_data", o.write_data), ("raise_flag", o.raise_flag)] {
-            if matches!(ordering, Acquire | AcqRel) {
+        let stores = [("write_data", o.write_data), ("raise_flag", o.raise_flag)];
+        let loads = [("read_flag", o.read_flag), ("read_data", o.read_data)];
+        for (what, ordering, kind, allowed) in stores
+            .map(|(w, o)| (w, o, "store", "Relaxed, Release or SeqCst"))
+            .into_iter()
+            .chain(loads.map(|(w, o)| (w, o, "load", "Relaxed, Acquire or SeqCst")))
+        {
+            // Acquire is for loads and Release for stores; AcqRel only for read-modify-writes.
+            let impossible = match kind {
+                "store" => matches!(ordering, Acquire | AcqRel),
+                _ => matches!(ordering, Release | AcqRel),
+            };
+            if impossible {
                 return Err(Wrong::in_case(
                     case,
                     format!(
-                        "`{what}` is a store, and a store cannot be {ordering:?} (Rust panics): \
-                         a store is Relaxed, Release or SeqCst."
-                    ),
-                ));
-            }
-        }
-        for (what, ordering) in [("read_flag", o.read_flag), ("read_data", o.read_data)] {
-            if matches!(ordering, Release | AcqRel) {
-                return Err(Wrong::in_case(
-                    case,
-                    format!(
-                        "`{what}` is a load, and a load cannot be {ordering:?} (Rust panics): \
-                         a load is Relaxed, Acquire or SeqCst."
+                        "`{what}` is a {kind}, and a {kind} cannot be {ordering:?} (Rust panics): \
+                         a {kind} is {allowed}."
                     ),
                 ));
             }
