@@ -79,12 +79,40 @@ pub fn workspace_deps(root: &Path) -> Result<toml::Table> {
         .ok_or_else(|| anyhow!("{} has no [workspace.dependencies]", path.display()))
 }
 
+/// `<!-- deps: workbook/loom -->` turns on a feature of the workbook itself,
+/// in cargo's `crate/feature` spelling.
+const WORKBOOK_FEATURE: &str = "workbook/";
+
 fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
-    let mut lines = vec![
-        "// Run this cell first: it loads the workbook's helpers (the first run compiles them: up to a minute).".to_string(),
-        ":dep workbook = { path = \"../workbook\" }".to_string(),
-    ];
-    for name in &chapter.deps {
+    let features: Vec<String> = chapter
+        .deps
+        .iter()
+        .filter_map(|d| d.strip_prefix(WORKBOOK_FEATURE))
+        .map(|f| format!("\"{f}\""))
+        .collect();
+    let (comment, workbook) = if features.is_empty() {
+        (
+            "// Run this cell first: it loads the workbook's helpers (the first run compiles them: up to a minute).".to_string(),
+            ":dep workbook = { path = \"../workbook\" }".to_string(),
+        )
+    } else {
+        (
+            format!(
+                "// Run this cell first: it loads the workbook's helpers with its {} feature (the first run compiles them: up to two minutes).",
+                features.join(", ").replace('"', "`")
+            ),
+            format!(
+                ":dep workbook = {{ path = \"../workbook\", features = [{}] }}",
+                features.join(", ")
+            ),
+        )
+    };
+    let mut lines = vec![comment, workbook];
+    for name in chapter
+        .deps
+        .iter()
+        .filter(|d| !d.starts_with(WORKBOOK_FEATURE))
+    {
         let spec = deps.get(name).ok_or_else(|| {
             anyhow!(
                 "chapters/{}.md: dependency `{name}` is not in [workspace.dependencies]",
