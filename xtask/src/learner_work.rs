@@ -154,11 +154,23 @@ fn plant_learner_work(clone: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Runs this binary on the clone: whether it succeeded, and all it printed.
+/// `cargo xtask`, as a learner types it, built from this checkout but working
+/// on the clone. (Not this process's own binary: `cargo test` and `clippy`
+/// earlier in the run may have rebuilt it, and then the file is gone.)
+fn xtask(clone: &Path) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(["run", "--quiet", "--package", "xtask", "--manifest-path"])
+        .arg(crate::root().join("Cargo.toml"))
+        .arg("--")
+        .env(ROOT_VARIABLE, clone)
+        .current_dir(clone);
+    cmd
+}
+
+/// Runs `cargo xtask ARGS` on the clone: whether it succeeded, and all it printed.
 fn run(clone: &Path, args: &[&str], limit: Duration) -> Result<(bool, String)> {
-    let exe = std::env::current_exe()?;
-    let mut cmd = Command::new(exe);
-    cmd.args(args).env(ROOT_VARIABLE, clone).current_dir(clone);
+    let mut cmd = xtask(clone);
+    cmd.args(args);
     let out = child::output(&mut cmd, limit)?;
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
@@ -171,10 +183,8 @@ fn open_in_lab(clone: &Path) -> Result<()> {
     let port = std::net::TcpListener::bind(("127.0.0.1", 0))?
         .local_addr()?
         .port();
-    let mut lab = Command::new(std::env::current_exe()?)
+    let mut lab = xtask(clone)
         .args(["lab", "--headless", "--port", &port.to_string()])
-        .env(ROOT_VARIABLE, clone)
-        .current_dir(clone)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
