@@ -15,6 +15,8 @@
 //! - [`procs`]: worker processes over pipes, surviving a worker that crashes, answers garbage or falls silent.
 //! - [`mpi`]: launching MPI programs with `mpirun`, with clear errors.
 //! - [`scratch_dir`]: a private folder for the files a notebook writes.
+//! - [`slurm`]: batch jobs on a SLURM cluster (`sbatch`, `squeue`, `sacct`), such as the local one of `cargo xtask cluster up`.
+//! - [`target_dir`]: where cargo builds the programs the notebooks start.
 //! - `model` (cargo feature `loom`): every interleaving of a tiny program, with loom (chapter 11).
 
 pub mod chart;
@@ -31,6 +33,8 @@ pub mod procs;
 pub mod scaling;
 mod scratch;
 pub mod sharing;
+pub mod slurm;
+mod target_dir;
 pub mod tasks;
 pub mod timing;
 pub mod trace;
@@ -38,6 +42,9 @@ pub mod trace;
 pub use chart::Chart;
 pub use cpus::cpus;
 pub use scratch::scratch_dir;
+pub use target_dir::{
+    cargo_build_release, release_program, target_dir, target_dir_from, workspace_root,
+};
 pub use tasks::{Job, countdown, secs, sleep_task, spin_task};
 pub use timing::{Timing, measure, time};
 pub use trace::Tracer;
