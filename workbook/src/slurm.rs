@@ -12,6 +12,7 @@
 //! ```
 
 use std::fmt;
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -46,6 +47,8 @@ pub struct Slurm {
 pub struct Submitted {
     /// The job id.
     pub id: u64,
+    /// Its name (`--job-name`, else the script's `#SBATCH --job-name`).
+    pub name: String,
     /// The command as a learner would type it (environment variables first).
     pub command: String,
     /// What `sbatch` answered: `Submitted batch job <id>`.
@@ -78,10 +81,14 @@ impl Slurm {
         &self.conf
     }
 
-    /// A SLURM client command (`sbatch`, `squeue`, ...) that reads our `slurm.conf`.
+    /// A SLURM client command (`sbatch`, `squeue`, ...) that reads our
+    /// `slurm.conf`. It runs in the workspace root, where the workbook's
+    /// scripts expect to be submitted from (a job starts in that folder).
     pub fn command(&self, program: &str) -> Command {
         let mut cmd = Command::new(program);
-        cmd.env("SLURM_CONF", &self.conf).stdin(Stdio::null());
+        cmd.env("SLURM_CONF", &self.conf)
+            .current_dir(crate::workspace_root())
+            .stdin(Stdio::null());
         cmd
     }
 
@@ -98,13 +105,26 @@ impl Slurm {
     /// `Ok` when the controller answers `squeue`; else [`NOT_UP`] (also when
     /// the configuration or the client tools are missing).
     pub fn check_up(&self) -> Result<(), String> {
-        if !self.conf.is_file() {
+        if !self.controller_listens() {
             return Err(NOT_UP.into());
         }
         match self.client("squeue", &["-h", "-o", "%i"]) {
             Ok(out) if out.status.success() => Ok(()),
             _ => Err(NOT_UP.into()),
         }
+    }
+
+    /// Whether anything accepts connections at the controller's address. The
+    /// client tools retry for about 9 s before they give up on a stopped
+    /// controller; a refused connection says the same at once.
+    fn controller_listens(&self) -> bool {
+        let Ok(text) = std::fs::read_to_string(&self.conf) else {
+            return false;
+        };
+        let Some(addr) = controller_address(&text) else {
+            return true; // not a layout we know: let the tools decide
+        };
+        TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok()
     }
 
     /// The CPUs of the cluster's node (the first one `sinfo` lists).
@@ -131,6 +151,9 @@ impl Slurm {
         env: &[(&str, &str)],
         out_dir: &Path,
     ) -> Result<Submitted, String> {
+        if !self.controller_listens() {
+            return Err(NOT_UP.into());
+        }
         let output_option = format!("--output={}/%x-%j.out", out_dir.display());
         let mut args: Vec<&str> = options.to_vec();
         args.push(&output_option);
@@ -151,6 +174,7 @@ impl Slurm {
         let name = job_name(options, script);
         Ok(Submitted {
             id,
+            name: name.clone(),
             command: format!("{}sbatch {}", vars.concat(), args.join(" ")),
             answer: stdout,
             output_file: out_dir.join(format!("{name}-{id}.out")),
@@ -163,7 +187,12 @@ impl Slurm {
             return NOT_UP.into();
         }
         let said = stderr.lines().last().unwrap_or("no message").trim();
-        if said.contains("node configuration is not available") || said.contains("CPU count") {
+        let too_big = [
+            "node configuration is not available",
+            "CPU count",
+            "More processors requested than permitted",
+        ];
+        if too_big.iter().any(|m| said.contains(m)) {
             let cpus = self.node_cpus().map_or("?".into(), |c| c.to_string());
             return format!(
                 "sbatch refused the job ({said}): it asks for more than the cluster has \
@@ -253,6 +282,20 @@ impl Slurm {
     }
 }
 
+/// `SlurmctldHost=name(address)` and `SlurmctldPort=` (6817 by default) of a
+/// `slurm.conf`, when the address is a literal IP.
+fn controller_address(conf: &str) -> Option<SocketAddr> {
+    let value = |key: &str| {
+        conf.lines()
+            .find_map(|l| l.trim().strip_prefix(key)?.strip_prefix('='))
+            .map(str::trim)
+    };
+    let host = value("SlurmctldHost")?;
+    let ip: IpAddr = host.split_once('(')?.1.strip_suffix(')')?.parse().ok()?;
+    let port = value("SlurmctldPort").map_or(Some(6817), |p| p.parse().ok())?;
+    Some(SocketAddr::new(ip, port))
+}
+
 /// The client could not reach the controller (or has no configuration).
 fn unreachable(stderr: &str) -> bool {
     [
@@ -292,6 +335,18 @@ mod tests {
         assert_eq!(job_name(&[], &script), "pi");
         assert_eq!(job_name(&["--job-name=scaling"], &script), "scaling");
         assert_eq!(job_name(&[], Path::new("/no/such/job.sh")), "job.sh");
+    }
+
+    #[test]
+    fn the_controller_address_is_read_from_slurm_conf() {
+        let conf = "ClusterName=w\nSlurmctldHost=vm(127.0.0.1)\nSlurmctldPort=6999\n";
+        assert_eq!(controller_address(conf), "127.0.0.1:6999".parse().ok());
+        let default_port = "SlurmctldHost=vm(10.0.0.2)\n";
+        assert_eq!(
+            controller_address(default_port),
+            "10.0.0.2:6817".parse().ok()
+        );
+        assert_eq!(controller_address("SlurmctldHost=login1\n"), None);
     }
 
     #[test]

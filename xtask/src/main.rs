@@ -5,6 +5,7 @@
 mod bench;
 mod book;
 mod child;
+mod cluster;
 mod codegen;
 mod lab;
 mod learner_work;
@@ -67,6 +68,11 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// A one-node SLURM cluster on this machine (root, Linux): up, status, env, down
+    Cluster {
+        #[command(subcommand)]
+        action: cluster::Action,
+    },
     /// The workbook as a static website, into target/book/
     Book {
         /// Serve it on 127.0.0.1 and print the address
@@ -126,6 +132,7 @@ fn run(command: Command) -> Result<()> {
             let env = setup::notebook_env(&root)?;
             bench::run(&env, quick)
         }
+        Command::Cluster { action } => cluster::run(action),
         Command::Book {
             serve: _,
             check: true,
@@ -198,6 +205,9 @@ mod tests {
             "lab --port",
             "reset",
             "frobnicate",
+            "cluster",
+            "cluster start",
+            "cluster up --now",
         ] {
             assert!(parse(line).is_err(), "`{line}` was accepted");
         }
@@ -220,6 +230,17 @@ mod tests {
             panic!("notebooks with names and --dry");
         };
         assert!(!save && dry && names == ["a", "b"]);
+        for (line, expected) in [
+            ("cluster up", "Up"),
+            ("cluster status", "Status"),
+            ("cluster env", "Env"),
+            ("cluster down", "Down"),
+        ] {
+            let Ok(Command::Cluster { action }) = parse(line) else {
+                panic!("`{line}` was refused");
+            };
+            assert_eq!(format!("{action:?}"), expected);
+        }
     }
 
     #[test]

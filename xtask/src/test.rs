@@ -46,6 +46,27 @@ fn mpi_step(mpi: Mpi, ci: bool, checks: impl FnOnce() -> Result<()>) -> Result<O
     }
 }
 
+/// The SLURM step needs root on Linux (it installs packages and starts
+/// daemons): in CI it always runs; elsewhere, without them, a visible skip.
+fn cluster_step(
+    root: bool,
+    ci: bool,
+    linux: bool,
+    jobs: impl FnOnce() -> Result<()>,
+) -> Result<Outcome> {
+    match (root && linux, ci) {
+        (true, _) => jobs().map(|()| Outcome::Passed),
+        (false, true) => bail!("the SLURM step needs root on Linux, and CI runs everything"),
+        (false, false) if !linux => Ok(Outcome::Skipped(
+            "SLURM cluster (Linux only: run it in a Debian container or virtual machine)".into(),
+        )),
+        (false, false) => Ok(Outcome::Skipped(
+            "SLURM cluster (needs root: sudo env \"PATH=$PATH\" cargo xtask cluster up, then rerun)"
+                .into(),
+        )),
+    }
+}
+
 pub fn run(root: &Path) -> Result<()> {
     let cargo = || {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
@@ -117,6 +138,14 @@ pub fn run(root: &Path) -> Result<()> {
             Box::new(|| {
                 setup::notebook_env(root)?;
                 crate::learner_work::step(root).map(|()| Outcome::Passed)
+            }),
+        ),
+        (
+            "SLURM: cluster up, sbatch the workbook's scripts, faults, cluster down",
+            Box::new(|| {
+                cluster_step(setup::is_root(), in_ci(), cfg!(target_os = "linux"), || {
+                    crate::cluster::test_step(root)
+                })
             }),
         ),
         (
@@ -205,5 +234,25 @@ mod tests {
         assert!(err.to_string().contains("CI runs everything"), "{err}");
         let ran = mpi_step(Mpi::Ready, true, || bail!("a lint failed")).unwrap_err();
         assert_eq!(ran.to_string(), "a lint failed");
+    }
+
+    #[test]
+    fn the_cluster_step_runs_as_root_skips_visibly_otherwise_and_never_in_ci() {
+        let never = || -> Result<()> { panic!("no cluster without root") };
+        match cluster_step(false, false, true, never).unwrap() {
+            Outcome::Skipped(why) => assert!(why.contains("needs root"), "{why}"),
+            Outcome::Passed => panic!("passed without root"),
+        }
+        match cluster_step(true, false, false, never).unwrap() {
+            Outcome::Skipped(why) => assert!(why.contains("Linux only"), "{why}"),
+            Outcome::Passed => panic!("passed off Linux"),
+        }
+        assert!(cluster_step(false, true, true, never).is_err());
+        let ran = cluster_step(true, true, true, || bail!("job 3 ended FAILED")).unwrap_err();
+        assert_eq!(ran.to_string(), "job 3 ended FAILED");
+        assert!(matches!(
+            cluster_step(true, false, true, || Ok(())),
+            Ok(Outcome::Passed)
+        ));
     }
 }

@@ -94,7 +94,9 @@ impl Finished {
     /// `Ok` for `COMPLETED`; otherwise what happened and why, naming the job.
     pub fn completed(&self) -> Result<&Finished, String> {
         let a = &self.accounting;
-        let job = format!("job {} ({})", a.id, a.name);
+        // The name given at submission: sacct writes "allocation" for a job
+        // that ended before its start was recorded.
+        let job = format!("job {} ({})", self.job.id, self.job.name);
         let why = match a.state.as_str() {
             "COMPLETED" => return Ok(self),
             "FAILED" => format!(
@@ -186,6 +188,7 @@ mod tests {
         let finished = |state: &str| Finished {
             job: Submitted {
                 id: 9,
+                name: "pi".into(),
                 command: String::new(),
                 answer: String::new(),
                 output_file: "pi-9.out".into(),

@@ -1,0 +1,160 @@
+//! `up`: packages, folders, the munge key, the configuration, then the
+//! daemons in order, and a bounded wait until the node is idle. Every step
+//! is skipped when already done, so a second `up` only checks.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+
+use super::config::{self, Node};
+use super::daemons::{Daemon, START_ORDER};
+use super::{Layout, database, packages, ports, step};
+use crate::child::{self, SECOND};
+
+/// How long the node may take to report itself idle after slurmd starts.
+const IDLE_LIMIT: Duration = Duration::from_secs(120);
+
+pub fn up(layout: &Layout) -> Result<()> {
+    super::require_root_on_linux("cargo xtask cluster up")?;
+    let start = Instant::now();
+    step(packages::ensure)?;
+    step(|| folders(layout))?;
+    let node = Node::detect()?;
+    let conf = config::slurm_conf(layout, &node);
+    if write_if_changed(&layout.slurm_conf(), &conf, 0o644)? {
+        // Daemons started with another configuration would disagree with it.
+        for daemon in [Daemon::Slurmd, Daemon::Slurmctld, Daemon::Slurmdbd] {
+            if daemon.running(layout).is_some() {
+                println!(
+                    "[cluster] the configuration changed: {}",
+                    daemon.stop(layout)?
+                );
+            }
+        }
+        println!(
+            "[cluster] wrote {} (node {}: {})",
+            layout.slurm_conf().display(),
+            node.name,
+            node.hardware
+        );
+    }
+    for daemon in START_ORDER {
+        match daemon {
+            Daemon::Mariadb => println!("[cluster] {}", database::ensure_installed(layout)?),
+            Daemon::Slurmdbd => database_account(layout)?,
+            _ => {}
+        }
+        step(|| daemon.start(layout))?;
+    }
+    step(|| wait_idle(layout))?;
+    for daemon in START_ORDER {
+        if let Some(pid) = daemon.running(layout) {
+            let exposed = ports::exposed(pid);
+            if !exposed.is_empty() {
+                bail!(
+                    "{} listens beyond this machine, on {}: stopping here",
+                    daemon.name(),
+                    exposed.join(", ")
+                );
+            }
+        }
+    }
+    println!(
+        "[cluster] up in {:.1} s: node {} with {} CPUs, every daemon on 127.0.0.1 only",
+        start.elapsed().as_secs_f64(),
+        node.name,
+        node.cpus
+    );
+    println!(
+        "[cluster] in your shell: eval \"$(cargo xtask cluster env)\"   then sbatch, squeue, sacct"
+    );
+    println!("[cluster] stop it with: cargo xtask cluster down");
+    Ok(())
+}
+
+/// The state folder's layout, and munged's key (made once, this cluster's own).
+fn folders(layout: &Layout) -> Result<String> {
+    for dir in [
+        layout.run(),
+        layout.log(),
+        layout.spool().join("slurmctld"),
+        layout.spool().join("slurmd"),
+        layout.jobs(),
+    ] {
+        fs::create_dir_all(dir)?;
+    }
+    fs::create_dir_all(layout.etc())?;
+    // Readable by all: the client tools of a learner who is not root read slurm.conf here
+    // (the files holding the database password are mode 600 themselves).
+    fs::set_permissions(layout.etc(), fs::Permissions::from_mode(0o755))?;
+    // munged refuses a socket folder it does not own, or one of mode 0700.
+    fs::create_dir_all(layout.munge())?;
+    fs::set_permissions(layout.munge(), fs::Permissions::from_mode(0o755))?;
+    database::chown(&layout.munge(), "munge")?;
+    let key = layout.munge().join("munge.key");
+    if !key.is_file() {
+        child::status(
+            Command::new("mungekey")
+                .arg("--create")
+                .arg(format!("--keyfile={}", key.display())),
+            30 * SECOND,
+        )?;
+    }
+    database::chown(&key, "munge")?;
+    fs::set_permissions(&key, fs::Permissions::from_mode(0o600))?;
+    Ok(format!(
+        "state folder {} and munge key: ready",
+        layout.dir.display()
+    ))
+}
+
+/// Before slurmdbd: its account in MariaDB and its configuration (mode 600).
+fn database_account(layout: &Layout) -> Result<()> {
+    let password = database::password(layout)?;
+    println!("[cluster] {}", database::ensure_account(layout, &password)?);
+    let conf = config::slurmdbd_conf(layout, &password);
+    let path = layout.etc().join("slurmdbd.conf");
+    if write_if_changed(&path, &conf, 0o600)? && Daemon::Slurmdbd.running(layout).is_some() {
+        println!("[cluster] {}", Daemon::Slurmdbd.stop(layout)?);
+    }
+    Ok(())
+}
+
+/// Writes `text` when the file differs; the mode is set either way.
+fn write_if_changed(path: &Path, text: &str, mode: u32) -> Result<bool> {
+    let changed = fs::read_to_string(path).ok().as_deref() != Some(text);
+    if changed {
+        fs::write(path, text)?;
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
+    Ok(changed)
+}
+
+/// Waits until `sinfo` reports the node usable (idle, or running jobs).
+fn wait_idle(layout: &Layout) -> Result<String> {
+    let start = Instant::now();
+    let mut last = String::new();
+    while start.elapsed() < IDLE_LIMIT {
+        let out = child::output(
+            Command::new("sinfo")
+                .args(["-h", "-o", "%T"])
+                .env("SLURM_CONF", layout.slurm_conf()),
+            20 * SECOND,
+        )?;
+        last = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if matches!(last.as_str(), "idle" | "mixed" | "allocated") {
+            return Ok(format!("node {last} in sinfo"));
+        }
+        thread::sleep(Duration::from_millis(500));
+    }
+    bail!(
+        "the node was still {last:?} after {} s (see {}/slurmd.log and slurmctld.log)",
+        IDLE_LIMIT.as_secs(),
+        layout.log().display()
+    )
+}
