@@ -127,8 +127,12 @@ impl Slurm {
         TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok()
     }
 
-    /// The CPUs of the cluster's node (the first one `sinfo` lists).
+    /// The CPUs of the cluster's node (the first one `sinfo` lists); [`NOT_UP`]
+    /// at once when the controller does not listen.
     pub fn node_cpus(&self) -> Result<usize, String> {
+        if !self.controller_listens() {
+            return Err(NOT_UP.into());
+        }
         let out = self.client("sinfo", &["-h", "-N", "-o", "%c"])?;
         let text = String::from_utf8_lossy(&out.stdout);
         text.split_whitespace()
@@ -175,10 +179,52 @@ impl Slurm {
         Ok(Submitted {
             id,
             name: name.clone(),
-            command: format!("{}sbatch {}", vars.concat(), args.join(" ")),
+            // Shown as typed in the workspace root, where it runs.
+            command: format!("{}sbatch {}", vars.concat(), args.join(" "))
+                .replace(&format!("{}/", crate::workspace_root().display()), ""),
             answer: stdout,
             output_file: out_dir.join(format!("{name}-{id}.out")),
         })
+    }
+
+    /// For a notebook cell: submits `script` (a path from the workspace root,
+    /// such as `slurm/pi.sbatch`), waits up to five minutes, and prints what
+    /// a learner would type and see: the `sbatch` line and its answer,
+    /// `squeue` as the job moves, its `sacct` line and its output file. Any
+    /// problem (the cluster not up, a refused or failed job) is one message,
+    /// printed instead of a panic. The output goes to `target/cluster/jobs/`.
+    ///
+    /// ```
+    /// let slurm = workbook::slurm::Slurm::with_conf("/no/such/slurm.conf");
+    /// assert!(slurm.show_job("slurm/pi.sbatch", &[], &[]).is_none());
+    /// ```
+    pub fn show_job(
+        &self,
+        script: &str,
+        options: &[&str],
+        env: &[(&str, &str)],
+    ) -> Option<Finished> {
+        let script = crate::workspace_root().join(script);
+        let out_dir = local_state_dir().join("jobs");
+        let finished = self
+            .sbatch(&script, options, env, &out_dir)
+            .and_then(|job| {
+                print!("{job}");
+                self.wait(&job, Duration::from_secs(300))
+            });
+        match finished {
+            Ok(done) => {
+                print!("{done}");
+                if let Err(why) = done.completed() {
+                    println!("{why}");
+                }
+                Some(done)
+            }
+            Err(why) => {
+                println!("{why}");
+                None
+            }
+        }
     }
 
     /// Why `sbatch` refused a job, in the learner's words.

@@ -141,10 +141,15 @@ impl fmt::Display for Finished {
         writeln!(
             f,
             "$ cat {}\n{}",
-            self.job.output_file.display(),
+            shown(&self.job.output_file).display(),
             self.output.trim_end()
         )
     }
+}
+
+/// A path as seen from the workspace root, where the commands run.
+fn shown(path: &std::path::Path) -> &std::path::Path {
+    path.strip_prefix(crate::workspace_root()).unwrap_or(path)
 }
 
 /// The last `n` non-empty lines of `text`.

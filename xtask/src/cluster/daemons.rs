@@ -105,6 +105,17 @@ impl Daemon {
         if let Some(pid) = self.running(layout) {
             return Ok(format!("{}: already running (pid {pid})", self.name()));
         }
+        if let Some(port) = self.port() {
+            let taken = ports::open_among(&[port]);
+            if !taken.is_empty() {
+                bail!(
+                    "{} cannot start: something else already listens on {} (another checkout's \
+                     cluster? run `cargo xtask cluster down` there, or see `ss -ltnp`)",
+                    self.name(),
+                    taken.join(", ")
+                );
+            }
+        }
         // A pid file left by a crash names a dead process: it goes.
         let _ = fs::remove_file(self.pid_file(layout));
         let log = fs::File::create(layout.log().join(format!("{}.start.log", self.name())))?;
@@ -252,15 +263,26 @@ pub fn status(layout: &Layout) -> Result<()> {
                     .iter()
                     .map(|a| a.to_string())
                     .collect();
-                let listens = if addrs.is_empty() {
-                    "a Unix socket".to_string()
-                } else {
-                    addrs.join(", ")
+                let listens = match (daemon.port(), ports::visible(pid)) {
+                    (None, _) => format!("the socket {}", layout.munge_socket().display()),
+                    (Some(_), false) => "(only root may see its sockets)".to_string(),
+                    (Some(port), true) if addrs.is_empty() => {
+                        format!("nothing yet (expected :{port})")
+                    }
+                    (Some(_), true) => addrs.join(", "),
                 };
                 println!(
                     "{:<10} running, pid {pid:<7} listens on {listens}",
                     daemon.name()
                 );
+            }
+            None if fs::read(daemon.pid_file(layout)).is_err()
+                && daemon.pid_file(layout).exists() =>
+            {
+                println!(
+                    "{:<10} unknown: only root may read its pid file",
+                    daemon.name()
+                )
             }
             None => println!("{:<10} not running", daemon.name()),
         }
@@ -271,6 +293,7 @@ pub fn status(layout: &Layout) -> Result<()> {
 
 /// `down`: cancel the cluster's jobs, then stop the daemons in reverse order.
 pub fn down(layout: &Layout) -> Result<()> {
+    super::require_root_on_linux("cargo xtask cluster down")?;
     if Daemon::Slurmctld.running(layout).is_some() {
         step(|| cancel_all(layout))?;
     }

@@ -111,14 +111,16 @@ pub fn require_root_on_linux(what: &str) -> Result<()> {
         );
     }
     if !crate::setup::is_root() {
-        println!("{what} needs root: it installs Debian's packages and starts munged, MariaDB");
-        println!("and the SLURM daemons, which run jobs as their submitting user. Run:");
-        println!();
+        println!("{what} needs root: the cluster's daemons (munged, MariaDB, slurmdbd, slurmctld,");
         println!(
-            "  sudo apt-get install -y --no-install-recommends {}",
-            packages::PACKAGES.join(" ")
+            "slurmd) run as root or as their own users, and jobs as whoever submits them. Run:"
         );
-        println!("  sudo env \"PATH=$PATH\" cargo xtask cluster up");
+        println!();
+        if what.ends_with(" up") {
+            let packages = packages::PACKAGES.join(" ");
+            println!("  sudo apt-get install -y --no-install-recommends {packages}");
+        }
+        println!("  sudo env \"PATH=$PATH\" {what}");
         println!();
         bail!("{what}: not root");
     }

@@ -87,6 +87,11 @@ fn socket_inodes(pid: u32) -> HashSet<u64> {
     .collect()
 }
 
+/// Whether this process may see `pid`'s open files (not as another user).
+pub fn visible(pid: u32) -> bool {
+    fs::read_dir(format!("/proc/{pid}/fd")).is_ok()
+}
+
 /// The addresses process `pid` listens on.
 pub fn listening(pid: u32) -> Vec<SocketAddr> {
     let inodes = socket_inodes(pid);

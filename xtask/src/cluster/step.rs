@@ -44,6 +44,8 @@ pub fn test_step(root: &Path) -> Result<()> {
     let start = Instant::now();
     up::up(&layout)?;
     let up_s = start.elapsed().as_secs_f64();
+    // A second `up` only checks.
+    up::up(&layout)?;
     // The programs the scripts run, built before any job starts.
     for (package, program) in [("solutions", "pi"), ("cluster", "mpi-pi")] {
         let mut build = cargo();
