@@ -287,10 +287,14 @@ impl Slurm {
             }
             std::thread::sleep(Duration::from_millis(500));
         }
-        // The accounting arrives a little after the job ends.
+        // The accounting arrives a little after the job ends, and a job that
+        // ended at once first shows as a nameless "allocation" with no
+        // partition: wait (a few seconds at most) for the whole record.
+        let ended = Instant::now();
         let accounting = loop {
             match self.sacct(job.id)? {
-                Some(a) if a.is_final() => break a,
+                Some(a) if a.is_final() && a.name != "allocation" => break a,
+                Some(a) if a.is_final() && ended.elapsed() > Duration::from_secs(10) => break a,
                 _ if start.elapsed() > limit + Duration::from_secs(30) => {
                     return Err(format!(
                         "job {} ended, but sacct had no final record of it {} s later",
