@@ -236,7 +236,9 @@ fn faults_on_the_cluster() {
             &out_dir(),
         )
         .unwrap();
-    wait_running(&slurm, &doomed);
+    wait_for_program(&slurm, &doomed);
+    // From here on, slurmd comes back however this test ends, for the tests after it.
+    let _back = SlurmdBack(&slurm);
     let slurmd = workbook::slurm::local_state_dir().join("run/slurmd.pid");
     let pid = std::fs::read_to_string(&slurmd).unwrap();
     let killed = std::process::Command::new("kill")
@@ -255,27 +257,44 @@ fn faults_on_the_cluster() {
         "{lost}"
     );
     assert!(lost.contains("slurmd died"), "{lost}");
-    restart_slurmd(&slurm);
 }
 
-fn wait_running(slurm: &Slurm, job: &Submitted) {
+/// Waits until the job's program runs: its first step (`ID.0`, started by
+/// the script's `srun`), not only the batch script, which may build first.
+fn wait_for_program(slurm: &Slurm, job: &Submitted) {
     let start = Instant::now();
-    while !slurm
-        .squeue(job.id)
-        .unwrap()
-        .unwrap_or_default()
-        .contains(" R ")
-    {
+    let step = format!("{}.0", job.id);
+    loop {
+        let out = slurm
+            .command("squeue")
+            .args(["-h", "-s", "-o", "%i"])
+            .output()
+            .unwrap();
+        if String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .any(|s| s == step)
+        {
+            return;
+        }
         assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "job {} never started",
+            start.elapsed() < Duration::from_secs(120),
+            "job {} never reached srun",
             job.id
         );
         std::thread::sleep(Duration::from_millis(300));
     }
 }
 
-/// Brings the killed node back (`ReturnToService=2` lets it rejoin as idle).
+/// Restarts slurmd when dropped, and waits for the node to be idle again
+/// (`ReturnToService=2` lets it rejoin).
+struct SlurmdBack<'a>(&'a Slurm);
+
+impl Drop for SlurmdBack<'_> {
+    fn drop(&mut self) {
+        restart_slurmd(self.0);
+    }
+}
+
 fn restart_slurmd(slurm: &Slurm) {
     let started = slurm.command("slurmd").status().unwrap();
     assert!(started.success());
