@@ -389,3 +389,22 @@ fn a_hint_away_from_its_exercise_is_an_error_naming_the_line() {
     let text = format!("{:#}", chapter_of(&misnumbered).err().unwrap());
     assert!(text.contains("line 16: expected `**Hint 2.**`"), "{text}");
 }
+
+#[test]
+fn every_exercise_has_two_or_three_hints() {
+    let chapters = chapter::read_all(&crate::root()).unwrap();
+    let mut count = 0;
+    for c in &chapters {
+        for name in c.exercises() {
+            let hints = hints_of(c, name);
+            assert!(
+                (2..=3).contains(&hints.len()),
+                "chapters/{}.md: `{name}` has {} hints; write 2 or 3, from a nudge to nearly the answer",
+                c.stem,
+                hints.len()
+            );
+            count += 1;
+        }
+    }
+    assert!(count >= 20, "only {count} exercises found");
+}
