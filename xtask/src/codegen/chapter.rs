@@ -59,6 +59,37 @@ impl Chapter {
             .collect()
     }
 
+    /// The hints written under exercise `name`, or `None` when the chapter has no such exercise.
+    pub fn hints(&self, name: &str) -> Option<&[String]> {
+        self.cells.iter().find_map(|c| match c {
+            Cell::Code {
+                exercise: Some(e),
+                hints,
+                ..
+            } if e == name => Some(hints.as_slice()),
+            _ => None,
+        })
+    }
+
+    /// The last `## ` heading above exercise `name`: the section that teaches it.
+    pub fn section_of(&self, name: &str) -> Option<String> {
+        let mut section = None;
+        for cell in &self.cells {
+            match cell {
+                Cell::Markdown(text) => {
+                    if let Some(h) = text.lines().rev().find_map(|l| l.strip_prefix("## ")) {
+                        section = Some(h.trim().to_string());
+                    }
+                }
+                Cell::Code {
+                    exercise: Some(e), ..
+                } if e == name => return section,
+                Cell::Code { .. } => {}
+            }
+        }
+        None
+    }
+
     /// The check cell's call: `workbook::check::chNN::NAME(path)`.
     pub fn check_call(&self, exercise: &str, krate: Option<&str>) -> String {
         let path = match krate {
