@@ -7,6 +7,7 @@ mod book;
 mod child;
 mod cluster;
 mod codegen;
+mod hint;
 mod lab;
 mod learner_work;
 mod notebooks;
@@ -49,6 +50,14 @@ enum Command {
     Reset {
         /// The exercise's function name, as in exercises/src/
         name: String,
+    },
+    /// Print the next hint for an exercise that you have not seen yet (remembered in target/hints/)
+    Hint {
+        /// The exercise's function name, as in exercises/src/
+        name: String,
+        /// Print every hint of the exercise at once
+        #[arg(long)]
+        all: bool,
     },
     /// Execute notebooks through the Rust kernel, one line per notebook
     Notebooks {
@@ -110,6 +119,7 @@ fn run(command: Command) -> Result<()> {
             codegen::r#gen(&root, mode)
         }
         Command::Reset { name } => codegen::reset(&root, &name),
+        Command::Hint { name, all } => hint::run(&root, &name, all),
         Command::Notebooks { save, dry, names } => {
             let paths = notebooks::resolve(&root, &names)?;
             if save {
@@ -204,6 +214,9 @@ mod tests {
             "lab --port 70000",
             "lab --port",
             "reset",
+            "hint",
+            "hint fib_par extra",
+            "hint fib_par --al",
             "frobnicate",
             "cluster",
             "cluster start",
@@ -225,6 +238,14 @@ mod tests {
                 check: false,
                 force: true
             })
+        ));
+        let Ok(Command::Hint { name, all }) = parse("hint fib_par") else {
+            panic!("hint with a name");
+        };
+        assert!(name == "fib_par" && !all);
+        assert!(matches!(
+            parse("hint --all fib_par"),
+            Ok(Command::Hint { all: true, .. })
         ));
         let Ok(Command::Notebooks { save, dry, names }) = parse("notebooks a --dry b") else {
             panic!("notebooks with names and --dry");

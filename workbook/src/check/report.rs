@@ -70,7 +70,8 @@ impl fmt::Display for Report {
             Status::Done(what) => write!(f, "✓ {name}: done. {what}"),
             Status::Wrong(problem) => write!(
                 f,
-                "✗ {name}: wrong. {problem}\n  Revisit {notebook}.ipynb, section “{section}”."
+                "✗ {name}: wrong. {problem}\n  Revisit {notebook}.ipynb, section “{section}”.\n  \
+                 Stuck? Open hint 1 under this check, or `cargo xtask hint {name}`."
             ),
             Status::NotStarted => write!(
                 f,
@@ -201,6 +202,25 @@ mod tests {
         assert!(extra.0.contains("too many"), "{}", extra.0);
         let values = compare_lists("c", &[1, 2], &[1, 3]).unwrap_err();
         assert_eq!(values.0, "Case “c”: expected [1, 2], got [1, 3].");
+    }
+
+    #[test]
+    fn a_wrong_answer_ends_by_pointing_at_the_hints() {
+        let report = Report {
+            exercise: &EX,
+            status: Status::Wrong("Case “c”: expected 1, got 2.".into()),
+        };
+        let text = report.to_string();
+        assert_eq!(
+            text.lines().last(),
+            Some("  Stuck? Open hint 1 under this check, or `cargo xtask hint count_files`."),
+            "{text}"
+        );
+        let done = Report {
+            exercise: &EX,
+            status: Status::Done("all cases".into()),
+        };
+        assert!(!done.to_string().contains("Stuck?"), "{done}");
     }
 
     #[test]

@@ -4,7 +4,8 @@
 use workbook::check::Report;
 
 /// Asserts that `report` is a wrong verdict whose message mentions every one
-/// of `words` and sends the learner back to the exercise's notebook section.
+/// of `words`, sends the learner back to the exercise's notebook section, and
+/// ends by pointing at its hints.
 ///
 /// # Panics
 /// When any of that is not so, with the report's text.
@@ -21,6 +22,13 @@ pub fn assert_wrong(report: Report, words: &[&str]) {
     assert!(
         text.contains(&revisit),
         "the message should name the notebook section:\n{text}"
+    );
+    let stuck = format!("`cargo xtask hint {}`.", report.exercise.name);
+    assert!(
+        text.lines()
+            .last()
+            .is_some_and(|l| l.contains("Stuck? Open hint 1") && l.ends_with(&stuck)),
+        "the message should end by pointing at the hints:\n{text}"
     );
 }
 

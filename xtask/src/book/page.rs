@@ -82,6 +82,10 @@ pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
             if !opened {
                 opened = true;
                 page.markdown += &without_heading(&source);
+            } else if let Some((summary, body)) = unfold(&source).filter(|_| is_hint(cell, &tags)) {
+                // The generator's hint: folded already, refolded in the book's style.
+                hints += 1;
+                page.markdown += &fold("hint", summary, body);
             } else if is_hint(cell, &tags) && !source.trim_start().starts_with("<details") {
                 hints += 1;
                 page.markdown += &fold("hint", &format!("Hint {hints}"), &source);
@@ -118,6 +122,15 @@ fn cells(notebook: &Value) -> &[Value] {
 /// A hint: a Markdown cell tagged `hint`, or one JupyterLab keeps collapsed.
 fn is_hint(cell: &Value, tags: &[&str]) -> bool {
     tags.contains(&"hint") || cell["metadata"]["jupyter"]["source_hidden"] == true
+}
+
+/// The summary and the body of a cell that is one `<details>` block, as the
+/// generator writes hints: `<details><summary>Hint 1</summary>\n\nText\n\n</details>`.
+fn unfold(source: &str) -> Option<(&str, &str)> {
+    let rest = source.trim().strip_prefix("<details>")?.trim_start();
+    let (summary, rest) = rest.strip_prefix("<summary>")?.split_once("</summary>")?;
+    let body = rest.trim().strip_suffix("</details>")?;
+    (!body.contains("<details")).then_some((summary.trim(), body.trim()))
 }
 
 fn tags(cell: &Value) -> Vec<&str> {
@@ -247,6 +260,8 @@ mod tests {
             "source": "# 09 · Pi\n\nBy the end you will be able to:\n\n- throw darts\n  in parallel;\n- more"});
         let hint =
             json!({"cell_type": "markdown", "metadata": {"tags": ["hint"]}, "source": "Split it."});
+        let folded = json!({"cell_type": "markdown", "metadata": {"tags": ["hint"]},
+            "source": ["<details><summary>Hint 2</summary>\n", "\n", "Count the *leaves*.\n", "\n", "</details>"]});
         let collapsed = json!({"cell_type": "markdown",
             "metadata": {"jupyter": {"source_hidden": true}}, "source": "Use `%`."});
         let code = |source: &str, outputs: Value| json!({"cell_type": "code", "metadata": {}, "source": source, "outputs": outputs});
@@ -259,6 +274,7 @@ mod tests {
             code("fn f() -> u64 {\n    todo!()\n}", json!([])),
             code("draw()", json!([])),
             hint.clone(),
+            folded.clone(),
             collapsed.clone(),
         ]);
         let solved = notebook(vec![
@@ -266,6 +282,7 @@ mod tests {
             code("fn f() -> u64 {\n    42\n}", printed),
             code("draw()", chart),
             hint,
+            folded,
             collapsed,
         ]);
         let page = render("09-pi", &student, &solved).unwrap();
@@ -285,6 +302,15 @@ mod tests {
         );
         assert!(
             md.contains("<details class=\"hint\">\n<summary>Hint 1</summary>"),
+            "{md}"
+        );
+        assert!(
+            md.contains("<details class=\"hint\">\n<summary>Hint 2</summary>\n\nCount the *leaves*.\n\n</details>"),
+            "a generated hint is folded once, in the book's style: {md}"
+        );
+        assert!(!md.contains("<details><summary>"), "{md}");
+        assert!(
+            md.contains("<details class=\"hint\">\n<summary>Hint 3</summary>\n\nUse `%`."),
             "{md}"
         );
         assert_eq!(page.charts.len(), 1);

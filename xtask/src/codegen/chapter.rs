@@ -4,7 +4,7 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 
 /// One chapter, parsed.
@@ -24,6 +24,8 @@ pub enum Cell {
         source: String,
         exercise: Option<String>,
         tags: Vec<String>,
+        /// An exercise's hints (`> **Hint N.** ...` right after its cell), in order.
+        hints: Vec<String>,
     },
 }
 
@@ -37,6 +39,8 @@ pub enum Copy {
 const SOLUTION_BEGIN: &str = "// BEGIN SOLUTION";
 const SOLUTION_END: &str = "// END SOLUTION";
 const CELL_BREAK: &str = "<!-- cell -->";
+/// How a hint's blockquote starts: `> **Hint 1.** Think of ...`.
+const HINT_START: &str = "**Hint ";
 
 impl Chapter {
     /// `ch01_threads`: the chapter's module in `exercises` and `solutions`.
@@ -53,6 +57,37 @@ impl Chapter {
                 Cell::Markdown(_) => None,
             })
             .collect()
+    }
+
+    /// The hints written under exercise `name`, or `None` when the chapter has no such exercise.
+    pub fn hints(&self, name: &str) -> Option<&[String]> {
+        self.cells.iter().find_map(|c| match c {
+            Cell::Code {
+                exercise: Some(e),
+                hints,
+                ..
+            } if e == name => Some(hints.as_slice()),
+            _ => None,
+        })
+    }
+
+    /// The last `## ` heading above exercise `name`: the section that teaches it.
+    pub fn section_of(&self, name: &str) -> Option<String> {
+        let mut section = None;
+        for cell in &self.cells {
+            match cell {
+                Cell::Markdown(text) => {
+                    if let Some(h) = text.lines().rev().find_map(|l| l.strip_prefix("## ")) {
+                        section = Some(h.trim().to_string());
+                    }
+                }
+                Cell::Code {
+                    exercise: Some(e), ..
+                } if e == name => return section,
+                Cell::Code { .. } => {}
+            }
+        }
+        None
     }
 
     /// The check cell's call: `workbook::check::chNN::NAME(path)`.
@@ -121,6 +156,8 @@ enum Block {
     Break,
     /// `<!-- deps: a, b -->`
     Deps(Vec<String>),
+    /// `> **Hint N.** text`: the number, and the text without the marker.
+    Hint(usize, String),
 }
 
 /// Splits a chapter's text into cells. Top-level ```` ```rust ```` blocks are
@@ -157,12 +194,36 @@ fn cells(text: &str) -> Result<(Vec<String>, Vec<Cell>)> {
                 Some(block) => block,
                 None => continue,
             },
+            Event::Start(Tag::BlockQuote(_)) if top && is_hint(&text[range.clone()]) => {
+                for (inner, _) in events.by_ref() {
+                    match inner {
+                        Event::Start(_) => depth += 1,
+                        Event::End(_) => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break; // the quote's end
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let (number, hint) = hint_parts(&text[range.clone()]);
+                Block::Hint(number, hint)
+            }
             _ => continue,
         };
+        let before = &text[taken..range.start];
+        if let Block::Hint(number, hint) = block {
+            let line = text[..range.start].matches('\n').count() + 1;
+            add_hint(&mut cells, before, number, hint).map_err(|e| anyhow!("line {line}: {e}"))?;
+            taken = line_end(text, range.end);
+            continue;
+        }
         // The block's whole lines leave the prose.
-        prose.push_str(&text[taken..range.start]);
+        prose.push_str(before);
         taken = line_end(text, range.end);
         match block {
+            Block::Hint(..) => unreachable!("hints are handled above"),
             Block::Deps(names) => deps.extend(names),
             Block::Break => flush(&mut prose, &mut cells),
             Block::Code(cell) => {
@@ -174,6 +235,71 @@ fn cells(text: &str) -> Result<(Vec<String>, Vec<Cell>)> {
     prose.push_str(&text[taken..]);
     flush(&mut prose, &mut cells);
     Ok((deps, cells))
+}
+
+/// Whether a top-level blockquote is a hint: `> **Hint 1.** ...`.
+fn is_hint(quote: &str) -> bool {
+    quote
+        .trim_start()
+        .strip_prefix('>')
+        .is_some_and(|rest| rest.trim_start().starts_with(HINT_START))
+}
+
+/// A hint's number and its text: the quote's lines without `> ` and without
+/// the `**Hint N.**` marker. A marker without a number reads as hint 0.
+fn hint_parts(quote: &str) -> (usize, String) {
+    let lines: Vec<&str> = quote
+        .trim_end()
+        .lines()
+        .map(|l| {
+            let l = l.trim_start();
+            let l = l.strip_prefix('>').unwrap_or(l);
+            l.strip_prefix(' ').unwrap_or(l)
+        })
+        .collect();
+    let joined = lines.join("\n");
+    let rest = joined
+        .trim_start()
+        .strip_prefix(HINT_START)
+        .unwrap_or(&joined);
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let number = digits.parse().unwrap_or(0);
+    let rest = &rest[digits.len()..];
+    let rest = rest
+        .strip_prefix(".**")
+        .or_else(|| rest.strip_prefix("**"))
+        .unwrap_or(rest);
+    (number, rest.trim().to_string())
+}
+
+/// Adds hint `number` to the exercise cell just before it; `before` is the
+/// text between that cell (or the hint before) and this one.
+fn add_hint(cells: &mut [Cell], before: &str, number: usize, hint: String) -> Result<()> {
+    let after_exercise = match cells.last_mut() {
+        Some(Cell::Code {
+            exercise: Some(_),
+            hints,
+            ..
+        }) if before.trim().is_empty() => Some(hints),
+        _ => None,
+    };
+    let Some(hints) = after_exercise else {
+        bail!(
+            "a hint (`> {HINT_START}{number}.**`) must come right after its exercise's \
+             ```rust exercise=NAME cell, or right after the hint before it"
+        );
+    };
+    if number != hints.len() + 1 {
+        bail!(
+            "expected `{HINT_START}{}.**` here, found hint {number}: number an exercise's hints 1, 2, 3",
+            hints.len() + 1
+        );
+    }
+    if hint.is_empty() {
+        bail!("hint {number} is empty");
+    }
+    hints.push(hint);
+    Ok(())
 }
 
 /// The generator's own HTML comments; any other HTML stays in the prose.
@@ -232,6 +358,7 @@ fn code_cell(text: &str, range: &Range<usize>, info: &str, source: String) -> Re
         source,
         exercise,
         tags,
+        hints: Vec::new(),
     })
 }
 
@@ -283,6 +410,7 @@ mod tests {
             source,
             exercise,
             tags,
+            ..
         } = &cells[2]
         else {
             panic!("a code cell was expected");

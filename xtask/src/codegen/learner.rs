@@ -201,27 +201,10 @@ pub(super) fn fn_lines(source: &str, name: &str) -> Option<(usize, usize)> {
 /// be a likely typo.
 pub fn closest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     names
-        .map(|n| (edit_distance(wanted, n), n))
+        .map(|n| (strsim::levenshtein(wanted, n), n))
         .filter(|&(d, n)| d <= n.len().max(wanted.len()) / 2)
         .min_by_key(|&(d, _)| d)
         .map(|(_, n)| n)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (diagonal + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

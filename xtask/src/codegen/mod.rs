@@ -7,7 +7,7 @@
 //! notebooks): [`learner`] tells their work from a stale copy, and nothing
 //! here overwrites it without a backup.
 
-mod chapter;
+pub mod chapter;
 mod crates;
 mod learner;
 mod notebook;

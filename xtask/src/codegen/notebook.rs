@@ -28,6 +28,7 @@ pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: Copy) -> Result<Val
                 source,
                 exercise: None,
                 tags,
+                ..
             } => {
                 if copy == Copy::Solved || !tags.iter().any(|t| t == SOLVED_ONLY) {
                     cells.push(code_cell(source, tags));
@@ -37,9 +38,13 @@ pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: Copy) -> Result<Val
                 source,
                 exercise: Some(name),
                 tags,
+                hints,
             } => {
                 cells.push(code_cell(&exercise_code(source, copy), tags));
                 cells.push(code_cell(&chapter.check_call(name, None), &[]));
+                for (i, hint) in hints.iter().enumerate() {
+                    cells.push(hint_cell(i + 1, hint));
+                }
             }
         }
     }
@@ -122,6 +127,21 @@ fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
         lines.push(format!(":dep {name} = {spec}"));
     }
     Ok(lines.join("\n"))
+}
+
+/// The cell tag of a hint, which the book folds too.
+const HINT_TAG: &str = "hint";
+
+/// Hint `number` of an exercise, closed until the learner opens it: a
+/// `<details>` block, which JupyterLab and the book both show folded.
+pub(super) fn hint_cell(number: usize, text: &str) -> Value {
+    json!({
+        "cell_type": "markdown",
+        "metadata": { "tags": [HINT_TAG] },
+        "source": lines_of(&format!(
+            "<details><summary>Hint {number}</summary>\n\n{text}\n\n</details>"
+        )),
+    })
 }
 
 fn code_cell(source: &str, tags: &[String]) -> Value {
