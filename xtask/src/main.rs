@@ -6,6 +6,8 @@ mod bench;
 mod book;
 mod child;
 mod codegen;
+mod kernel_build;
+mod kernelspec;
 mod lab;
 mod learner_work;
 mod notebooks;
