@@ -85,6 +85,25 @@ pub fn first_line(cmd: &mut Command) -> Option<String> {
         .then(|| text.lines().next().unwrap_or_default().trim().to_string())
 }
 
+/// Runs `cmd` at a lower priority (Unix: `nice` 10), so that a long build
+/// beside JupyterLab leaves it quick to answer. Elsewhere it runs as it is.
+pub fn lower_priority(cmd: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec the hook only calls nice(2), which
+        // allocates nothing and takes no lock.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::nice(10);
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = cmd;
+}
+
 /// A spinner with the time spent, for a step that takes minutes (drawn only
 /// on a terminal; elsewhere the caller's plain lines say what happens).
 pub fn spinner(message: String) -> ProgressBar {
@@ -118,6 +137,23 @@ mod tests {
         sleeper.arg("30");
         let err = status(&mut sleeper, Duration::from_millis(200)).unwrap_err();
         assert!(err.to_string().contains("sleep was still running"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_child_run_gently_has_a_higher_niceness() {
+        let niceness = |gently: bool| -> i32 {
+            let mut cmd = Command::new("nice");
+            if gently {
+                lower_priority(&mut cmd);
+            }
+            first_line(&mut cmd)
+                .expect("nice runs")
+                .parse()
+                .expect("a number")
+        };
+        let (plain, gentle) = (niceness(false), niceness(true));
+        assert_eq!(gentle, (plain + 10).min(19), "{plain} then {gentle}");
     }
 
     #[test]

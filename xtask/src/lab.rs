@@ -1,11 +1,18 @@
-//! `cargo xtask lab`: install what is missing, then serve the notebooks.
+//! `cargo xtask lab`: install what is missing, then serve the notebooks. On a
+//! machine without the Rust kernel, JupyterLab starts as soon as it is
+//! installed (the solved notebooks read without a kernel) and the kernel is
+//! built beside it, a placeholder kernel standing in until then.
 
 use std::net::TcpListener;
 use std::path::Path;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::setup::{self, Mpi};
+use crate::kernel_build;
+use crate::kernelspec;
+use crate::setup::{self, EVCXR_VERSION, Env, Mpi};
 
 #[derive(Debug, clap::Args)]
 pub struct Options {
@@ -26,12 +33,28 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
         port,
         install_only,
     } = options;
-    let env = setup::notebook_env(root)?;
+    let env = setup::python_env(root)?;
     let mpi = setup::mpi()?;
+    // Reading needs no kernel: when it is not built yet, JupyterLab starts
+    // now and the kernel is built beside it (not so for --install-only).
+    let evcxr = setup::installed_evcxr()?;
+    let building = if evcxr.is_none() && !install_only {
+        kernelspec::install_placeholder(&env)?;
+        true
+    } else {
+        setup::rust_kernel(&env)?;
+        false
+    };
+    let kernel = if building {
+        "every notebook to read; the Rust kernel is being built beside JupyterLab \
+         (until then a cell says how long is left)"
+    } else {
+        "the Rust kernel"
+    };
     match &mpi {
-        Mpi::Ready => println!("\nready: JupyterLab, the Rust kernel, every chapter"),
+        Mpi::Ready => println!("\nready: JupyterLab, {kernel}, every chapter"),
         Mpi::Missing(hint) => println!(
-            "\nready: JupyterLab, the Rust kernel, every chapter but chapter 10's MPI programs\n\
+            "\nready: JupyterLab, {kernel}, every chapter but chapter 10's MPI programs\n\
              not ready: chapter 10's MPI programs (Open MPI is not installed: {hint})"
         ),
     }
@@ -67,11 +90,66 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
         // Containers and CI machines often run everything as root.
         cmd.arg("--allow-root");
     }
-    // JupyterLab runs until the learner stops it: this wait has no bound.
-    let status = cmd.status().context("could not start JupyterLab")?;
+    let mut jupyter = cmd.spawn().context("could not start JupyterLab")?;
+    let built = thread::scope(|s| {
+        let build = building.then(|| s.spawn(|| build_beside(&env)));
+        // JupyterLab runs until the learner stops it: this wait has no bound.
+        let status = jupyter.wait().context("could not wait for JupyterLab");
+        let built = match build {
+            Some(build) => {
+                if !build.is_finished() {
+                    println!(
+                        "[kernel] JupyterLab has stopped; the Rust kernel's build goes on \
+                         (Ctrl-C stops it, and the next `cargo xtask lab` starts it over)"
+                    );
+                }
+                build.join().expect("the build does not panic")
+            }
+            None => Ok(()),
+        };
+        status.map(|status| (status, built))
+    });
+    let (status, built) = built?;
+    built.context("the Rust kernel could not be built; run `cargo xtask lab` again")?;
     if !status.success() {
         bail!("JupyterLab exited with {status}");
     }
+    Ok(())
+}
+
+/// How often the terminal hears of the build's progress, at most.
+const PROGRESS_EVERY: Duration = Duration::from_secs(10);
+
+/// Builds the kernel at a low priority while JupyterLab serves, a line of
+/// progress every few seconds, then puts the real kernelspec in place.
+fn build_beside(env: &Env) -> Result<()> {
+    let start = Instant::now();
+    println!(
+        "[kernel] building the Rust kernel (evcxr_jupyter {EVCXR_VERSION}) beside JupyterLab: \
+         about {} minutes, once per machine; cargo's output goes to {}",
+        kernel_build::typical_build().as_secs().div_ceil(60),
+        kernel_build::log_file(&env.root).display()
+    );
+    let mut last: Option<Instant> = None;
+    let result = kernel_build::build(&env.root, true, |progress| {
+        if last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) {
+            println!("[kernel] {}", progress.line(start.elapsed()));
+            last = Some(Instant::now());
+        }
+    });
+    if let Err(e) = result {
+        println!("[kernel] the Rust kernel could not be built: {e:#}");
+        return Err(e);
+    }
+    let evcxr = setup::installed_evcxr()?.context("cargo install ended, yet no evcxr_jupyter")?;
+    kernelspec::install(env, &evcxr)?;
+    let took = start.elapsed().as_secs();
+    println!(
+        "[kernel] Rust kernel ready (built in {} min {:02} s): in a notebook opened before now, \
+         restart the kernel (Kernel > Restart) and run the cell again",
+        took / 60,
+        took % 60
+    );
     Ok(())
 }
 

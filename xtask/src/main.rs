@@ -8,6 +8,8 @@ mod child;
 mod cluster;
 mod codegen;
 mod hint;
+mod kernel_build;
+mod kernelspec;
 mod lab;
 mod learner_work;
 mod notebooks;

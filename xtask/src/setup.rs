@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::child::{self, MINUTE};
+use crate::{kernel_build, kernelspec};
 
 /// The kernel's pinned version.
 pub const EVCXR_VERSION: &str = "0.22.0";
@@ -21,9 +22,9 @@ pub const MIN_PYTHON: (u32, u32) = (3, 11);
 /// Everything notebooks need: the virtual environment and the Rust kernel.
 pub struct Env {
     pub root: PathBuf,
-    venv: PathBuf,
+    pub venv: PathBuf,
     /// `.venv/share/jupyter`: put first on `JUPYTER_PATH` so our kernelspec wins.
-    jupyter_path: PathBuf,
+    pub jupyter_path: PathBuf,
 }
 
 impl Env {
@@ -36,33 +37,56 @@ impl Env {
 }
 
 /// Where a virtual environment keeps its programs.
-fn venv_bin(venv: &Path) -> PathBuf {
+pub fn venv_bin(venv: &Path) -> PathBuf {
     venv.join(if cfg!(windows) { "Scripts" } else { "bin" })
 }
 
 /// The Python packages and the Rust kernel, installed when missing.
 pub fn notebook_env(root: &Path) -> Result<Env> {
+    let env = python_env(root)?;
+    rust_kernel(&env)?;
+    Ok(env)
+}
+
+/// The virtual environment with JupyterLab and its settings: enough to read
+/// the notebooks (about a minute the first time).
+pub fn python_env(root: &Path) -> Result<Env> {
     let venv = root.join(".venv");
     step("Python virtual environment (.venv)", || ensure_venv(&venv))?;
     step("Python packages (xtask/requirements.txt)", || {
         ensure_requirements(root, &venv)
     })?;
-    let evcxr = step(
-        &format!("Rust kernel evcxr_jupyter {EVCXR_VERSION}"),
-        || ensure_evcxr(root),
-    )?;
-    let jupyter_path = venv.join("share/jupyter");
-    step("Rust kernelspec and kernel settings", || {
-        ensure_kernelspec(root, &jupyter_path, &evcxr)
-    })?;
     step("JupyterLab settings (xtask/jupyter/overrides.json)", || {
         ensure_lab_settings(root, &venv)
     })?;
+    let jupyter_path = venv.join("share/jupyter");
     Ok(Env {
         root: root.to_path_buf(),
         venv,
         jupyter_path,
     })
+}
+
+/// The Rust kernel, built here and now when missing, and its kernelspec.
+pub fn rust_kernel(env: &Env) -> Result<()> {
+    let evcxr = step(
+        &format!("Rust kernel evcxr_jupyter {EVCXR_VERSION}"),
+        || ensure_evcxr(&env.root),
+    )?;
+    kernelspec::install(env, &evcxr)
+}
+
+/// The kernel's program when the pinned version is installed.
+pub fn installed_evcxr() -> Result<Option<PathBuf>> {
+    let binary = cargo_bin().join("evcxr_jupyter");
+    if !binary.exists() {
+        return Ok(None);
+    }
+    let listed = child::output(Command::new("cargo").args(["install", "--list"]), MINUTE)?;
+    let want = format!("evcxr_jupyter v{EVCXR_VERSION}:");
+    Ok(String::from_utf8_lossy(&listed.stdout)
+        .contains(&want)
+        .then_some(binary))
 }
 
 /// Whether chapter 10's MPI programs can be built here.
@@ -98,7 +122,7 @@ fn ensure_lab_settings(root: &Path, venv: &Path) -> Result<((), Done)> {
 }
 
 /// Runs one set-up step, framed by what it is and how long it took.
-fn step<T>(what: &str, work: impl FnOnce() -> Result<(T, Done)>) -> Result<T> {
+pub fn step<T>(what: &str, work: impl FnOnce() -> Result<(T, Done)>) -> Result<T> {
     let start = Instant::now();
     let (value, done) = work().with_context(|| what.to_string())?;
     let secs = start.elapsed().as_secs_f64();
@@ -110,7 +134,7 @@ fn step<T>(what: &str, work: impl FnOnce() -> Result<(T, Done)>) -> Result<T> {
     Ok(value)
 }
 
-enum Done {
+pub enum Done {
     Already,
     Installed,
     /// Could not be installed here; the message says what to do.
@@ -224,7 +248,13 @@ fn ensure_requirements(root: &Path, venv: &Path) -> Result<((), Done)> {
     Ok(((), Done::Installed))
 }
 
+/// Where `cargo install` puts programs: `CARGO_INSTALL_ROOT` (a clean root,
+/// to time a first install without losing this machine's kernel), else
+/// cargo's home.
 pub fn cargo_bin() -> PathBuf {
+    if let Some(root) = std::env::var_os("CARGO_INSTALL_ROOT") {
+        return PathBuf::from(root).join("bin");
+    }
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
@@ -233,80 +263,25 @@ pub fn cargo_bin() -> PathBuf {
 }
 
 fn ensure_evcxr(root: &Path) -> Result<(PathBuf, Done)> {
-    let binary = cargo_bin().join("evcxr_jupyter");
-    let listed = child::output(Command::new("cargo").args(["install", "--list"]), MINUTE)?;
-    let want = format!("evcxr_jupyter v{EVCXR_VERSION}:");
-    if binary.exists() && String::from_utf8_lossy(&listed.stdout).contains(&want) {
+    if let Some(binary) = installed_evcxr()? {
         return Ok((binary, Done::Already));
     }
-    let log = root.join("target/setup/evcxr-install.log");
-    fs::create_dir_all(log.parent().expect("a folder"))?;
     println!(
         "[setup] building the Rust kernel: cargo install --locked evcxr_jupyter --version {EVCXR_VERSION}\n\
-         [setup] about 7 minutes on 2 cores (1.3 GB of memory), once per machine; cargo's output goes to {}",
-        log.display()
+         [setup] about 6 minutes on 2 cores (1.3 GB of memory), once per machine; cargo's output goes to {}",
+        kernel_build::log_file(root).display()
     );
-    let bar = child::spinner("building evcxr_jupyter".into());
-    let output = fs::File::create(&log)?;
-    let result = child::status(
-        Command::new("cargo")
-            .args(["install", "--locked", "evcxr_jupyter", "--version"])
-            .arg(EVCXR_VERSION)
-            .stdout(output.try_clone()?)
-            .stderr(output),
-        60 * MINUTE,
-    );
-    bar.finish_and_clear();
-    if let Err(e) = result {
-        let text = fs::read_to_string(&log).unwrap_or_default();
-        let tail: Vec<&str> = text.lines().rev().take(15).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        bail!("{e}; the end of {}:\n{}", log.display(), tail.join("\n"));
-    }
-    Ok((binary, Done::Installed))
-}
-
-/// Writes the kernelspec into the virtual environment, where its Jupyter
-/// looks, with the settings our kernel needs in its environment.
-fn ensure_kernelspec(root: &Path, jupyter_path: &Path, evcxr: &Path) -> Result<((), Done)> {
-    let dir = jupyter_path.join("kernels/rust");
-    let libdir = child::first_line(Command::new("rustc").args(["--print", "target-libdir"]))
-        .context("`rustc --print target-libdir` failed")?;
-    let spec = serde_json::json!({
-        "argv": [evcxr, "--control_file", "{connection_file}"],
-        "display_name": "Rust",
-        "language": "rust",
-        "interrupt_mode": "message",
-        "env": {
-            // init.evcxr there turns on the compile cache and makes a panic an error.
-            "EVCXR_CONFIG_DIR": root.join("xtask/evcxr"),
-            // Without it the kernel can die at start when its temp folder and the
-            // toolchain share a parent folder.
-            "LD_LIBRARY_PATH": libdir,
-        },
+    let bar = child::counter(0);
+    bar.set_message("building evcxr_jupyter");
+    let result = kernel_build::build(root, false, |p| {
+        if let (Some(done), Some(total)) = (p.done, p.total) {
+            bar.set_length(u64::from(total));
+            bar.set_position(u64::from(done));
+        }
     });
-    let text = serde_json::to_string_pretty(&spec)? + "\n";
-    let file = dir.join("kernel.json");
-    if fs::read_to_string(&file).ok().as_deref() == Some(text.as_str()) {
-        return Ok(((), Done::Already));
-    }
-    // The kernel rewrites its kernelspec when it finds its files missing or
-    // out of date, so let it install them (logo, version.txt) first; then
-    // add our settings to kernel.json, which it leaves alone from then on.
-    let out = child::output(
-        Command::new(evcxr)
-            .arg("--install")
-            .env("JUPYTER_PATH", jupyter_path),
-        MINUTE,
-    )?;
-    if !out.status.success() {
-        bail!(
-            "`evcxr_jupyter --install` failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    fs::write(&file, text).with_context(|| file.display().to_string())?;
-    Ok(((), Done::Installed))
+    bar.finish_and_clear();
+    result?;
+    Ok((cargo_bin().join("evcxr_jupyter"), Done::Installed))
 }
 
 /// What the `cluster` crate needs from Debian: `mpirun` and `mpicc` (Open MPI)

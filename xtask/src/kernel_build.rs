@@ -1,0 +1,418 @@
+//! The Rust kernel's build (`cargo install evcxr_jupyter`), with its progress
+//! read from cargo's own `Building [...] n/m` line: shown in the terminal and
+//! written to a progress file, from which the placeholder kernel
+//! (`xtask/jupyter/placeholder_kernel.py`) tells a learner how long is left.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::child::{self, MINUTE};
+use crate::setup::EVCXR_VERSION;
+
+/// The whole build on 2 cores, measured (6 min 02 s): the estimate before
+/// cargo's own count says better.
+const TWO_CORE_BUILD: Duration = Duration::from_secs(6 * 60);
+
+/// Where cargo's output goes, for when the build fails.
+pub fn log_file(root: &Path) -> PathBuf {
+    root.join("target/setup/evcxr-install.log")
+}
+
+/// The progress file the placeholder kernel reads.
+pub fn progress_file(root: &Path) -> PathBuf {
+    root.join("target/setup/evcxr-progress.json")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Building,
+    /// Built, and the real kernelspec is in place.
+    Ready,
+    Failed,
+}
+
+/// What the progress file holds (times in seconds since 1970).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub state: State,
+    pub started: u64,
+    /// When `left_s` was estimated.
+    pub updated: u64,
+    /// Units compiled and cargo's total, once cargo has counted them.
+    pub done: Option<u32>,
+    pub total: Option<u32>,
+    pub left_s: Option<u64>,
+    /// The `cargo install` process: when it is gone and the state is still
+    /// `building`, the build was stopped.
+    pub pid: u32,
+    pub log: PathBuf,
+}
+
+impl Progress {
+    pub fn write(&self, file: &Path) -> Result<()> {
+        // Written whole to a side file, then renamed: a reader never sees half of it.
+        let part = file.with_extension("json.part");
+        fs::write(&part, serde_json::to_string_pretty(self)? + "\n")?;
+        fs::rename(&part, file).with_context(|| file.display().to_string())
+    }
+
+    pub fn read(file: &Path) -> Option<Progress> {
+        serde_json::from_str(&fs::read_to_string(file).ok()?).ok()
+    }
+
+    /// The terminal's line: how far, and how long is left.
+    pub fn line(&self, elapsed: Duration) -> String {
+        let so_far = format!(
+            "{}:{:02} so far",
+            elapsed.as_secs() / 60,
+            elapsed.as_secs() % 60
+        );
+        let left = match self.left_s {
+            Some(s) if s < 60 => "less than a minute left".to_string(),
+            Some(s) => format!("about {} min left", s.div_ceil(60)),
+            None => "time left not known yet".to_string(),
+        };
+        match (self.done, self.total) {
+            (Some(done), Some(total)) => {
+                format!("{done}/{total} crates compiled, {left} ({so_far})")
+            }
+            _ => format!("downloading its crates, {left} ({so_far})"),
+        }
+    }
+}
+
+/// Marks an existing progress file ready, so a placeholder kernel restarted
+/// from now on hands over to the real one.
+pub fn mark_ready(root: &Path) -> Result<()> {
+    let file = progress_file(root);
+    if let Some(mut progress) = Progress::read(&file) {
+        progress.state = State::Ready;
+        progress.updated = unix_now();
+        progress.write(&file)?;
+    }
+    Ok(())
+}
+
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The build's length before anything is known, from the cores there are.
+pub fn typical_build() -> Duration {
+    let cores = thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+    (TWO_CORE_BUILD * 2 / cores.max(1)).max(Duration::from_secs(90))
+}
+
+/// Time left when `done` of `total` units are compiled, `compiling` after the
+/// first one: cargo's count, weighted by how far it is, blended with the
+/// typical build (early units are small, so the count alone says too little).
+pub fn estimate_left(done: u32, total: u32, compiling: Duration, typical: Duration) -> Duration {
+    if total == 0 {
+        return typical;
+    }
+    let f = (f64::from(done) / f64::from(total)).clamp(0.0, 1.0);
+    let prior = typical.as_secs_f64() * (1.0 - f);
+    let counted = if done == 0 {
+        prior
+    } else {
+        compiling.as_secs_f64() * (1.0 - f) / f
+    };
+    Duration::from_secs_f64(f * counted + (1.0 - f) * prior)
+}
+
+/// `(done, total)` from one of cargo's progress lines,
+/// `    Building [=====>    ] 45/290: syn, serde(build)`.
+pub fn parse_progress(line: &str) -> Option<(u32, u32)> {
+    let rest = line.trim_start().strip_prefix("Building [")?;
+    let (_, count) = rest.split_once("] ")?;
+    let count = count.split([':', ' ']).next()?;
+    let (done, total) = count.split_once('/')?;
+    Some((done.parse().ok()?, total.parse().ok()?))
+}
+
+/// The command that builds and installs the kernel.
+fn install_command() -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.args(["install", "--locked", "evcxr_jupyter", "--version"])
+        .arg(EVCXR_VERSION)
+        // Cargo's progress line, even though its output is not a terminal.
+        .env("CARGO_TERM_PROGRESS_WHEN", "always")
+        .env("CARGO_TERM_PROGRESS_WIDTH", "160")
+        .env("CARGO_TERM_COLOR", "never");
+    cmd
+}
+
+/// Builds the kernel and waits for it; `report` sees every change of progress.
+/// `gently`: at a lower priority, so that reading stays quick meanwhile.
+pub fn build(root: &Path, gently: bool, mut report: impl FnMut(&Progress) + Send) -> Result<()> {
+    let log_path = log_file(root);
+    let file = progress_file(root);
+    fs::create_dir_all(log_path.parent().expect("a folder"))?;
+    let mut log = fs::File::create(&log_path).with_context(|| log_path.display().to_string())?;
+    let mut cmd = install_command();
+    cmd.stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(Stdio::piped());
+    if gently {
+        child::lower_priority(&mut cmd);
+    }
+    let mut cargo = cmd.spawn().context("could not start cargo install")?;
+    let start = Instant::now();
+    let typical = typical_build();
+    let now = unix_now();
+    let mut progress = Progress {
+        state: State::Building,
+        started: now,
+        updated: now,
+        done: None,
+        total: None,
+        left_s: Some(typical.as_secs()),
+        pid: cargo.id(),
+        log: log_path.clone(),
+    };
+    progress.write(&file)?;
+    report(&progress);
+    let stderr = cargo.stderr.take().context("cargo's errors are piped")?;
+    let status = thread::scope(|s| {
+        let progress = &mut progress;
+        let file = &file;
+        let reader = s.spawn(move || -> Result<()> {
+            let mut compiling: Option<Instant> = None;
+            for_each_segment(stderr, |segment| {
+                let Some((done, total)) = parse_progress(segment) else {
+                    if !segment.trim().is_empty() {
+                        writeln!(log, "{segment}")?;
+                    }
+                    return Ok(());
+                };
+                if progress.done == Some(done) && progress.total == Some(total) {
+                    return Ok(());
+                }
+                let first = *compiling.get_or_insert_with(Instant::now);
+                let left = estimate_left(done, total, first.elapsed(), typical);
+                progress.done = Some(done);
+                progress.total = Some(total);
+                progress.left_s = Some(left.as_secs());
+                progress.updated = unix_now();
+                // A trace of the estimates, to see afterwards how good they were.
+                writeln!(
+                    log,
+                    "[progress] {} s: {done}/{total}, estimated {} s left",
+                    start.elapsed().as_secs(),
+                    left.as_secs()
+                )?;
+                progress.write(file)?;
+                report(&*progress);
+                Ok(())
+            })
+        });
+        let status = child::wait(&mut cargo, 60 * MINUTE, "cargo install");
+        let read = reader.join().expect("the reader does not panic");
+        status.and_then(|s| read.map(|()| s))
+    });
+    let mut failed = |why: String| -> Result<()> {
+        progress.state = State::Failed;
+        progress.updated = unix_now();
+        progress.write(&file)?;
+        let text = fs::read_to_string(&log_path).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(15).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        bail!(
+            "{why}; the end of {}:\n{}",
+            log_path.display(),
+            tail.join("\n")
+        )
+    };
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => failed(format!("cargo install failed ({s})")),
+        Err(e) => failed(e.to_string()),
+    }
+}
+
+/// Calls `each` with every piece of `pipe` ended by a newline or a carriage
+/// return (cargo redraws its progress line with the latter), escapes removed.
+/// It reads to the end even after `each` fails (so that the child never
+/// blocks on a full pipe), and then returns the first failure.
+fn for_each_segment(mut pipe: impl Read, mut each: impl FnMut(&str) -> Result<()>) -> Result<()> {
+    let mut first_error = None;
+    let mut call = |bytes: &[u8]| {
+        if first_error.is_none() {
+            first_error = each(&plain(bytes)).err();
+        }
+    };
+    let mut pending = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = match pipe.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        for &byte in &chunk[..n] {
+            if byte == b'\n' || byte == b'\r' {
+                call(&pending);
+                pending.clear();
+            } else {
+                pending.push(byte);
+            }
+        }
+    }
+    if !pending.is_empty() {
+        call(&pending);
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+/// Text without terminal escapes (`ESC [ ... letter`).
+fn plain(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for e in chars.by_ref() {
+                if e.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_progress_lines_give_their_count() {
+        assert_eq!(
+            parse_progress("    Building [=====>      ] 45/290: syn, serde(build)"),
+            Some((45, 290))
+        );
+        assert_eq!(
+            parse_progress("    Building [=======================>] 289/290"),
+            Some((289, 290))
+        );
+        assert_eq!(parse_progress("   Compiling syn v2.0.100"), None);
+        assert_eq!(parse_progress("    Building [==>   ] x/290: a"), None);
+    }
+
+    #[test]
+    fn segments_split_at_carriage_returns_and_lose_escapes() {
+        let stream: &[u8] =
+            b"   Compiling a v1\n\r    Building [=>  ] 1/3: b\x1b[K\r\x1b[K   Compiling b v1\n\r    Building [==> ] 2/3";
+        let mut seen = Vec::new();
+        for_each_segment(stream, |s| {
+            if !s.trim().is_empty() {
+                seen.push(s.trim().to_string());
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                "Compiling a v1",
+                "Building [=>  ] 1/3: b",
+                "Compiling b v1",
+                "Building [==> ] 2/3"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_estimate_starts_typical_ends_at_zero_and_follows_the_pace() {
+        let typical = Duration::from_secs(360);
+        let secs = |d: Duration| d.as_secs();
+        assert_eq!(secs(estimate_left(0, 290, Duration::ZERO, typical)), 360);
+        assert_eq!(secs(estimate_left(0, 0, Duration::ZERO, typical)), 360);
+        assert_eq!(
+            secs(estimate_left(290, 290, Duration::from_secs(300), typical)),
+            0
+        );
+        // Half done in 100 s: between the pace's 100 s and the typical 180 s.
+        let half = secs(estimate_left(145, 290, Duration::from_secs(100), typical));
+        assert!((100..180).contains(&half), "{half}");
+        // The same count reached sooner predicts less time left.
+        let slow = estimate_left(200, 290, Duration::from_secs(400), typical);
+        let fast = estimate_left(200, 290, Duration::from_secs(100), typical);
+        assert!(fast < slow, "{fast:?} vs {slow:?}");
+        // At a steady pace, the time left shrinks as the count grows.
+        let mut last = typical;
+        for done in (29..=290).step_by(29) {
+            let left = estimate_left(done, 290, Duration::from_secs(u64::from(done)), typical);
+            assert!(left < last, "{done}: {left:?} after {last:?}");
+            last = left;
+        }
+    }
+
+    #[test]
+    fn the_progress_file_round_trips_and_is_marked_ready() {
+        let root = std::env::temp_dir().join(format!("xtask-progress-{}", std::process::id()));
+        fs::create_dir_all(root.join("target/setup")).unwrap();
+        let file = progress_file(&root);
+        let progress = Progress {
+            state: State::Building,
+            started: 1000,
+            updated: 1100,
+            done: Some(45),
+            total: Some(290),
+            left_s: Some(170),
+            pid: 7,
+            log: log_file(&root),
+        };
+        progress.write(&file).unwrap();
+        assert_eq!(Progress::read(&file).as_ref(), Some(&progress));
+        let text = fs::read_to_string(&file).unwrap();
+        assert!(text.contains("\"state\": \"building\""), "{text}");
+        mark_ready(&root).unwrap();
+        let ready = Progress::read(&file).unwrap();
+        fs::remove_dir_all(&root).unwrap();
+        assert_eq!(ready.state, State::Ready);
+        assert_eq!(ready.done, Some(45));
+    }
+
+    #[test]
+    fn the_terminal_line_says_how_far_and_how_long() {
+        let mut p = Progress {
+            state: State::Building,
+            started: 0,
+            updated: 0,
+            done: None,
+            total: None,
+            left_s: Some(360),
+            pid: 1,
+            log: PathBuf::from("log"),
+        };
+        let at = Duration::from_secs(75);
+        assert_eq!(
+            p.line(at),
+            "downloading its crates, about 6 min left (1:15 so far)"
+        );
+        p.done = Some(100);
+        p.total = Some(273);
+        p.left_s = Some(61);
+        assert_eq!(
+            p.line(at),
+            "100/273 crates compiled, about 2 min left (1:15 so far)"
+        );
+        p.left_s = Some(59);
+        assert!(p.line(at).contains("less than a minute left"));
+    }
+}
