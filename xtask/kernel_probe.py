@@ -11,6 +11,7 @@ and prints a second line. The kernelspec is looked up as Jupyter does
 """
 
 import json
+import subprocess
 import sys
 import time
 
@@ -36,7 +37,8 @@ def main():
     code = sys.argv[1]
     start = time.monotonic()
     km = KernelManager(kernel_name="rust")
-    km.start_kernel()
+    # The kernel's own output stays off ours, which carries only the JSON lines.
+    km.start_kernel(stdout=subprocess.DEVNULL)
     kc = km.client()
     kc.start_channels()
     try:
