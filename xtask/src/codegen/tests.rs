@@ -282,3 +282,54 @@ fn a_committed_stale_copy_is_stale_on_a_fresh_clone() {
         "a committed copy is backed up too"
     );
 }
+
+#[test]
+fn the_readme_chapter_table_shows_each_chapters_time() {
+    let readme = fs::read_to_string(crate::root().join("README.md")).unwrap();
+    let rows: BTreeMap<String, String> = readme
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim().trim_matches('|').split('|').collect();
+            let [_, notebook, time] = cells[..] else {
+                return None;
+            };
+            let stem = notebook.trim().strip_prefix('`')?.strip_suffix(".ipynb`")?;
+            chapter::chapter_number(stem)?;
+            Some((stem.to_string(), time.trim().to_string()))
+        })
+        .collect();
+    let chapters = chapter::read_all(&crate::root()).unwrap();
+    let expected: BTreeMap<String, String> = chapters
+        .iter()
+        .map(|c| (c.stem.clone(), format!("{} min", c.minutes.total())))
+        .collect();
+    assert_eq!(
+        rows, expected,
+        "README.md's chapter table: one row per chapter, its time the sum of the chapter's minutes line"
+    );
+}
+
+#[test]
+fn a_chapter_without_its_minutes_line_is_an_error_naming_it() {
+    let ws = Workspace::copy();
+    let path = ws.path("chapters/01-threads.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("<!-- minutes:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, text);
+    fs::write(&path, without).unwrap();
+    let err = format!("{:#}", r#gen(&ws.0, GenMode::Check).unwrap_err());
+    assert!(
+        err.contains("01-threads.md") && err.contains("<!-- minutes: reading=N exercises=M -->"),
+        "{err}"
+    );
+    fs::write(&path, text.replace("exercises=25", "exercises=0")).unwrap();
+    let err = format!("{:#}", r#gen(&ws.0, GenMode::Check).unwrap_err());
+    assert!(
+        err.contains("01-threads.md") && err.contains("has 2 exercise(s)"),
+        "{err}"
+    );
+}
