@@ -2,8 +2,10 @@
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -55,8 +57,20 @@ pub fn output(cmd: &mut Command, limit: Duration) -> Result<Output> {
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("could not start {what}"))?;
-    // Both pipes are drained on their own threads, so that a chatty child
-    // never blocks on a full pipe while we wait for it.
+    let (stdout, stderr) = drain_both(&mut child);
+    let status = wait(&mut child, limit, &what)?;
+    Ok(Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    })
+}
+
+type Drained = thread::JoinHandle<Vec<u8>>;
+
+/// Both pipes are drained on their own threads, so that a chatty child
+/// never blocks on a full pipe while we wait for it.
+fn drain_both(child: &mut Child) -> (Drained, Drained) {
     let drain = |pipe: Option<Box<dyn Read + Send>>| {
         thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -68,12 +82,80 @@ pub fn output(cmd: &mut Command, limit: Duration) -> Result<Output> {
     };
     let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
     let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    let status = wait(&mut child, limit, &what)?;
-    Ok(Output {
+    (stdout, stderr)
+}
+
+/// Set once Ctrl-C (or a termination signal) arrives. The first call
+/// installs the handler, which only sets this flag, so that a command can
+/// stop its children ([`output_or_stop`]) and end cleanly.
+pub fn interrupted() -> &'static AtomicBool {
+    static FLAG: AtomicBool = AtomicBool::new(false);
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        // Without a handler, Ctrl-C ends the process as usual: still clean.
+        let _ = ctrlc::set_handler(|| FLAG.store(true, Ordering::SeqCst));
+    });
+    &FLAG
+}
+
+/// Like [`output`], with `cmd` and everything it starts in a group of their
+/// own, stopped together when [`interrupted`] is set (`Ok(None)`) or past
+/// `limit` (an error).
+pub fn output_or_stop(cmd: &mut Command, limit: Duration) -> Result<Option<Output>> {
+    let what = program(cmd);
+    let stop = interrupted();
+    own_group(cmd);
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start {what}"))?;
+    let (stdout, stderr) = drain_both(&mut child);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if stop.load(Ordering::SeqCst) || start.elapsed() > limit {
+            kill_group(&mut child);
+            let _ = child.wait();
+            if stop.load(Ordering::SeqCst) {
+                return Ok(None);
+            }
+            bail!(
+                "{what} was still running after {} s and was stopped",
+                limit.as_secs()
+            );
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    Ok(Some(Output {
         status,
         stdout: stdout.join().unwrap_or_default(),
         stderr: stderr.join().unwrap_or_default(),
-    })
+    }))
+}
+
+/// Puts the child `cmd` starts in a process group of its own (on Unix), so
+/// that [`kill_group`] reaches its children too. Elsewhere it does nothing.
+fn own_group(cmd: &mut Command) {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(cmd, 0);
+    #[cfg(not(unix))]
+    let _ = cmd;
+}
+
+/// Kills `child` and, on Unix, the whole group [`own_group`] made for it.
+fn kill_group(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        // The group's id is the child's pid (`process_group(0)`).
+        let group = -(child.id() as libc::pid_t);
+        // SAFETY: kill only sends a signal, to the group made for this child.
+        unsafe { libc::kill(group, libc::SIGKILL) };
+    }
+    let _ = child.kill();
 }
 
 /// The first line of a command's standard output, when it succeeds within 30 s.
@@ -163,5 +245,23 @@ mod tests {
         assert_eq!(out.status.code(), Some(3));
         let err = status(Command::new("false").stdout(Stdio::null()), MINUTE).unwrap_err();
         assert!(err.to_string().contains("false failed"), "{err}");
+    }
+
+    #[test]
+    fn a_group_past_its_limit_is_stopped_children_included() {
+        let marker = std::env::temp_dir().join(format!("xtask-group-{}", std::process::id()));
+        let _ = std::fs::remove_file(&marker);
+        // The shell's child would touch the marker after a second, were it left running.
+        let script = format!("(sleep 1; touch '{}') & wait", marker.display());
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", &script]);
+        let err = output_or_stop(&mut cmd, Duration::from_millis(200)).unwrap_err();
+        assert!(err.to_string().contains("sh was still running"), "{err}");
+        thread::sleep(Duration::from_millis(1500));
+        assert!(!marker.exists(), "the shell's child outlived the stop");
+        let out = output_or_stop(Command::new("sh").args(["-c", "echo hi"]), MINUTE)
+            .unwrap()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "hi\n");
     }
 }

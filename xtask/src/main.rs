@@ -13,8 +13,10 @@ mod kernelspec;
 mod lab;
 mod learner_work;
 mod notebooks;
+mod progress;
 mod setup;
 mod test;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,6 +74,19 @@ enum Command {
         /// Notebooks to run, as `01-threads` or `01-threads-solved.ipynb` (default: all)
         #[arg(value_name = "NAME")]
         names: Vec<String>,
+    },
+    /// Your progress: each exercise's verdict in exercises/src/ and in your
+    /// saved student notebooks, the time left, and what to do next
+    Progress {
+        /// Only this exercise (its function name), with its whole report
+        #[arg(value_name = "EXERCISE")]
+        name: Option<String>,
+    },
+    /// Check a chapter's exercises again each time its file in exercises/src/ is saved
+    Watch {
+        /// Only this exercise (its function name)
+        #[arg(value_name = "EXERCISE")]
+        name: Option<String>,
     },
     /// Speedups and ratios against the Python originals, into target/bench
     Bench {
@@ -140,6 +155,8 @@ fn run(command: Command) -> Result<()> {
             let env = setup::notebook_env(&root)?;
             notebooks::run(&env, &paths, save)
         }
+        Command::Progress { name } => progress::run(&root, name.as_deref()),
+        Command::Watch { name } => watch::run(&root, name.as_deref()),
         Command::Bench { quick } => {
             let env = setup::notebook_env(&root)?;
             bench::run(&env, quick)
@@ -219,6 +236,10 @@ mod tests {
             "hint",
             "hint fib_par extra",
             "hint fib_par --al",
+            "progress a b",
+            "progress --all",
+            "watch a b",
+            "watch --poll",
             "frobnicate",
             "cluster",
             "cluster start",
@@ -263,6 +284,27 @@ mod tests {
                 panic!("`{line}` was refused");
             };
             assert_eq!(format!("{action:?}"), expected);
+        }
+        assert!(matches!(
+            parse("progress"),
+            Ok(Command::Progress { name: None })
+        ));
+        assert!(matches!(
+            parse("progress fib_par"),
+            Ok(Command::Progress { name: Some(n) }) if n == "fib_par"
+        ));
+        assert!(matches!(parse("watch"), Ok(Command::Watch { name: None })));
+        assert!(matches!(
+            parse("watch total"),
+            Ok(Command::Watch { name: Some(n) }) if n == "total"
+        ));
+    }
+
+    #[test]
+    fn an_unknown_exercise_is_refused_with_the_closest_name_before_anything_runs() {
+        for line in ["progress fib_parr", "watch fib_parr"] {
+            let err = run(parse(line).unwrap()).unwrap_err().to_string();
+            assert!(err.contains("did you mean `fib_par`?"), "{line}: {err}");
         }
     }
 

@@ -6,6 +6,15 @@
 //! The test calls [`isolated`] with its own name; that runs the test binary
 //! again once per exercise (`TEST --exact`, told which exercise by the
 //! environment), and the child grades that one exercise and prints its report.
+//!
+//! Two variables of the parent's environment serve `cargo xtask progress`
+//! and `cargo xtask watch`: `WORKBOOK_CHECK_SELECT` (a comma-separated list
+//! of chapters, `01-threads`, or exercises, `01-threads/map_in_threads`)
+//! grades only those, and `WORKBOOK_CHECK_JSON=1` prints one line per
+//! exercise graded: `WORKBOOK-CHECK-JSON ` and a JSON object with
+//! `notebook`, `exercise`, `section`, `status` (`done`, `wrong` or
+//! `not-started`), `message` (the status's text) and `report` (the report as
+//! a notebook shows it).
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -17,6 +26,11 @@ use super::{Exercise, Report, Status, TIME_LIMIT};
 
 const ONLY: &str = "WORKBOOK_CHECK_ONLY";
 const TOKEN: &str = "WORKBOOK_CHECK_TOKEN";
+const SELECT: &str = "WORKBOOK_CHECK_SELECT";
+const JSON: &str = "WORKBOOK_CHECK_JSON";
+/// What starts each machine-readable line, so a reader finds it among an
+/// answer's own output.
+const JSON_PREFIX: &str = "WORKBOOK-CHECK-JSON ";
 
 /// The exercises `reports` checks, in order, without running any answer.
 ///
@@ -41,7 +55,77 @@ pub fn isolated(test: &str, reports: fn() -> Vec<Report>) -> Vec<Report> {
     if let (Ok(only), Ok(token)) = (std::env::var(ONLY), std::env::var(TOKEN)) {
         child(&listed, &only, &token, reports);
     }
-    listed.into_iter().map(|ex| in_child(test, ex)).collect()
+    let select = std::env::var(SELECT).unwrap_or_default();
+    let json = std::env::var(JSON).is_ok_and(|v| v == "1");
+    listed
+        .into_iter()
+        .filter(|ex| selected(&select, ex))
+        .map(|ex| {
+            let report = in_child(test, ex);
+            if json {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "\n{JSON_PREFIX}{}", json_line(&report));
+                let _ = out.flush();
+            }
+            report
+        })
+        .collect()
+}
+
+/// Whether `WORKBOOK_CHECK_SELECT`'s list (empty: everything) names `ex` or its chapter.
+fn selected(list: &str, ex: &Exercise) -> bool {
+    let names: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    let key = key(ex);
+    names.is_empty() || names.iter().any(|n| *n == ex.notebook || *n == key)
+}
+
+/// One report as a JSON object on one line.
+fn json_line(report: &Report) -> String {
+    let (status, message) = match &report.status {
+        Status::Done(t) => ("done", t.clone()),
+        Status::Wrong(t) => ("wrong", t.clone()),
+        Status::NotStarted => ("not-started", String::new()),
+        Status::HelperNotStarted(f) => (
+            "not-started",
+            format!("it calls `{f}`, whose body is still `todo!()`"),
+        ),
+    };
+    let ex = report.exercise;
+    let fields = [
+        ("notebook", ex.notebook.to_string()),
+        ("exercise", ex.name.to_string()),
+        ("section", ex.section.to_string()),
+        ("status", status.to_string()),
+        ("message", message),
+        ("report", report.to_string()),
+    ];
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("\"{k}\":{}", json_string(v)))
+        .collect();
+    format!("{{{}}}", body.join(","))
+}
+
+/// A JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::from('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Grades the one exercise named `only`, prints its report, ends the process.
@@ -224,5 +308,41 @@ mod tests {
             assert!(!line.contains('\n'));
             assert_eq!(parse(&line), Some(status));
         }
+    }
+
+    static EX: Exercise = Exercise {
+        notebook: "01-threads",
+        name: "map_in_threads",
+        section: "Scoped \"threads\"",
+    };
+
+    #[test]
+    fn a_selection_names_chapters_or_exercises() {
+        assert!(selected("", &EX));
+        assert!(selected(" , ", &EX));
+        assert!(selected("01-threads", &EX));
+        assert!(selected("02-thread-pools, 01-threads/map_in_threads", &EX));
+        assert!(!selected("02-thread-pools", &EX));
+        assert!(!selected("01-threads/run_in_threads", &EX));
+    }
+
+    #[test]
+    fn a_json_line_escapes_what_json_needs() {
+        let report = Report {
+            exercise: &EX,
+            status: Status::Wrong("Case “one”:\n\tgot \\ \u{1}".into()),
+        };
+        let line = json_line(&report);
+        assert!(!line.contains('\n'), "{line}");
+        assert!(line.starts_with("{\"notebook\":\"01-threads\",\"exercise\":\"map_in_threads\","));
+        assert!(
+            line.contains("\"section\":\"Scoped \\\"threads\\\"\""),
+            "{line}"
+        );
+        assert!(line.contains("\"status\":\"wrong\""), "{line}");
+        assert!(
+            line.contains("\"message\":\"Case “one”:\\n\\tgot \\\\ \\u0001\""),
+            "{line}"
+        );
     }
 }

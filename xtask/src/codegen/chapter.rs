@@ -15,6 +15,8 @@ pub struct Chapter {
     pub stem: String,
     /// Workspace dependencies the notebook loads (`<!-- deps: ... -->`).
     pub deps: Vec<String>,
+    /// How long the chapter takes (`<!-- minutes: ... -->`).
+    pub minutes: Minutes,
     pub cells: Vec<Cell>,
 }
 
@@ -29,6 +31,37 @@ pub enum Cell {
     },
 }
 
+/// A chapter's estimated time, from `<!-- minutes: reading=N exercises=M -->`
+/// on the line under its title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Minutes {
+    /// Reading the prose and running the demo cells.
+    pub reading: u32,
+    /// Writing the exercises until their checks pass.
+    pub exercises: u32,
+}
+
+impl Minutes {
+    pub fn total(self) -> u32 {
+        self.reading + self.exercises
+    }
+
+    /// The italic line the opening Markdown cell shows under the title.
+    pub fn line(self) -> String {
+        match self.exercises {
+            0 => format!(
+                "*Time: about {} minutes of reading and running the demos.*",
+                self.reading
+            ),
+            ex => format!(
+                "*Time: about {} minutes ({} reading and running the demos, {ex} for the exercises).*",
+                self.total(),
+                self.reading
+            ),
+        }
+    }
+}
+
 /// Which copy of a chapter to build.
 #[derive(Clone, Copy, PartialEq)]
 pub enum Copy {
@@ -41,6 +74,8 @@ const SOLUTION_END: &str = "// END SOLUTION";
 const CELL_BREAK: &str = "<!-- cell -->";
 /// How a hint's blockquote starts: `> **Hint 1.** Think of ...`.
 const HINT_START: &str = "**Hint ";
+const MINUTES: &str = "<!-- minutes:";
+const MINUTES_FORMAT: &str = "<!-- minutes: reading=N exercises=M -->";
 
 impl Chapter {
     /// `ch01_threads`: the chapter's module in `exercises` and `solutions`.
@@ -140,13 +175,34 @@ pub fn parse(path: &Path) -> Result<Chapter> {
         bail!("{}: chapter files are named NN-slug.md", path.display());
     };
     let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let (deps, cells) = cells(&text).with_context(|| path.display().to_string())?;
-    Ok(Chapter {
+    let (deps, minutes, cells) = cells(&text).with_context(|| path.display().to_string())?;
+    let Some(minutes) = minutes else {
+        bail!(
+            "{}: the line under the chapter's `# ` title must say how long it takes: `{MINUTES_FORMAT}`",
+            path.display()
+        );
+    };
+    let chapter = Chapter {
         number,
         stem,
         deps,
+        minutes,
         cells,
-    })
+    };
+    let exercises = chapter.exercises().len();
+    if (exercises == 0) != (minutes.exercises == 0) {
+        bail!(
+            "{}: `exercises={}` in its minutes line, but the chapter has {exercises} exercise(s){}",
+            path.display(),
+            minutes.exercises,
+            if exercises == 0 {
+                ": write exercises=0"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(chapter)
 }
 
 /// A top-level block that is not prose.
@@ -158,12 +214,15 @@ enum Block {
     Deps(Vec<String>),
     /// `> **Hint N.** text`: the number, and the text without the marker.
     Hint(usize, String),
+    /// `<!-- minutes: reading=N exercises=M -->`: replaced by its italic line.
+    Minutes(Minutes),
 }
 
 /// Splits a chapter's text into cells. Top-level ```` ```rust ```` blocks are
 /// code cells; the text between them, kept verbatim, is Markdown.
-fn cells(text: &str) -> Result<(Vec<String>, Vec<Cell>)> {
+fn cells(text: &str) -> Result<(Vec<String>, Option<Minutes>, Vec<Cell>)> {
     let mut deps = Vec::new();
+    let mut minutes = None;
     let mut cells = Vec::new();
     let mut prose = String::new();
     let mut taken = 0; // bytes of `text` already used
@@ -190,7 +249,7 @@ fn cells(text: &str) -> Result<(Vec<String>, Vec<Cell>)> {
                 depth -= 1;
                 Block::Code(code_cell(text, &range, &info, source)?)
             }
-            Event::Start(Tag::HtmlBlock) if top => match comment(&text[range.clone()]) {
+            Event::Start(Tag::HtmlBlock) if top => match comment(text, &range)? {
                 Some(block) => block,
                 None => continue,
             },
@@ -225,6 +284,12 @@ fn cells(text: &str) -> Result<(Vec<String>, Vec<Cell>)> {
         match block {
             Block::Hint(..) => unreachable!("hints are handled above"),
             Block::Deps(names) => deps.extend(names),
+            Block::Minutes(found) => {
+                if minutes.replace(found).is_some() {
+                    bail!("{}: a second minutes line", at_line(text, range.start));
+                }
+                prose.push_str(&format!("\n{}\n", found.line()));
+            }
             Block::Break => flush(&mut prose, &mut cells),
             Block::Code(cell) => {
                 flush(&mut prose, &mut cells);
@@ -234,7 +299,12 @@ fn cells(text: &str) -> Result<(Vec<String>, Vec<Cell>)> {
     }
     prose.push_str(&text[taken..]);
     flush(&mut prose, &mut cells);
-    Ok((deps, cells))
+    Ok((deps, minutes, cells))
+}
+
+/// `line N`, for the line that holds `offset`.
+fn at_line(text: &str, offset: usize) -> String {
+    format!("line {}", text[..offset].matches('\n').count() + 1)
 }
 
 /// Whether a top-level blockquote is a hint: `> **Hint 1.** ...`.
@@ -303,14 +373,54 @@ fn add_hint(cells: &mut [Cell], before: &str, number: usize, hint: String) -> Re
 }
 
 /// The generator's own HTML comments; any other HTML stays in the prose.
-fn comment(html: &str) -> Option<Block> {
-    let html = html.trim();
+fn comment(text: &str, range: &Range<usize>) -> Result<Option<Block>> {
+    let html = text[range.clone()].trim();
     if html == CELL_BREAK {
-        return Some(Block::Break);
+        return Ok(Some(Block::Break));
     }
-    let list = html.strip_prefix("<!-- deps:")?.strip_suffix("-->")?;
+    if html.starts_with(MINUTES) {
+        let title = text[..range.start].lines().last().unwrap_or_default();
+        if !title.starts_with("# ") {
+            bail!(
+                "{}: the minutes line belongs right under the chapter's `# ` title",
+                at_line(text, range.start)
+            );
+        }
+        return match minutes(html) {
+            Some(m) => Ok(Some(Block::Minutes(m))),
+            None => bail!(
+                "{}: write the minutes line as `{MINUTES_FORMAT}` (whole numbers), not `{html}`",
+                at_line(text, range.start)
+            ),
+        };
+    }
+    let Some(list) = html
+        .strip_prefix("<!-- deps:")
+        .and_then(|l| l.strip_suffix("-->"))
+    else {
+        return Ok(None);
+    };
     let names = list.split(',').map(str::trim).filter(|d| !d.is_empty());
-    Some(Block::Deps(names.map(str::to_string).collect()))
+    Ok(Some(Block::Deps(names.map(str::to_string).collect())))
+}
+
+/// `<!-- minutes: reading=25 exercises=20 -->`, both numbers, in that order.
+fn minutes(html: &str) -> Option<Minutes> {
+    let body = html.strip_prefix(MINUTES)?.strip_suffix("-->")?;
+    let mut words = body.split_whitespace();
+    let mut number = |key: &str| -> Option<u32> {
+        words
+            .next()?
+            .strip_prefix(key)?
+            .strip_prefix('=')?
+            .parse()
+            .ok()
+    };
+    let found = Minutes {
+        reading: number("reading")?,
+        exercises: number("exercises")?,
+    };
+    (words.next().is_none() && found.reading > 0).then_some(found)
 }
 
 fn flush(prose: &mut String, cells: &mut Vec<Cell>) {
@@ -400,7 +510,7 @@ mod tests {
                     ```text\nnot a cell\n```\n\n- a list\n\n  ```rust\n  nested: prose\n  ```\n\n\
                     ```rust exercise=f compile-fail\nuse std::{\n    sync::Arc,\n};\n\
                     pub fn f() {\n    // BEGIN SOLUTION\n    Arc::new(1);\n    // END SOLUTION\n}\n```\nAfter.\n";
-        let (deps, cells) = cells(text).unwrap();
+        let (deps, _, cells) = cells(text).unwrap();
         assert_eq!(deps, ["rayon", "rand"]);
         assert_eq!(cells.len(), 4);
         assert_eq!(markdown(&cells[0]), "# Title\n\nIntro.");
@@ -426,11 +536,15 @@ mod tests {
     fn a_multi_line_use_reaches_the_crate_module_whole() {
         let text = "```rust exercise=f\nuse std::sync::{\n    Arc,\n    Mutex,\n};\n\n\
                     pub fn f() -> Arc<Mutex<u8>> {\n    // BEGIN SOLUTION\n    Arc::new(Mutex::new(1))\n    // END SOLUTION\n}\n```\n";
-        let (deps, cells) = cells(text).unwrap();
+        let (deps, _, cells) = cells(text).unwrap();
         let chapter = Chapter {
             number: "01".into(),
             stem: "01-test".into(),
             deps,
+            minutes: Minutes {
+                reading: 1,
+                exercises: 1,
+            },
             cells,
         };
         let module = super::super::crates::module_source(&chapter, Copy::Student).unwrap();
@@ -455,5 +569,74 @@ mod tests {
             assert_eq!(chapter_number(bad), None, "{bad}");
         }
         assert_eq!(chapter_number("10-processes-and-mpi"), Some("10"));
+    }
+
+    #[test]
+    fn the_minutes_line_becomes_an_italic_line_under_the_title() {
+        let text = "# 01 · Title\n<!-- minutes: reading=25 exercises=20 -->\n\nIntro.\n";
+        let (_, minutes, parsed) = cells(text).unwrap();
+        assert_eq!(
+            minutes,
+            Some(Minutes {
+                reading: 25,
+                exercises: 20
+            })
+        );
+        assert_eq!(
+            markdown(&parsed[0]),
+            "# 01 · Title\n\n*Time: about 45 minutes (25 reading and running the demos, \
+             20 for the exercises).*\n\nIntro."
+        );
+        let (_, none, _) = cells("# Title\n\nNo estimate.\n").unwrap();
+        assert_eq!(none, None);
+    }
+
+    #[test]
+    fn a_malformed_or_misplaced_minutes_line_is_an_error() {
+        for (text, says) in [
+            (
+                "# T\n<!-- minutes: reading=25 -->\n",
+                "write the minutes line as",
+            ),
+            (
+                "# T\n<!-- minutes: reading=x exercises=2 -->\n",
+                "write the minutes line as",
+            ),
+            (
+                "# T\n<!-- minutes: exercises=2 reading=3 -->\n",
+                "write the minutes line as",
+            ),
+            (
+                "# T\n<!-- minutes: reading=0 exercises=0 -->\n",
+                "write the minutes line as",
+            ),
+            (
+                "# T\n\nText.\n\n<!-- minutes: reading=5 exercises=2 -->\n",
+                "right under",
+            ),
+            (
+                "# T\n<!-- minutes: reading=5 exercises=2 -->\n# U\n<!-- minutes: reading=5 exercises=2 -->\n",
+                "a second minutes line",
+            ),
+        ] {
+            let err = cells(text).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains(says), "{text:?} gave {err:?}");
+            assert!(err.starts_with("line "), "{err}");
+        }
+    }
+
+    #[test]
+    fn every_chapter_says_how_long_it_takes() {
+        let chapters = read_all(&crate::root()).unwrap();
+        assert!(!chapters.is_empty());
+        for c in &chapters {
+            assert!(c.minutes.reading > 0, "{}", c.stem);
+            assert_eq!(
+                c.exercises().is_empty(),
+                c.minutes.exercises == 0,
+                "{}",
+                c.stem
+            );
+        }
     }
 }

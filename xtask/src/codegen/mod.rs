@@ -21,6 +21,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
 use chapter::Copy;
+pub use learner::closest;
 use learner::{Backups, State};
 
 /// What `gen` does with a file that differs from what the chapters generate.

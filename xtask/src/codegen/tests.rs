@@ -296,7 +296,9 @@ fn chapter_of(text: &str) -> anyhow::Result<chapter::Chapter> {
     ));
     fs::create_dir_all(&dir).unwrap();
     let path = dir.join("01-test.md");
-    fs::write(&path, text).unwrap();
+    // Every chapter opens with its title and its time.
+    let heading = "# 01 · Test\n<!-- minutes: reading=5 exercises=5 -->\n\n";
+    fs::write(&path, format!("{heading}{text}")).unwrap();
     let parsed = chapter::parse(&path);
     let _ = fs::remove_dir_all(&dir);
     parsed
@@ -318,7 +320,12 @@ fn hints_after_an_exercise_belong_to_it_and_leave_the_prose() {
             chapter::Cell::Code { .. } => None,
         })
         .collect();
-    assert_eq!(prose, ["## Exercise 1: add\n\nWrite it.", "After."]);
+    assert_eq!(prose.len(), 2, "{prose:?}");
+    assert!(
+        prose[0].starts_with("# 01 · Test\n")
+            && prose[0].ends_with("## Exercise 1: add\n\nWrite it.")
+    );
+    assert_eq!(prose[1], "After.");
     // An ordinary quote stays prose.
     let quoted = chapter_of(&WITH_HINTS.replace("After.", "> A quote.")).unwrap();
     assert_eq!(hints_of(&quoted, "f").len(), 2);
@@ -374,20 +381,18 @@ fn notebook_text(cell: &Value) -> String {
 
 #[test]
 fn a_hint_away_from_its_exercise_is_an_error_naming_the_line() {
-    let stray = chapter_of("# Title\n\nText.\n\n> **Hint 1.** Lost.\n")
-        .err()
-        .unwrap();
+    let stray = chapter_of("Text.\n\n> **Hint 1.** Lost.\n").err().unwrap();
     let text = format!("{stray:#}");
-    assert!(text.contains("01-test.md: line 5: a hint"), "{text}");
+    assert!(text.contains("01-test.md: line 6: a hint"), "{text}");
     assert!(text.contains("right after its exercise"), "{text}");
 
     let after_prose = WITH_HINTS.replace("\n\n> **Hint 2.**", "\n\nMore words.\n\n> **Hint 2.**");
     let text = format!("{:#}", chapter_of(&after_prose).err().unwrap());
-    assert!(text.contains("line 18: a hint"), "{text}");
+    assert!(text.contains("line 21: a hint"), "{text}");
 
     let misnumbered = WITH_HINTS.replace("**Hint 2.**", "**Hint 3.**");
     let text = format!("{:#}", chapter_of(&misnumbered).err().unwrap());
-    assert!(text.contains("line 16: expected `**Hint 2.**`"), "{text}");
+    assert!(text.contains("line 19: expected `**Hint 2.**`"), "{text}");
 }
 
 #[test]
@@ -407,4 +412,55 @@ fn every_exercise_has_two_or_three_hints() {
         }
     }
     assert!(count >= 20, "only {count} exercises found");
+}
+
+#[test]
+fn the_readme_chapter_table_shows_each_chapters_time() {
+    let readme = fs::read_to_string(crate::root().join("README.md")).unwrap();
+    let rows: BTreeMap<String, String> = readme
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim().trim_matches('|').split('|').collect();
+            let [_, notebook, time] = cells[..] else {
+                return None;
+            };
+            let stem = notebook.trim().strip_prefix('`')?.strip_suffix(".ipynb`")?;
+            chapter::chapter_number(stem)?;
+            Some((stem.to_string(), time.trim().to_string()))
+        })
+        .collect();
+    let chapters = chapter::read_all(&crate::root()).unwrap();
+    let expected: BTreeMap<String, String> = chapters
+        .iter()
+        .map(|c| (c.stem.clone(), format!("{} min", c.minutes.total())))
+        .collect();
+    assert_eq!(
+        rows, expected,
+        "README.md's chapter table: one row per chapter, its time the sum of the chapter's minutes line"
+    );
+}
+
+#[test]
+fn a_chapter_without_its_minutes_line_is_an_error_naming_it() {
+    let ws = Workspace::copy();
+    let path = ws.path("chapters/01-threads.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("<!-- minutes:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, text);
+    fs::write(&path, without).unwrap();
+    let err = format!("{:#}", r#gen(&ws.0, GenMode::Check).unwrap_err());
+    assert!(
+        err.contains("01-threads.md") && err.contains("<!-- minutes: reading=N exercises=M -->"),
+        "{err}"
+    );
+    fs::write(&path, text.replace("exercises=25", "exercises=0")).unwrap();
+    let err = format!("{:#}", r#gen(&ws.0, GenMode::Check).unwrap_err());
+    assert!(
+        err.contains("01-threads.md") && err.contains("has 2 exercise(s)"),
+        "{err}"
+    );
 }
