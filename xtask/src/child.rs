@@ -51,13 +51,7 @@ pub fn status(cmd: &mut Command, limit: Duration) -> Result<()> {
 /// is the caller's to judge.
 pub fn output(cmd: &mut Command, limit: Duration) -> Result<Output> {
     let what = program(cmd);
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start {what}"))?;
-    let (stdout, stderr) = drain_both(&mut child);
+    let (mut child, stdout, stderr) = spawn_drained(cmd, &what)?;
     let status = wait(&mut child, limit, &what)?;
     Ok(Output {
         status,
@@ -67,6 +61,18 @@ pub fn output(cmd: &mut Command, limit: Duration) -> Result<Output> {
 }
 
 type Drained = thread::JoinHandle<Vec<u8>>;
+
+/// Starts `cmd` with no input and both outputs drained (see [`drain_both`]).
+fn spawn_drained(cmd: &mut Command, what: &str) -> Result<(Child, Drained, Drained)> {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start {what}"))?;
+    let (stdout, stderr) = drain_both(&mut child);
+    Ok((child, stdout, stderr))
+}
 
 /// Both pipes are drained on their own threads, so that a chatty child
 /// never blocks on a full pipe while we wait for it.
@@ -105,13 +111,7 @@ pub fn output_or_stop(cmd: &mut Command, limit: Duration) -> Result<Option<Outpu
     let what = program(cmd);
     let stop = interrupted();
     own_group(cmd);
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start {what}"))?;
-    let (stdout, stderr) = drain_both(&mut child);
+    let (mut child, stdout, stderr) = spawn_drained(cmd, &what)?;
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait()? {

@@ -249,7 +249,10 @@ fn for_each_segment(mut pipe: impl Read, mut each: impl FnMut(&str) -> Result<()
     let mut first_error = None;
     let mut call = |bytes: &[u8]| {
         if first_error.is_none() {
-            first_error = each(&plain(bytes)).err();
+            first_error = each(&crate::book::output::strip_ansi(&String::from_utf8_lossy(
+                bytes,
+            )))
+            .err();
         }
     };
     let mut pending = Vec::new();
@@ -274,25 +277,6 @@ fn for_each_segment(mut pipe: impl Read, mut each: impl FnMut(&str) -> Result<()
         call(&pending);
     }
     first_error.map_or(Ok(()), Err)
-}
-
-/// Text without terminal escapes (`ESC [ ... letter`).
-fn plain(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for e in chars.by_ref() {
-                if e.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

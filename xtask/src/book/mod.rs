@@ -11,7 +11,7 @@
 
 mod install;
 mod links;
-mod output;
+pub mod output;
 mod page;
 mod site;
 

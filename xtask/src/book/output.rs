@@ -107,8 +107,9 @@ fn unescape(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Terminal colour codes (`ESC [ ... m`) out of the kernel's error reports.
-fn strip_ansi(line: &str) -> String {
+/// Terminal escapes (`ESC [ ... letter`: colours, cargo's progress) out of
+/// the kernel's error reports and cargo's output.
+pub fn strip_ansi(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
