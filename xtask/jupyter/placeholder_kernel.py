@@ -95,8 +95,8 @@ def message(progress, now):
     crates = f", {done} of {total} crates compiled" if total else ""
     return (
         f"The Rust kernel is still being built: {left} (started {started}{crates}). "
-        "Reading works now; run this cell again when it is ready: Kernel > Change Kernel... "
-        "is not needed, " + how
+        "Reading works now. When `cargo xtask lab` prints 'Rust kernel ready', restart the "
+        "kernel (Kernel > Restart) and run this cell again."
     )
 
 
