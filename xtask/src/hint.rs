@@ -51,7 +51,7 @@ pub fn next(root: &Path, name: &str, all: bool) -> Result<String> {
     let hint = |n: usize| {
         format!(
             "Hint {n} of {total} for `{name}` ({place}):\n\n{}\n",
-            hints[n - 1]
+            reflow(&hints[n - 1])
         )
     };
     let (text, now_seen) = if all {
@@ -77,6 +77,22 @@ pub fn next(root: &Path, name: &str, all: bool) -> Result<String> {
     write_seen(root, &seen)?;
     Ok(text)
 }
+
+/// A hint's paragraphs wrapped for a terminal: the chapter source breaks
+/// its lines where the Markdown reads well, which is not where a terminal
+/// should (`f(n` at the end of one line, `− 2)` on the next).
+fn reflow(hint: &str) -> String {
+    hint.split("\n\n")
+        .map(|paragraph| {
+            let words = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+            textwrap::fill(&words, WIDTH)
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Columns a hint is wrapped to.
+const WIDTH: usize = 88;
 
 /// One line for a name that is no exercise: the closest names, or all of them.
 fn unknown(name: &str, chapters: &[Chapter]) -> String {
@@ -212,17 +228,20 @@ mod tests {
                 )),
                 "{text}"
             );
-            assert!(text.contains(&hints[n - 1]), "{text}");
+            assert!(text.contains(&reflow(&hints[n - 1])), "{text}");
             let others = (1..=total).filter(|&k| k != n);
             for k in others {
-                assert!(!text.contains(&hints[k - 1]), "only hint {n}: {text}");
+                assert!(
+                    !text.contains(&reflow(&hints[k - 1])),
+                    "only hint {n}: {text}"
+                );
             }
             let seen = fs::read_to_string(root.0.join(SEEN)).unwrap();
             assert!(seen.contains(&format!("\"fib_par\": {n}")), "{seen}");
         }
         let again = next(&root.0, "fib_par", false).unwrap();
         assert!(again.starts_with("You have seen all"), "{again}");
-        assert!(again.contains(&hints[total - 1]), "{again}");
+        assert!(again.contains(&reflow(&hints[total - 1])), "{again}");
         // Another exercise starts at its own first hint.
         let other = next(&root.0, "fib_checked", false).unwrap();
         assert!(other.starts_with("Hint 1 of"), "{other}");
@@ -235,7 +254,7 @@ mod tests {
         let text = next(&root.0, "fib_par", true).unwrap();
         for (i, hint) in hints.iter().enumerate() {
             assert!(text.contains(&format!("Hint {} of", i + 1)), "{text}");
-            assert!(text.contains(hint.as_str()), "{text}");
+            assert!(text.contains(&reflow(hint)), "{text}");
         }
         let after = next(&root.0, "fib_par", false).unwrap();
         assert!(after.starts_with("You have seen all"), "{after}");
@@ -272,5 +291,23 @@ mod tests {
         assert_eq!(closest("fib_pra", &names), ["fib_par"]);
         assert_eq!(closest("chunk", &names), ["pi_chunked", "fill_chunks"]);
         assert!(closest("zzzzzzzz", &names).is_empty());
+    }
+
+    #[test]
+    fn a_hint_is_wrapped_for_the_terminal_with_its_words_and_paragraphs_kept() {
+        let source = "Two cases: above it, f(n − 1) and f(n\n− 2) are independent.\n\nA second   paragraph,\nalso kept.";
+        let long = format!("{} end", "word ".repeat(40));
+        let text = reflow(source);
+        assert_eq!(
+            text,
+            "Two cases: above it, f(n − 1) and f(n − 2) are independent.\n\nA second paragraph, also kept."
+        );
+        let wrapped = reflow(&long);
+        assert!(wrapped.lines().count() > 1, "{wrapped}");
+        assert!(
+            wrapped.lines().all(|l| l.chars().count() <= WIDTH),
+            "{wrapped}"
+        );
+        assert_eq!(wrapped.split_whitespace().count(), 41);
     }
 }
