@@ -1,6 +1,7 @@
 //! `cargo xtask hint NAME [--all]`: an exercise's hints, one at a time, as
 //! written under its cell in `chapters/NN-slug.md`. What was shown is
-//! remembered in `target/hints/seen.json`, the only file this writes.
+//! remembered in `hints/seen.json` in cargo's target folder (`target/`, or
+//! `CARGO_TARGET_DIR`), the only file this writes.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -10,19 +11,19 @@ use anyhow::{Context, Result, bail};
 
 use crate::codegen::chapter::{self, Chapter};
 
-/// Relative to the workspace root: how many hints of each exercise were shown.
-const SEEN: &str = "target/hints/seen.json";
+/// Relative to cargo's target folder: how many hints of each exercise were shown.
+const SEEN: &str = "hints/seen.json";
 
 /// Prints the next hint of exercise `name` not yet shown (every hint with
 /// `all`), and remembers it.
 pub fn run(root: &Path, name: &str, all: bool) -> Result<()> {
-    print!("{}", next(root, name, all)?);
+    print!("{}", next(root, &crate::target_dir(root), name, all)?);
     Ok(())
 }
 
-/// What `hint` prints. On an unknown name or a missing `target/` it fails
-/// before writing anything.
-pub fn next(root: &Path, name: &str, all: bool) -> Result<String> {
+/// What `hint` prints, remembering in `target` what was shown. On an
+/// unknown name or a missing target folder it fails before writing anything.
+pub fn next(root: &Path, target: &Path, name: &str, all: bool) -> Result<String> {
     let chapters = chapter::read_all(root)?;
     let Some(chapter) = chapters.iter().find(|c| c.exercises().contains(&name)) else {
         bail!("{}", unknown(name, &chapters));
@@ -34,14 +35,14 @@ pub fn next(root: &Path, name: &str, all: bool) -> Result<String> {
             chapter.stem
         );
     }
-    if !root.join("target").is_dir() {
+    if !target.is_dir() {
         bail!(
-            "there is no target/ folder in {} to remember which hints you have seen: \
-             run `cargo xtask hint {name}` inside the repository (cargo builds into target/ first)",
-            root.display()
+            "there is no target folder ({}) to remember which hints you have seen: \
+             run `cargo xtask hint {name}` inside the repository (cargo builds into it first)",
+            target.display()
         );
     }
-    let mut seen = read_seen(root)?;
+    let mut seen = read_seen(target)?;
     let shown = seen.get(name).copied().unwrap_or(0).min(hints.len());
     let total = hints.len();
     let place = match chapter.section_of(name) {
@@ -74,7 +75,7 @@ pub fn next(root: &Path, name: &str, all: bool) -> Result<String> {
         (format!("{}\n{after}\n", hint(n)), n)
     };
     seen.insert(name.to_string(), now_seen.max(shown));
-    write_seen(root, &seen)?;
+    write_seen(target, &seen)?;
     Ok(text)
 }
 
@@ -131,8 +132,8 @@ fn closest<'a>(wanted: &str, names: &[&'a str]) -> Vec<&'a str> {
     near.into_iter().take(3).map(|(_, n)| n).collect()
 }
 
-fn read_seen(root: &Path) -> Result<BTreeMap<String, usize>> {
-    let path = root.join(SEEN);
+fn read_seen(target: &Path) -> Result<BTreeMap<String, usize>> {
+    let path = target.join(SEEN);
     let Ok(text) = fs::read_to_string(&path) else {
         return Ok(BTreeMap::new());
     };
@@ -143,8 +144,8 @@ fn read_seen(root: &Path) -> Result<BTreeMap<String, usize>> {
     })
 }
 
-fn write_seen(root: &Path, seen: &BTreeMap<String, usize>) -> Result<()> {
-    let path = root.join(SEEN);
+fn write_seen(target: &Path, seen: &BTreeMap<String, usize>) -> Result<()> {
+    let path = target.join(SEEN);
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
@@ -221,7 +222,7 @@ mod tests {
         let total = hints.len();
         assert!(total >= 2, "fib_par has hints");
         for n in 1..=total {
-            let text = next(&root.0, "fib_par", false).unwrap();
+            let text = next(&root.0, &root.0.join("target"), "fib_par", false).unwrap();
             assert!(
                 text.starts_with(&format!(
                     "Hint {n} of {total} for `fib_par` (07-fibonacci, section “Exercise 2"
@@ -236,14 +237,14 @@ mod tests {
                     "only hint {n}: {text}"
                 );
             }
-            let seen = fs::read_to_string(root.0.join(SEEN)).unwrap();
+            let seen = fs::read_to_string(root.0.join("target").join(SEEN)).unwrap();
             assert!(seen.contains(&format!("\"fib_par\": {n}")), "{seen}");
         }
-        let again = next(&root.0, "fib_par", false).unwrap();
+        let again = next(&root.0, &root.0.join("target"), "fib_par", false).unwrap();
         assert!(again.starts_with("You have seen all"), "{again}");
         assert!(again.contains(&reflow(&hints[total - 1])), "{again}");
         // Another exercise starts at its own first hint.
-        let other = next(&root.0, "fib_checked", false).unwrap();
+        let other = next(&root.0, &root.0.join("target"), "fib_checked", false).unwrap();
         assert!(other.starts_with("Hint 1 of"), "{other}");
     }
 
@@ -251,12 +252,12 @@ mod tests {
     fn all_shows_every_hint_and_counts_them_seen() {
         let root = Root::new(true);
         let hints = fib_par_hints(&root.0);
-        let text = next(&root.0, "fib_par", true).unwrap();
+        let text = next(&root.0, &root.0.join("target"), "fib_par", true).unwrap();
         for (i, hint) in hints.iter().enumerate() {
             assert!(text.contains(&format!("Hint {} of", i + 1)), "{text}");
             assert!(text.contains(&reflow(hint)), "{text}");
         }
-        let after = next(&root.0, "fib_par", false).unwrap();
+        let after = next(&root.0, &root.0.join("target"), "fib_par", false).unwrap();
         assert!(after.starts_with("You have seen all"), "{after}");
     }
 
@@ -264,13 +265,17 @@ mod tests {
     fn an_unknown_name_suggests_the_closest_and_writes_nothing() {
         let root = Root::new(true);
         let before = root.listing();
-        let err = next(&root.0, "fib_pra", false).unwrap_err().to_string();
+        let err = next(&root.0, &root.0.join("target"), "fib_pra", false)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("there is no exercise named `fib_pra`; did you mean `fib_par`"),
             "{err}"
         );
         assert!(!err.contains('\n'), "one line: {err}");
-        let far = next(&root.0, "zzzzzzzz", false).unwrap_err().to_string();
+        let far = next(&root.0, &root.0.join("target"), "zzzzzzzz", false)
+            .unwrap_err()
+            .to_string();
         assert!(far.contains("the exercises are `run_in_threads`"), "{far}");
         assert_eq!(root.listing(), before, "nothing was written");
     }
@@ -279,8 +284,10 @@ mod tests {
     fn a_missing_target_folder_is_one_clear_line_and_nothing_is_written() {
         let root = Root::new(false);
         let before = root.listing();
-        let err = next(&root.0, "fib_par", false).unwrap_err().to_string();
-        assert!(err.starts_with("there is no target/ folder"), "{err}");
+        let err = next(&root.0, &root.0.join("target"), "fib_par", false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("there is no target folder"), "{err}");
         assert!(!err.contains('\n'), "one line: {err}");
         assert_eq!(root.listing(), before, "nothing was written");
     }

@@ -18,7 +18,7 @@ mod setup;
 mod test;
 mod watch;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -203,6 +203,15 @@ pub fn root() -> PathBuf {
         .parent()
         .expect("xtask lives inside the workspace")
         .to_path_buf()
+}
+
+/// Cargo's target folder for the workspace at `root`: `CARGO_TARGET_DIR`
+/// (relative to `root` unless absolute) when set, else `target/`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
 }
 
 #[cfg(test)]

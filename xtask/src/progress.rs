@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -145,7 +145,7 @@ pub fn find_exercise<'a>(chapters: &'a [Chapter], name: &str) -> Result<(&'a Cha
 /// The crate can only be graded quickly once it was built: without cargo's
 /// target folder, say how to build it instead of building for minutes.
 pub fn require_target(root: &Path) -> Result<()> {
-    let target = target_dir(root);
+    let target = crate::target_dir(root);
     if !target.is_dir() {
         bail!(
             "{} is missing: the exercises crate was never built here. \
@@ -154,14 +154,6 @@ pub fn require_target(root: &Path) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// Cargo's target folder: `CARGO_TARGET_DIR` (relative to the workspace) or `target/`.
-fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => root.join(dir),
-        _ => root.join("target"),
-    }
 }
 
 /// Grades the crate's answers with its strict test, only the exercises or

@@ -58,13 +58,8 @@ impl Layout {
     /// The state folder of this workspace: `cluster/` in cargo's target
     /// folder (`CARGO_TARGET_DIR` when set), where `workbook::slurm` looks.
     pub fn local() -> Layout {
-        let root = crate::root();
-        let target = match std::env::var_os("CARGO_TARGET_DIR") {
-            Some(dir) if !dir.is_empty() => root.join(dir),
-            _ => root.join("target"),
-        };
         Layout {
-            dir: target.join("cluster"),
+            dir: crate::target_dir(&crate::root()).join("cluster"),
         }
     }
 
