@@ -86,7 +86,11 @@ fn reflow(hint: &str) -> String {
     hint.split("\n\n")
         .map(|paragraph| {
             let words = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
-            textwrap::fill(&words, WIDTH)
+            // Break only between words: `f(n-2)` and long paths stay whole.
+            let options = textwrap::Options::new(WIDTH)
+                .word_splitter(textwrap::WordSplitter::NoHyphenation)
+                .break_words(false);
+            textwrap::fill(&words, options)
         })
         .collect::<Vec<_>>()
         .join("\n\n")
@@ -303,7 +307,7 @@ mod tests {
     #[test]
     fn a_hint_is_wrapped_for_the_terminal_with_its_words_and_paragraphs_kept() {
         let source = "Two cases: above it, f(n − 1) and f(n\n− 2) are independent.\n\nA second   paragraph,\nalso kept.";
-        let long = format!("{} end", "word ".repeat(40));
+        let long = format!("{} end", "f(n-2) ".repeat(40));
         let text = reflow(source);
         assert_eq!(
             text,
@@ -316,5 +320,11 @@ mod tests {
             "{wrapped}"
         );
         assert_eq!(wrapped.split_whitespace().count(), 41);
+        assert!(
+            wrapped
+                .lines()
+                .all(|l| l.ends_with(')') || l.ends_with("end")),
+            "{wrapped}"
+        );
     }
 }
