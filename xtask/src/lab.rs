@@ -34,17 +34,18 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
         install_only,
     } = options;
     let env = setup::python_env(root)?;
-    let mpi = setup::mpi()?;
     // Reading needs no kernel: when it is not built yet, JupyterLab starts
     // now and the kernel is built beside it (not so for --install-only).
     let evcxr = setup::installed_evcxr()?;
-    let building = if evcxr.is_none() && !install_only {
+    let building = evcxr.is_none() && !install_only;
+    // Only chapter 10 needs Open MPI: while the kernel is built beside
+    // JupyterLab, its apt-get runs there too, not before the first page.
+    let mpi = if building { None } else { Some(setup::mpi()?) };
+    if building {
         kernelspec::install_placeholder(&env)?;
-        true
     } else {
         setup::rust_kernel(&env)?;
-        false
-    };
+    }
     let kernel = if building {
         "every notebook to read; the Rust kernel is being built beside JupyterLab \
          (until then a cell says how long is left)"
@@ -52,10 +53,14 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
         "the Rust kernel"
     };
     match &mpi {
-        Mpi::Ready => println!("\nready: JupyterLab, {kernel}, every chapter"),
-        Mpi::Missing(hint) => println!(
+        Some(Mpi::Ready) => println!("\nready: JupyterLab, {kernel}, every chapter"),
+        Some(Mpi::Missing(hint)) => println!(
             "\nready: JupyterLab, {kernel}, every chapter but chapter 10's MPI programs\n\
              not ready: chapter 10's MPI programs (Open MPI is not installed: {hint})"
+        ),
+        None => println!(
+            "\nready: JupyterLab, {kernel}; Open MPI, for chapter 10's MPI programs, \
+             is checked and installed beside it"
         ),
     }
     if install_only {
@@ -92,7 +97,12 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
     }
     let mut jupyter = cmd.spawn().context("could not start JupyterLab")?;
     let built = thread::scope(|s| {
-        let build = building.then(|| s.spawn(|| build_beside(&env)));
+        let build = building.then(|| {
+            s.spawn(|| {
+                mpi_beside();
+                build_beside(&env)
+            })
+        });
         // JupyterLab runs until the learner stops it: this wait has no bound.
         let status = jupyter.wait().context("could not wait for JupyterLab");
         let built = match build {
@@ -115,6 +125,23 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
         bail!("JupyterLab exited with {status}");
     }
     Ok(())
+}
+
+/// Open MPI, checked and installed beside JupyterLab: a failure there only
+/// says what chapter 10 lacks, and the kernel's build goes on.
+fn mpi_beside() {
+    match setup::mpi() {
+        Ok(Mpi::Ready) => {}
+        Ok(Mpi::Missing(hint)) => {
+            println!(
+                "[setup] not ready: chapter 10's MPI programs (Open MPI is not installed: {hint})"
+            )
+        }
+        Err(e) => println!(
+            "[setup] not ready: chapter 10's MPI programs ({e:#}); {}",
+            setup::mpi_hint()
+        ),
+    }
 }
 
 /// How often the terminal hears of the build's progress, at most.
