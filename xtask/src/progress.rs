@@ -257,8 +257,17 @@ fn read_notebooks(
             Ok(text) => text,
             Err(e) => bail!("{rel} could not be read ({e}); `cargo xtask gen` writes it again"),
         };
-        let verdicts = notebook_verdicts(&text, &c.number, &c.exercises())
-            .map_err(|problem| anyhow!("{rel} {problem}"))?;
+        let verdicts = notebook_verdicts(&text, &c.number, &c.exercises()).map_err(|problem| {
+            // A file that is not JSON holds no answers JupyterLab can open:
+            // say where the last good copy is, before the one that loses them.
+            let broken = serde_json::from_str::<Value>(&text).is_err();
+            let way_back = if broken {
+                way_back(root, &c.stem)
+            } else {
+                String::new()
+            };
+            anyhow!("{rel} {problem}{way_back}")
+        })?;
         for (ex, v) in verdicts {
             all.insert((c.stem.clone(), ex), v);
         }
@@ -275,10 +284,7 @@ pub fn notebook_verdicts(
     exercises: &[&str],
 ) -> Result<Vec<(String, Verdict)>, String> {
     let nb: Value = serde_json::from_str(text).map_err(|e| {
-        format!(
-            "is not valid JSON ({e}): it cannot be read back. \
-             Restore it with `git checkout` or save it again from JupyterLab"
-        )
+        format!("is not valid JSON ({e}): it cannot be read back, by this command or by JupyterLab")
     })?;
     let kernel = nb["metadata"]["kernelspec"]["name"].as_str().unwrap_or("");
     if kernel != "rust" {
@@ -304,6 +310,23 @@ pub fn notebook_verdicts(
             (ex.to_string(), verdict)
         })
         .collect())
+}
+
+/// How to get a broken student notebook back: JupyterLab's checkpoint (the
+/// last Ctrl-S) keeps the learner's answers; `git checkout` does not.
+fn way_back(root: &Path, stem: &str) -> String {
+    let checkpoint = format!("notebooks/.ipynb_checkpoints/{stem}-checkpoint.ipynb");
+    if root.join(&checkpoint).is_file() {
+        format!(
+            ". JupyterLab's copy from your last Ctrl-S is {checkpoint}: copy it over \
+             notebooks/{stem}.ipynb to get your answers back"
+        )
+    } else {
+        format!(
+            ". There is no JupyterLab checkpoint of it; `git checkout notebooks/{stem}.ipynb` \
+             gives the notebook back as it first came, without your answers"
+        )
+    }
 }
 
 fn source(cell: &Value) -> String {
@@ -585,6 +608,25 @@ mod tests {
         let no_kernel = json!({"cells": [], "metadata": {}}).to_string();
         let err = notebook_verdicts(&no_kernel, "01", &["a"]).unwrap_err();
         assert!(err.contains("saved with no kernel"), "{err}");
+    }
+
+    #[test]
+    fn a_broken_notebook_points_at_its_checkpoint_before_git() {
+        let root = std::env::temp_dir().join(format!("xtask-way-back-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let without = way_back(&root, "01-threads");
+        assert!(without.contains("no JupyterLab checkpoint"), "{without}");
+        assert!(without.contains("without your answers"), "{without}");
+        let dir = root.join("notebooks/.ipynb_checkpoints");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("01-threads-checkpoint.ipynb"), "{}").unwrap();
+        let with = way_back(&root, "01-threads");
+        fs::remove_dir_all(&root).unwrap();
+        assert!(
+            with.contains("notebooks/.ipynb_checkpoints/01-threads-checkpoint.ipynb"),
+            "{with}"
+        );
+        assert!(!with.contains("git checkout"), "{with}");
     }
 
     const LINES: &str = "\nrunning 1 test\nan answer's own print\n\
