@@ -95,13 +95,59 @@ fn drain_both(child: &mut Child) -> (Drained, Drained) {
 /// installs the handler, which only sets this flag, so that a command can
 /// stop its children ([`output_or_stop`]) and end cleanly.
 pub fn interrupted() -> &'static AtomicBool {
-    static FLAG: AtomicBool = AtomicBool::new(false);
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         // Without a handler, Ctrl-C ends the process as usual: still clean.
-        let _ = ctrlc::set_handler(|| FLAG.store(true, Ordering::SeqCst));
+        let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
     });
-    &FLAG
+    &STOP
+}
+
+/// The flag behind [`interrupted`]. Read on its own it installs nothing, so
+/// a command that never asked keeps Ctrl-C's usual meaning.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Like [`wait`], and once [`interrupted`] is set (in a command that called
+/// it), ends `child` too: first asked to stop (SIGTERM on Unix, so that
+/// JupyterLab can shut its kernels down), killed if it is still there after
+/// `grace`. `Ok(None)` when stopped.
+pub fn wait_or_stop(
+    child: &mut Child,
+    limit: Duration,
+    grace: Duration,
+    what: &str,
+) -> Result<Option<ExitStatus>> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if STOP.load(Ordering::SeqCst) {
+            terminate(child);
+            wait(child, grace, what)?;
+            return Ok(None);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!(
+                "{what} was still running after {} s and was stopped",
+                limit.as_secs()
+            );
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Asks `child` to stop: SIGTERM on Unix, a kill elsewhere.
+fn terminate(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        // SAFETY: kill only sends a signal, to a child we started.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    }
+    #[cfg(not(unix))]
+    let _ = child.kill();
 }
 
 /// Like [`output`], with `cmd` and everything it starts in a group of their

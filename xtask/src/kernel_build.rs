@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::child::{self, MINUTE};
+use crate::child::{self, MINUTE, SECOND};
 use crate::setup::EVCXR_VERSION;
 
 /// The whole build on 2 cores, measured (6 min 02 s): the estimate before
@@ -232,7 +232,9 @@ pub fn build(root: &Path, gently: bool, mut report: impl FnMut(&Progress) + Send
                 Ok(())
             })
         });
-        let status = child::wait(&mut cargo, 60 * MINUTE, "cargo install");
+        // Ctrl-C, or a signal to the command that builds, stops cargo too.
+        let status = child::wait_or_stop(&mut cargo, 60 * MINUTE, 10 * SECOND, "cargo install")
+            .and_then(|s| s.context("stopped (Ctrl-C or a signal) before the build finished"));
         let read = reader.join().expect("the reader does not panic");
         status.and_then(|s| read.map(|()| s))
     });

@@ -5,11 +5,13 @@
 
 use std::net::TcpListener;
 use std::path::Path;
+use std::sync::atomic::Ordering;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use crate::child::{self, SECOND};
 use crate::kernel_build;
 use crate::kernelspec;
 use crate::setup::{self, EVCXR_VERSION, Env, Mpi};
@@ -95,19 +97,25 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
         // Containers and CI machines often run everything as root.
         cmd.arg("--allow-root");
     }
+    // From here on Ctrl-C, or a signal to this command alone, stops
+    // JupyterLab and the build too: neither is left running without us.
+    let stop = child::interrupted();
     let mut jupyter = cmd.spawn().context("could not start JupyterLab")?;
     let built = thread::scope(|s| {
         let build = building.then(|| {
             s.spawn(|| {
                 mpi_beside();
+                if stop.load(Ordering::SeqCst) {
+                    bail!("stopped before the kernel's build started");
+                }
                 build_beside(&env)
             })
         });
         // JupyterLab runs until the learner stops it: this wait has no bound.
-        let status = jupyter.wait().context("could not wait for JupyterLab");
+        let status = child::wait_or_stop(&mut jupyter, Duration::MAX, 30 * SECOND, "JupyterLab");
         let built = match build {
             Some(build) => {
-                if !build.is_finished() {
+                if !build.is_finished() && !stop.load(Ordering::SeqCst) {
                     println!(
                         "[kernel] JupyterLab has stopped; the Rust kernel's build goes on \
                          (Ctrl-C stops it, and the next `cargo xtask lab` starts it over)"
@@ -120,11 +128,15 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
         status.map(|status| (status, built))
     });
     let (status, built) = built?;
-    built.context("the Rust kernel could not be built; run `cargo xtask lab` again")?;
-    if !status.success() {
-        bail!("JupyterLab exited with {status}");
+    if stop.load(Ordering::SeqCst) {
+        println!("lab: stopped (JupyterLab and anything building with it).");
+        return Ok(());
     }
-    Ok(())
+    built.context("the Rust kernel could not be built; run `cargo xtask lab` again")?;
+    match status {
+        Some(status) if !status.success() => bail!("JupyterLab exited with {status}"),
+        _ => Ok(()),
+    }
 }
 
 /// Open MPI, checked and installed beside JupyterLab: a failure there only
@@ -165,7 +177,11 @@ fn build_beside(env: &Env) -> Result<()> {
         }
     });
     if let Err(e) = result {
-        println!("[kernel] the Rust kernel could not be built: {e:#}");
+        if child::interrupted().load(Ordering::SeqCst) {
+            println!("[kernel] build stopped; the next `cargo xtask lab` starts it over");
+        } else {
+            println!("[kernel] the Rust kernel could not be built: {e:#}");
+        }
         return Err(e);
     }
     let evcxr = setup::installed_evcxr()?.context("cargo install ended, yet no evcxr_jupyter")?;

@@ -193,22 +193,33 @@ fn open_in_lab(clone: &Path) -> Result<()> {
         .spawn()
         .context("could not start `cargo xtask lab`")?;
     let result = ask_lab(&mut lab, port);
-    // The group's id is lab's pid: signal the whole group, JupyterLab included.
+    // A signal to `lab` alone, as `kill PID` sends: it must stop JupyterLab
+    // too, not leave it serving on its own.
+    // SAFETY: kill only sends a signal, to the child started above.
+    unsafe { libc::kill(lab.id() as libc::pid_t, libc::SIGTERM) };
     let group = -(lab.id() as libc::pid_t);
-    // SAFETY: kill only sends a signal; the group is the one made above.
-    unsafe { libc::kill(group, libc::SIGTERM) };
-    if child::wait(&mut lab, 30 * SECOND, "JupyterLab").is_err() {
-        unsafe { libc::kill(group, libc::SIGKILL) };
-    }
+    let exited = child::wait(&mut lab, 40 * SECOND, "`cargo xtask lab` after SIGTERM");
     // lab has exited; JupyterLab, its child, may still be shutting down.
-    let stopped = Instant::now() + 30 * SECOND;
+    let stopped = Instant::now() + 10 * SECOND;
     while unsafe { libc::kill(group, 0) } == 0 && Instant::now() < stopped {
         thread::sleep(SECOND / 5);
     }
-    if unsafe { libc::kill(group, 0) } == 0 {
+    // SAFETY: the group is the one made above; a probe, then a kill.
+    let left = unsafe { libc::kill(group, 0) } == 0;
+    if left {
         unsafe { libc::kill(group, libc::SIGKILL) };
     }
-    result
+    result?;
+    let status = exited?;
+    ensure!(
+        status.success(),
+        "`cargo xtask lab` ended with {status} on SIGTERM"
+    );
+    ensure!(
+        !left,
+        "`cargo xtask lab` exited on SIGTERM but left JupyterLab running"
+    );
+    Ok(())
 }
 
 fn ask_lab(lab: &mut Child, port: u16) -> Result<()> {
