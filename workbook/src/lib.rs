@@ -41,6 +41,7 @@ pub mod trace;
 
 pub use chart::Chart;
 pub use cpus::cpus;
+pub use os_threads::count as thread_count;
 pub use scratch::scratch_dir;
 pub use target_dir::{
     cargo_build_release, release_program, target_dir, target_dir_from, workspace_root,

@@ -76,6 +76,26 @@ pub(crate) fn live() -> Option<Vec<OsThread>> {
     None
 }
 
+/// How many threads this process has now, or `None` where the operating
+/// system does not say (Linux answers; elsewhere no guess).
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::mpsc;
+///
+/// if let Some(before) = workbook::thread_count() {
+///     let (done, wait) = mpsc::channel::<()>();
+///     let worker = std::thread::spawn(move || wait.recv());
+///     assert_eq!(workbook::thread_count(), Some(before + 1));
+///     drop(done);
+///     worker.join().unwrap().unwrap_err();
+/// }
+/// ```
+pub fn count() -> Option<usize> {
+    live().map(|threads| threads.len())
+}
+
 /// The shared libraries this process has loaded (in the notebook, the
 /// kernel's compiled cells sit in its build folder); empty where not known.
 #[cfg(target_os = "linux")]
