@@ -233,11 +233,17 @@ pub fn build(root: &Path, gently: bool, mut report: impl FnMut(&Progress) + Send
             })
         });
         // Ctrl-C, or a signal to the command that builds, stops cargo too.
-        let status = child::wait_or_stop(&mut cargo, 60 * MINUTE, 10 * SECOND, "cargo install")
-            .and_then(|s| s.context("stopped (Ctrl-C or a signal) before the build finished"));
+        let status = child::wait_or_stop(&mut cargo, 60 * MINUTE, 10 * SECOND, "cargo install");
         let read = reader.join().expect("the reader does not panic");
         status.and_then(|s| read.map(|()| s))
     });
+    let status = match status {
+        // Stopped, not failed: the file keeps `building` with a pid that is
+        // gone, which the placeholder kernel reads as "stopped before it finished".
+        Ok(None) => bail!("stopped (Ctrl-C or a signal) before the build finished"),
+        Ok(Some(s)) => Ok(s),
+        Err(e) => Err(e),
+    };
     let mut failed = |why: String| -> Result<()> {
         progress.state = State::Failed;
         progress.updated = unix_now();

@@ -83,6 +83,9 @@ pub fn run(root: &Path, options: Options) -> Result<()> {
         "lab",
         "--ServerApp.ip=127.0.0.1",
         "--ServerApp.port_retries=0",
+        // Ctrl-C reaches JupyterLab too: shut down without asking
+        // "Shut down this Jupyter server (y/[n])?", as lab does.
+        "--ServerApp.answer_yes=True",
     ])
     .arg(format!("--ServerApp.port={port}"))
     .arg(format!("--IdentityProvider.token={token}"))
