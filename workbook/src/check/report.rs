@@ -76,12 +76,12 @@ impl fmt::Display for Report {
             Status::NotStarted => write!(
                 f,
                 "· {name}: not started (its body is still `todo!()`). \
-                 It is in {notebook}.ipynb, section “{section}”."
+                 It is explained in {notebook}.ipynb, section “{section}”."
             ),
             Status::HelperNotStarted(helper) => write!(
                 f,
                 "· {name}: not started: it calls `{helper}`, whose body is still `todo!()`. \
-                 Write `{helper}` first. `{name}` is in {notebook}.ipynb, section “{section}”."
+                 Write `{helper}` first. `{name}` is explained in {notebook}.ipynb, section “{section}”."
             ),
         }
     }
