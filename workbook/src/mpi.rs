@@ -186,10 +186,17 @@ fn own_words(stderr: &str) -> String {
     let mut in_box = false;
     let mut kept = Vec::new();
     for line in stderr.lines() {
-        if line.starts_with("-----") {
+        // A rank's text written in pieces can end up glued to a box's edge
+        // (`error:-----`): the edge still counts, the text before it is kept.
+        let (text, edge) = match line.find("-----") {
+            Some(at) => (&line[..at], true),
+            None => (line, false),
+        };
+        if !in_box && !text.starts_with('[') && !text.trim().is_empty() {
+            kept.push(text);
+        }
+        if edge {
             in_box = !in_box;
-        } else if !in_box && !line.starts_with('[') && !line.trim().is_empty() {
-            kept.push(line);
         }
     }
     kept[kept.len().saturating_sub(8)..].join("\n")
@@ -220,6 +227,29 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("apt-get install openmpi-bin"), "{err}");
+    }
+
+    #[test]
+    fn a_rank_s_words_are_kept_and_open_mpi_s_notices_left_out() {
+        let dashes = "-".repeat(74);
+        // As seen under load: a rank's message split around Open MPI's box.
+        let stderr = format!(
+            "error: invalid value '0' for '--threads <T>': at least 1\n\
+             For more information, try '--help'.\n\
+             error:{dashes}\n\
+             Primary job  terminated normally, but 1 process returned\n\
+             {dashes}\n\
+             [host:123] backtrace line\n\
+             {dashes}\n\
+             mpirun detected that one or more processes exited with non-zero status\n\
+             {dashes}\n"
+        );
+        assert_eq!(
+            own_words(&stderr),
+            "error: invalid value '0' for '--threads <T>': at least 1\n\
+             For more information, try '--help'.\n\
+             error:"
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ fn main() {
         throws,
         threads,
         seed,
-    } = Args::parse();
+    } = cluster::parse_args();
 
     // Only the main thread calls MPI; rayon's threads just compute.
     let (universe, _) =

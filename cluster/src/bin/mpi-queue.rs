@@ -37,7 +37,7 @@ struct Args {
 
 fn main() {
     // --help prints to stdout and exits 0, before MPI starts.
-    let Args { tasks, crash_rank } = Args::parse();
+    let Args { tasks, crash_rank } = cluster::parse_args();
 
     let universe = mpi::initialize().expect("MPI initialises once");
     let world = universe.world();
