@@ -30,6 +30,15 @@ impl Dice {
             .map(|k| 10_000 * k + self.between(1, 10_000))
             .collect()
     }
+
+    /// `n` (at least 3) distinct numbers in neither ascending nor descending
+    /// order: results that sorting, either way round, would put out of order.
+    pub(crate) fn unsorted(&mut self, n: usize) -> Vec<u64> {
+        assert!(n >= 3, "two numbers are always in one order or the other");
+        let mut v = self.descending(n);
+        v.swap(0, 1); // up, then down: v[1] < v[0] > v[2]
+        v
+    }
 }
 
 #[cfg(test)]
@@ -40,5 +49,18 @@ mod tests {
     fn descending_numbers_are_distinct_and_descending() {
         let v = Dice::new().descending(6);
         assert!(v.windows(2).all(|w| w[0] > w[1]), "{v:?}");
+    }
+
+    #[test]
+    fn unsorted_numbers_are_distinct_and_in_neither_order() {
+        for n in [3, 5, 12] {
+            let v = Dice::new().unsorted(n);
+            let (mut up, mut down) = (v.clone(), v.clone());
+            up.sort();
+            down.sort_by(|a, b| b.cmp(a));
+            up.dedup();
+            assert_eq!(up.len(), n, "{v:?}");
+            assert!(v != up && v != down, "{v:?}");
+        }
     }
 }
