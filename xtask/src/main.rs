@@ -40,7 +40,16 @@ enum Command {
     Lab(lab::Options),
     /// Every check there is, notebooks included (what CI runs): the quick
     /// steps first, then what needs installing
-    Test,
+    Test {
+        /// Run only these steps (comma-separated or repeated): gen-check, fmt,
+        /// clippy, workspace, exercises-build, mpi, notebooks, learner-work,
+        /// slurm, book, bench
+        #[arg(long, value_delimiter = ',', value_name = "STEP", value_parser = test::STEP_IDS)]
+        only: Vec<String>,
+        /// Run every step but these
+        #[arg(long, value_delimiter = ',', value_name = "STEP", value_parser = test::STEP_IDS, conflicts_with = "only")]
+        skip: Vec<String>,
+    },
     /// Write the notebooks and crates derived from chapters/
     Gen {
         /// Only compare, and fail when a derived file differs
@@ -126,7 +135,7 @@ fn run(command: Command) -> Result<()> {
     let root = root();
     match command {
         Command::Lab(options) => lab::run(&root, options),
-        Command::Test => test::run(&root),
+        Command::Test { only, skip } => test::run(&root, &test::Selection { only, skip }),
         Command::Gen { check, force } => {
             let mode = match (check, force) {
                 (true, _) => GenMode::Check,
@@ -235,6 +244,9 @@ mod tests {
             "bench --bogus",
             "bench --quick extra",
             "test --fast",
+            "test --only notebook",
+            "test --only fmt --skip book",
+            "test --skip",
             "gen --check --force",
             "gen --chek",
             "notebooks --dryy",

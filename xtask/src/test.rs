@@ -24,6 +24,37 @@ enum Outcome {
 /// One step of the suite: the work, which says why it failed.
 type Step<'a> = Box<dyn FnOnce() -> Result<Outcome> + 'a>;
 
+/// The steps, by the short name `--only` and `--skip` take, in the order
+/// they run (cheap ones first).
+pub const STEP_IDS: [&str; 11] = [
+    "gen-check",
+    "fmt",
+    "clippy",
+    "workspace",
+    "exercises-build",
+    "mpi",
+    "notebooks",
+    "learner-work",
+    "slurm",
+    "book",
+    "bench",
+];
+
+/// Which steps a run takes: all of them, only some, or all but some (the
+/// names are checked by the command line parser).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub only: Vec<String>,
+    pub skip: Vec<String>,
+}
+
+impl Selection {
+    fn runs(&self, id: &str) -> bool {
+        (self.only.is_empty() || self.only.iter().any(|o| o == id))
+            && !self.skip.iter().any(|s| s == id)
+    }
+}
+
 /// A cargo build or test that has not finished in this long is stuck.
 const CARGO_LIMIT: Duration = Duration::from_secs(60 * 60);
 
@@ -67,7 +98,7 @@ fn cluster_step(
     }
 }
 
-pub fn run(root: &Path) -> Result<()> {
+pub fn run(root: &Path, selection: &Selection) -> Result<()> {
     let cargo = || {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         cmd.current_dir(root);
@@ -75,16 +106,19 @@ pub fn run(root: &Path) -> Result<()> {
     };
     let passed = |cmd: &mut Command| child::status(cmd, CARGO_LIMIT).map(|()| Outcome::Passed);
     // `cluster` needs Open MPI to build: it has a step of its own, below.
-    let steps: Vec<(&str, Step)> = vec![
+    let steps: Vec<(&str, &str, Step)> = vec![
         (
+            "gen-check",
             "generated copies up to date (gen --check)",
             Box::new(|| codegen::r#gen(root, GenMode::Check).map(|()| Outcome::Passed)),
         ),
         (
+            "fmt",
             "cargo fmt --check",
             Box::new(|| passed(cargo().args(["fmt", "--all", "--", "--check"]))),
         ),
         (
+            "clippy",
             "cargo clippy --all-targets -- -D warnings",
             Box::new(|| {
                 passed(
@@ -95,6 +129,7 @@ pub fn run(root: &Path) -> Result<()> {
             }),
         ),
         (
+            "workspace",
             // `cargo test -p exercises` is the learner's strict grade: it fails
             // until every exercise is done, so here it is only built.
             "cargo test (workspace: reference solutions, learner summary)",
@@ -110,10 +145,12 @@ pub fn run(root: &Path) -> Result<()> {
             }),
         ),
         (
+            "exercises-build",
             "cargo test -p exercises builds",
             Box::new(|| passed(cargo().args(["test", "-p", "exercises", "--no-run", "--quiet"]))),
         ),
         (
+            "mpi",
             "MPI programs (chapter 10): clippy and tests under mpirun",
             Box::new(|| {
                 mpi_step(setup::mpi()?, in_ci(), || {
@@ -128,6 +165,7 @@ pub fn run(root: &Path) -> Result<()> {
             }),
         ),
         (
+            "notebooks",
             "every notebook, through the Rust kernel",
             Box::new(|| {
                 let env = setup::notebook_env(root)?;
@@ -136,6 +174,7 @@ pub fn run(root: &Path) -> Result<()> {
             }),
         ),
         (
+            "learner-work",
             "a learner's work survives gen, notebooks --save and lab (on a clone)",
             Box::new(|| {
                 setup::notebook_env(root)?;
@@ -143,6 +182,7 @@ pub fn run(root: &Path) -> Result<()> {
             }),
         ),
         (
+            "slurm",
             "SLURM: cluster up, sbatch the workbook's scripts, faults, cluster down",
             Box::new(|| {
                 cluster_step(setup::is_root(), in_ci(), cfg!(target_os = "linux"), || {
@@ -151,6 +191,7 @@ pub fn run(root: &Path) -> Result<()> {
             }),
         ),
         (
+            "book",
             "the book: builds, every link resolves, checked in headless Chromium",
             Box::new(|| {
                 setup::notebook_env(root)?; // the .venv with Playwright
@@ -158,6 +199,7 @@ pub fn run(root: &Path) -> Result<()> {
             }),
         ),
         (
+            "bench",
             // Run so that it cannot rot; it prints speeds and asserts none.
             "cargo xtask bench --quick",
             Box::new(|| {
@@ -168,10 +210,14 @@ pub fn run(root: &Path) -> Result<()> {
     ];
     // `test` itself must leave every learner-facing file as it found it.
     let before = learner_work::snapshot(root)?;
+    let steps: Vec<_> = steps
+        .into_iter()
+        .filter(|(id, _, _)| selection.runs(id))
+        .collect();
     let total = steps.len() + 1;
     let mut failed = Vec::new();
     let mut skipped = Vec::new();
-    for (name, step) in steps {
+    for (_, name, step) in steps {
         println!("\n=== {name}");
         let start = Instant::now();
         let result = step();
@@ -189,8 +235,8 @@ pub fn run(root: &Path) -> Result<()> {
         }
     }
     let name = "test changed none of exercises/ and notebooks/";
-    println!("\n=== {name}");
     let touched = learner_work::changed(&before, &learner_work::snapshot(root)?);
+    println!("\n=== {name}");
     if touched.is_empty() {
         println!("=== ok: {name}");
     } else {
@@ -219,6 +265,23 @@ pub fn run(root: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_selection_runs_what_it_names_and_refuses_unknown_steps() {
+        let all = Selection::default();
+        assert!(STEP_IDS.iter().all(|id| all.runs(id)));
+        let only = Selection {
+            only: vec!["fmt".into(), "book".into()],
+            skip: vec![],
+        };
+        let ran: Vec<_> = STEP_IDS.iter().filter(|id| only.runs(id)).collect();
+        assert_eq!(ran, [&"fmt", &"book"]);
+        let skip = Selection {
+            only: vec![],
+            skip: vec!["slurm".into()],
+        };
+        assert!(!skip.runs("slurm") && skip.runs("notebooks"));
+    }
 
     #[test]
     fn missing_mpi_is_a_visible_skip_outside_ci_and_a_failure_in_ci() {
