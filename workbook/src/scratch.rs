@@ -5,6 +5,11 @@
 //! every other user then fails with "Permission denied". Each process gets a
 //! folder of its own instead, named after the user and the process, readable
 //! only by its owner.
+//!
+//! A process cannot remove its folder when it ends (a notebook's kernel
+//! keeps its variables, paths included, until it is stopped), so the first
+//! use in a process removes the folders that this user's finished processes
+//! left behind. A folder whose process still runs is never touched.
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -14,7 +19,9 @@ use std::sync::OnceLock;
 /// missing. The scratch folder is `<temp>/workbook-<user>-<process id>`, made
 /// with permissions 0700 (owner only) where the platform has them; a folder of
 /// that name that belongs to someone else, or that others may write into, is
-/// passed over for a fresh name.
+/// passed over for a fresh name. The folders of this user's processes that
+/// have ended are removed then (see the module's notes); print a path inside
+/// with [`shown`](crate::shown), which leaves out the machine's own part.
 ///
 /// `name` is a relative path such as `"08-numbers"` or `"charts/00"`.
 ///
@@ -45,7 +52,6 @@ pub fn scratch_dir(name: &str) -> io::Result<PathBuf> {
             ),
         ));
     }
-    static BASE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let base = BASE
         .get_or_init(|| private_base(&std::env::temp_dir()))
         .as_ref()
@@ -60,8 +66,17 @@ pub fn scratch_dir(name: &str) -> io::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Creates (or finds, from earlier in this run) a private folder in `temp`.
+/// This process's scratch folder, once [`scratch_dir`] has made it.
+pub(crate) fn scratch_base() -> Option<&'static Path> {
+    BASE.get()?.as_deref().ok()
+}
+
+static BASE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+
+/// Creates (or finds, from earlier in this run) a private folder in `temp`,
+/// after removing the ones finished processes left there.
 fn private_base(temp: &Path) -> Result<PathBuf, String> {
+    remove_leftovers(temp);
     let stem = format!("workbook-{}-{}", user_name(), std::process::id());
     let mut last_error = String::new();
     for attempt in 0..100 {
@@ -81,6 +96,48 @@ fn private_base(temp: &Path) -> Result<PathBuf, String> {
         "no private scratch folder could be made in {} (last try: {last_error})",
         temp.display()
     ))
+}
+
+/// Removes this user's scratch folders in `temp` whose process has ended:
+/// `workbook-<user>-<pid>` and `workbook-<user>-<pid>-<n>`, real folders
+/// owned by this user and closed to others. Failures are left for next time.
+fn remove_leftovers(temp: &Path) {
+    let prefix = format!("workbook-{}-", user_name());
+    let Ok(entries) = std::fs::read_dir(temp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let path = entry.path();
+        if process_ended(pid) && is_ours(&path) {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// Whether no process `pid` runs any more. Where that cannot be known, the
+/// answer is no: a folder is kept rather than pulled from under a live run.
+#[cfg(unix)]
+fn process_ended(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    !alive && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_ended(_pid: u32) -> bool {
+    false
 }
 
 #[cfg(unix)]
@@ -186,5 +243,46 @@ mod tests {
                 .to_string_lossy()
                 .starts_with("workbook-")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_the_folders_of_ended_processes_are_removed() {
+        use std::os::unix::fs::PermissionsExt;
+        let temp =
+            std::env::temp_dir().join(format!("workbook-leftovers-test-{}", std::process::id()));
+        std::fs::create_dir_all(&temp).unwrap();
+        let mut ended = std::process::Command::new("true").spawn().unwrap();
+        ended.wait().unwrap();
+        let (user, dead, live) = (user_name(), ended.id(), std::process::id());
+        let folder = |name: String, mode: u32| {
+            let path = temp.join(name);
+            std::fs::create_dir_all(path.join("charts")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            path
+        };
+        let gone = [
+            folder(format!("workbook-{user}-{dead}"), 0o700),
+            folder(format!("workbook-{user}-{dead}-3"), 0o700),
+        ];
+        let kept = [
+            folder(format!("workbook-{user}-{live}"), 0o700),
+            folder(format!("workbook-{user}-{live}-2"), 0o700),
+            folder(format!("workbook-{user}-{dead}-open"), 0o777),
+            folder(format!("workbook-{user}x-{dead}"), 0o700),
+            folder(format!("other-{user}-{dead}"), 0o700),
+        ];
+        remove_leftovers(&temp);
+        for path in gone {
+            assert!(!path.exists(), "{} should be removed", path.display());
+        }
+        for path in kept {
+            assert!(
+                path.join("charts").is_dir(),
+                "{} should be kept",
+                path.display()
+            );
+        }
+        std::fs::remove_dir_all(&temp).unwrap();
     }
 }
