@@ -9,7 +9,9 @@
 //! A process cannot remove its folder when it ends (a notebook's kernel
 //! keeps its variables, paths included, until it is stopped), so the first
 //! use in a process removes the folders that this user's finished processes
-//! left behind. A folder whose process still runs is never touched.
+//! left behind. A folder whose process still runs is never touched: the
+//! process holds a lock on a file inside for as long as it runs, and the
+//! system lets go of the lock when it ends, however it ends.
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -85,8 +87,12 @@ fn private_base(temp: &Path) -> Result<PathBuf, String> {
             n => temp.join(format!("{stem}-{n}")),
         };
         match create_private(&path) {
-            Ok(()) => return Ok(path),
+            Ok(()) => {
+                hold_in_use_lock(&path);
+                return Ok(path);
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && is_ours(&path) => {
+                hold_in_use_lock(&path);
                 return Ok(path);
             }
             Err(e) => last_error = format!("{}: {e}", path.display()),
@@ -96,6 +102,26 @@ fn private_base(temp: &Path) -> Result<PathBuf, String> {
         "no private scratch folder could be made in {} (last try: {last_error})",
         temp.display()
     ))
+}
+
+/// The file a process keeps locked in its scratch folder while it runs.
+const IN_USE: &str = ".in-use";
+
+/// Locks `folder`'s [`IN_USE`] file for the rest of this process. The file
+/// is locked under another name, then renamed: it never shows unlocked.
+/// Best effort: without the lock, [`remove_leftovers`] asks whether the
+/// process of the folder's name still runs.
+fn hold_in_use_lock(folder: &Path) {
+    let fresh = folder.join(format!("{IN_USE}-{}", std::process::id()));
+    let Ok(file) = std::fs::File::create(&fresh) else {
+        return;
+    };
+    if file.try_lock().is_ok() && std::fs::rename(&fresh, folder.join(IN_USE)).is_ok() {
+        // Kept open, so locked, until the process ends.
+        std::mem::forget(file);
+    } else {
+        let _ = std::fs::remove_file(&fresh);
+    }
 }
 
 /// Removes this user's scratch folders in `temp` whose process has ended:
@@ -117,7 +143,16 @@ fn remove_leftovers(temp: &Path) {
             continue;
         };
         let path = entry.path();
-        if process_ended(pid) && is_ours(&path) {
+        if !is_ours(&path) {
+            continue;
+        }
+        // The lock, where there is one, is the surer sign: a process id can
+        // be reused, or belong to another container sharing this folder.
+        let ended = match std::fs::File::open(path.join(IN_USE)) {
+            Ok(lock) => lock.try_lock().is_ok(),
+            Err(_) => process_ended(pid),
+        };
+        if ended {
             let _ = std::fs::remove_dir_all(&path);
         }
     }
@@ -261,11 +296,21 @@ mod tests {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
             path
         };
+        // A live process's lock, in a folder named after an ended one (as
+        // from another container): the lock wins.
+        let locked = folder(format!("workbook-{user}-{dead}-5"), 0o700);
+        hold_in_use_lock(&locked);
+        // An unlocked lock file in a folder named after a live process (its
+        // id reused): the lock wins again.
+        let released = folder(format!("workbook-{user}-{live}-6"), 0o700);
+        std::fs::write(released.join(IN_USE), "").unwrap();
         let gone = [
             folder(format!("workbook-{user}-{dead}"), 0o700),
             folder(format!("workbook-{user}-{dead}-3"), 0o700),
+            released,
         ];
         let kept = [
+            locked,
             folder(format!("workbook-{user}-{live}"), 0o700),
             folder(format!("workbook-{user}-{live}-2"), 0o700),
             folder(format!("workbook-{user}-{dead}-open"), 0o777),
