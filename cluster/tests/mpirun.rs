@@ -100,3 +100,38 @@ fn bad_arguments_are_usage_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn a_crash_rank_past_the_last_rank_is_refused_once() {
+    let err = mpirun(2, queue(), &["--crash-rank", "99"], LIMIT).unwrap_err();
+    assert!(
+        err.contains("--crash-rank 99 names no worker: this run's workers are ranks 1 to 1"),
+        "{err}"
+    );
+    assert_eq!(err.matches("--crash-rank 99").count(), 1, "{err}");
+}
+
+#[test]
+fn a_usage_error_is_printed_once_and_every_rank_fails() {
+    let err = mpirun(3, pi(), &["--throws", "0"], LIMIT).unwrap_err();
+    assert_eq!(err.matches("at least 1").count(), 1, "{err}");
+    assert!(
+        err.starts_with("rank ") && err.contains("exited with code 2, and mpirun ended the run."),
+        "{err}"
+    );
+}
+
+#[test]
+fn on_a_usage_error_every_rank_exits_with_code_2() {
+    // Each rank runs mpi-pi from a shell that reports its exit code and then
+    // succeeds, so mpirun lets every rank finish.
+    let script = "\"$0\" --threads 0 2>/dev/null; echo \"exit code $?\"";
+    let program = pi().to_str().unwrap();
+    let run = mpirun(3, Path::new("/bin/sh"), &["-c", script, program], LIMIT).unwrap();
+    assert_eq!(
+        run.stdout.matches("exit code 2").count(),
+        3,
+        "{}",
+        run.stdout
+    );
+}

@@ -71,3 +71,36 @@ fn a_good_run_ends_with_the_record_line() {
         "{last}"
     );
 }
+
+/// Runs `pi` with its standard output sent to `stdout`.
+fn pi_into(stdout: impl Into<std::process::Stdio>) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pi"))
+        .args(["--throws", "1000", "--threads", "1"])
+        .env_remove("PI_THREADS")
+        .stdout(stdout)
+        .output()
+        .expect("the pi program runs")
+}
+
+#[test]
+fn a_reader_that_has_gone_ends_the_run_quietly() {
+    // As `pi ... | head -c1` after head has exited: nobody reads the pipe.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = pi_into(writer);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_one_line_of_error() {
+    let out = pi_into(std::fs::File::create("/dev/full").unwrap());
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("pi: could not write the result: ") && err.contains("No space left"),
+        "{err}"
+    );
+}

@@ -14,7 +14,7 @@
 //! - [`pi`]: the dart-throwing kernel of chapter 09, its chunk seeds, and a thread-count parser.
 //! - [`procs`]: worker processes over pipes, surviving a worker that crashes, answers garbage or falls silent.
 //! - [`mpi`]: launching MPI programs with `mpirun`, with clear errors.
-//! - [`scratch_dir`]: a private folder for the files a notebook writes.
+//! - [`scratch_dir`]: a private folder for the files a notebook writes; [`shown`] prints a path without the machine's own part.
 //! - [`slurm`]: batch jobs on a SLURM cluster (`sbatch`, `squeue`, `sacct`), such as the local one of `cargo xtask cluster up`.
 //! - [`target_dir`]: where cargo builds the programs the notebooks start.
 //! - `model` (cargo feature `loom`): every interleaving of a tiny program, with loom (chapter 11).
@@ -69,4 +69,38 @@ pub fn human(d: std::time::Duration) -> String {
     } else {
         format!("{:.0} ns", s * 1e9)
     }
+}
+
+/// A path as a notebook prints it, without the machine's own part (the
+/// checkout's folder, the user's name, a process id), so that saved outputs
+/// read the same everywhere: a file in the scratch folder of
+/// [`scratch_dir`] as `<scratch>/...`, a built program as
+/// `<target>/release/...`, anything else in the workspace relative to its
+/// root. Any other path is shown whole.
+///
+/// ```
+/// let worker = workbook::release_program("workbook-worker");
+/// let shown = workbook::shown(&worker);
+/// assert!(shown.starts_with("<target>/release/workbook-worker"), "{shown}");
+/// let dir = workbook::scratch_dir("doctest-shown").unwrap();
+/// assert_eq!(workbook::shown(&dir.join("a.txt")), "<scratch>/doctest-shown/a.txt");
+/// let readme = workbook::workspace_root().join("README.md");
+/// assert_eq!(workbook::shown(&readme), "README.md");
+/// assert_eq!(workbook::shown("/etc/hosts".as_ref()), "/etc/hosts");
+/// ```
+pub fn shown(path: &std::path::Path) -> String {
+    let scratch = scratch::scratch_base().map(std::path::Path::to_path_buf);
+    let places = [
+        (scratch, "<scratch>/"),
+        (Some(target_dir()), "<target>/"),
+        (Some(workspace_root()), ""),
+    ];
+    for (place, label) in places {
+        if let Some(rest) = place.as_deref().and_then(|p| path.strip_prefix(p).ok()) {
+            // Forward slashes on every platform, so saved outputs match.
+            let parts: Vec<_> = rest.iter().map(|part| part.to_string_lossy()).collect();
+            return format!("{label}{}", parts.join("/"));
+        }
+    }
+    path.display().to_string()
 }

@@ -145,7 +145,7 @@ fn stop(child: &mut std::process::Child) {
     let _ = child.wait();
 }
 
-/// Explains a failed run, naming the rank that died when mpirun says which.
+/// Explains a failed run, naming the rank that failed first when mpirun says which.
 fn failure(status: ExitStatus, run: &MpiRun) -> String {
     let text = format!("{}\n{}", run.stdout, run.stderr);
     let after = |marker: &str| text.split(marker).nth(1).map(str::trim_start);
@@ -158,7 +158,9 @@ fn failure(status: ExitStatus, run: &MpiRun) -> String {
             .split(" exited ")
             .nth(1)?
             .trim_end_matches('.');
-        Some((rank, format!("exited {how}")))
+        Some(format!(
+            "rank {rank} died (exited {how}); mpirun stopped the other ranks."
+        ))
     });
     let by_code = after("Process name:").and_then(|rest| {
         let name = rest.split_whitespace().next()?;
@@ -169,13 +171,14 @@ fn failure(status: ExitStatus, run: &MpiRun) -> String {
             .parse::<u32>()
             .ok()?;
         let code = after("Exit code:")?.split_whitespace().next()?;
-        Some((rank, format!("exited with code {code}")))
+        // Not "died": a usage error exits every rank this way, on purpose.
+        Some(format!(
+            "rank {rank} exited with code {code}, and mpirun ended the run."
+        ))
     });
     let said = own_words(&run.stderr);
     match by_signal.or(by_code) {
-        Some((rank, how)) => {
-            format!("rank {rank} died ({how}); mpirun stopped the other ranks.\n{said}")
-        }
+        Some(what) => format!("{what}\n{said}"),
         None => format!("the run failed ({status}).\n{said}"),
     }
 }

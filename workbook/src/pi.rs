@@ -151,6 +151,52 @@ pub fn parse_throws(text: &str) -> Result<u64, String> {
     }
 }
 
+/// The signal a watcher thread of [`time_with_watcher`] waits on: it tells
+/// the watcher when the work is done, and wakes it at once when it is.
+pub struct WorkDone(std::sync::mpsc::Receiver<()>);
+
+impl WorkDone {
+    /// Waits at most `timeout` for the work to finish: `true` once it has.
+    /// A watcher that updates a display calls it in a loop, instead of a
+    /// sleep that would keep the program waiting after the work ends.
+    pub fn wait(&self, timeout: std::time::Duration) -> bool {
+        use std::sync::mpsc::RecvTimeoutError;
+        !matches!(self.0.recv_timeout(timeout), Err(RecvTimeoutError::Timeout))
+    }
+}
+
+/// Runs `work` and times it, while `watch` (a progress display) runs on a
+/// thread of its own until the work is done. Returns the work's result and
+/// its seconds.
+///
+/// The clock stops when `work` returns, before the watcher is woken and
+/// joined: however long the watcher takes to finish, it is not counted.
+///
+/// ```
+/// use std::time::Duration;
+/// use workbook::pi::time_with_watcher;
+/// let (sum, seconds) = time_with_watcher(
+///     || (1..=100u64).sum::<u64>(),
+///     |done| while !done.wait(Duration::from_millis(100)) { /* show progress */ },
+/// );
+/// assert_eq!(sum, 5050);
+/// assert!(seconds >= 0.0);
+/// ```
+pub fn time_with_watcher<T>(
+    work: impl FnOnce() -> T,
+    watch: impl FnOnce(WorkDone) + Send,
+) -> (T, f64) {
+    let (done, signal) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|s| {
+        s.spawn(move || watch(WorkDone(signal)));
+        let start = std::time::Instant::now();
+        let result = work();
+        let seconds = start.elapsed().as_secs_f64();
+        drop(done); // wakes the watcher; the scope then joins it
+        (result, seconds)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,5 +250,27 @@ mod tests {
                 .contains("100000")
         );
         assert_eq!(parse_threads(Some(" "), 5), Ok(5));
+    }
+
+    #[test]
+    fn the_watcher_is_woken_when_the_work_ends_and_its_finish_is_not_timed() {
+        use std::time::{Duration, Instant};
+        let linger = Duration::from_millis(400);
+        let outside = Instant::now();
+        let (woken, seconds) = time_with_watcher(
+            || 7,
+            |done| {
+                // Told the work is done long before the hour is up...
+                assert!(done.wait(Duration::from_secs(3600)));
+                // ...then slow to finish: none of it is the work's time.
+                std::thread::sleep(linger);
+            },
+        );
+        let total = outside.elapsed().as_secs_f64();
+        assert_eq!(woken, 7);
+        assert!(
+            seconds + linger.as_secs_f64() <= total,
+            "reported {seconds:.3} s, of which the watcher's finish; {total:.3} s in all"
+        );
     }
 }

@@ -30,7 +30,7 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 40,
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     tasks: u64,
-    /// Make this rank (1 or more: rank 0 coordinates) abort on its first task
+    /// Make this rank (1 to RANKS - 1: rank 0 coordinates) abort on its first task
     #[arg(long, value_name = "R", value_parser = clap::value_parser!(u64).range(1..))]
     crash_rank: Option<u64>,
 }
@@ -41,11 +41,21 @@ fn main() {
 
     let universe = mpi::initialize().expect("MPI initialises once");
     let world = universe.world();
-    if world.size() < 2 {
-        eprintln!(
-            "mpi-queue: needs at least 2 ranks: rank 0 hands out tasks, the others work (mpirun -n 2 or more)"
+    let size = world.size() as u64;
+    if size < 2 {
+        cluster::refuse(
+            universe,
+            "mpi-queue: needs at least 2 ranks: rank 0 hands out tasks, the others work (mpirun -n 2 or more)",
         );
-        std::process::exit(2);
+    }
+    if let Some(r) = crash_rank.filter(|&r| r >= size) {
+        cluster::refuse(
+            universe,
+            &format!(
+                "mpi-queue: --crash-rank {r} names no worker: this run's workers are ranks 1 to {}",
+                size - 1
+            ),
+        );
     }
     if world.rank() == 0 {
         coordinate(&world, tasks);

@@ -9,16 +9,19 @@
 //! batch job's log) a plain line every ten seconds. The last line of stdout
 //! is always `pi=<estimate> throws=<N> threads=<T> seconds=<s>`.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use solutions::ch09_pi::pi_chunked;
-use workbook::pi::{MAX_THREADS, count_hits, parse_thread_flag, parse_threads, parse_throws};
+use workbook::pi::{
+    MAX_THREADS, WorkDone, count_hits, parse_thread_flag, parse_threads, parse_throws,
+    time_with_watcher,
+};
 
 /// Monte Carlo pi: throws darts at the unit square on several threads.
 #[derive(Debug, Parser)]
@@ -46,9 +49,9 @@ fn threads(flag: Option<usize>) -> Result<usize, String> {
         .map_err(|e| format!("PI_THREADS: {e}"))
 }
 
-/// Reports `done` out of `total` on stderr until `stop`: a bar on a
-/// terminal, else a line every ten seconds (short runs show nothing).
-fn progress(done: &AtomicU64, total: u64, stop: &AtomicBool) {
+/// Reports `done` out of `total` on stderr until the work is done: a bar on
+/// a terminal, else a line every ten seconds (short runs show nothing).
+fn progress(done: &AtomicU64, total: u64, finished: WorkDone) {
     let start = Instant::now();
     let terminal = std::io::stderr().is_terminal();
     let bar = ProgressBar::new(total);
@@ -60,13 +63,14 @@ fn progress(done: &AtomicU64, total: u64, stop: &AtomicBool) {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let mut last_line = start;
-    while !stop.load(Ordering::Relaxed) {
-        thread::sleep(Duration::from_millis(100));
+    while !finished.wait(Duration::from_millis(100)) {
         let now = done.load(Ordering::Relaxed);
         bar.set_position(now);
         if !terminal && last_line.elapsed() >= Duration::from_secs(10) {
             last_line = Instant::now();
-            eprintln!(
+            // A log that cannot be written to is no reason to stop the run.
+            let _ = writeln!(
+                std::io::stderr(),
                 "pi: {:.0} % of {total} throws, {:.0} s",
                 100.0 * now as f64 / total as f64,
                 start.elapsed().as_secs_f64()
@@ -74,6 +78,20 @@ fn progress(done: &AtomicU64, total: u64, stop: &AtomicBool) {
         }
     }
     bar.finish_and_clear();
+}
+
+/// Prints the record line. A reader that has gone (`pi ... | head -c1`) is
+/// not an error worth a word; any other failure (a full disk) is one line.
+fn print_record(line: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{line}").and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::FAILURE,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "pi: could not write the result: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -87,28 +105,21 @@ fn main() -> ExitCode {
         }
     };
     let done = AtomicU64::new(0);
-    let stop = AtomicBool::new(false);
     let counted = |seed: u64, n: u64| {
         let hits = count_hits(seed, n);
         done.fetch_add(n, Ordering::Relaxed);
         hits
     };
-    let start = Instant::now();
-    let result = thread::scope(|s| {
-        s.spawn(|| progress(&done, args.throws, &stop));
-        let result = pi_chunked(args.throws, args.seed, threads, &counted);
-        stop.store(true, Ordering::Relaxed);
-        result
-    });
-    let seconds = start.elapsed().as_secs_f64();
+    // Timed without the progress thread's last update: see time_with_watcher.
+    let (result, seconds) = time_with_watcher(
+        || pi_chunked(args.throws, args.seed, threads, &counted),
+        |finished| progress(&done, args.throws, finished),
+    );
     match result {
-        Ok(pi) => {
-            println!(
-                "pi={pi:.9} throws={} threads={threads} seconds={seconds:.3}",
-                args.throws
-            );
-            ExitCode::SUCCESS
-        }
+        Ok(pi) => print_record(&format!(
+            "pi={pi:.9} throws={} threads={threads} seconds={seconds:.3}",
+            args.throws
+        )),
         Err(e) => {
             eprintln!("pi: {e}");
             ExitCode::FAILURE
