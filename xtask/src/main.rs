@@ -205,6 +205,16 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// A name as echoed back in a message: whole when short, else its first
+/// 60 characters and "…", so a mistyped paste does not flood the terminal.
+pub fn shown(name: &str) -> String {
+    const MAX: usize = 60;
+    match name.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}…", &name[..end]),
+        None => name.to_string(),
+    }
+}
+
 /// Cargo's target folder for the workspace at `root`: `CARGO_TARGET_DIR`
 /// (relative to `root` unless absolute) when set, else `target/`.
 pub fn target_dir(root: &Path) -> PathBuf {
@@ -330,5 +340,12 @@ mod tests {
             "{err}"
         );
         run(parse("notebooks 00-getting-started-solved --dry").unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_long_name_is_echoed_cut_short() {
+        assert_eq!(shown("fib_par"), "fib_par");
+        let long = "é".repeat(100_000);
+        assert_eq!(shown(&long), format!("{}…", "é".repeat(60)));
     }
 }
