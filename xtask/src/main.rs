@@ -138,10 +138,7 @@ fn run(command: Command) -> Result<()> {
         Command::Reset { name } => codegen::reset(&root, &name),
         Command::Hint { name, all } => hint::run(&root, &name, all),
         Command::Notebooks { save, dry, names } => {
-            let paths = notebooks::resolve(&root, &names)?;
-            if save {
-                refuse_saving_student_notebooks(&names)?;
-            }
+            let paths = notebooks_to_run(&root, &names, save)?;
             if dry {
                 for path in &paths {
                     println!("{}", path.strip_prefix(&root).unwrap_or(path).display());
@@ -173,13 +170,25 @@ fn run(command: Command) -> Result<()> {
     }
 }
 
+/// The notebooks `notebooks` runs. With `--save`, solved ones only: with
+/// no names, every solved notebook; a named student notebook is an error.
+fn notebooks_to_run(root: &Path, names: &[String], save: bool) -> Result<Vec<PathBuf>> {
+    let mut paths = notebooks::resolve(root, names)?;
+    if save {
+        refuse_saving_student_notebooks(names)?;
+        paths.retain(|p| p.to_string_lossy().ends_with("-solved.ipynb"));
+    }
+    Ok(paths)
+}
+
 /// Student notebooks are committed clean: `--save` keeps outputs only in
 /// solved ones, so naming a student notebook with it is a mistake.
 fn refuse_saving_student_notebooks(names: &[String]) -> Result<()> {
-    let student: Vec<&str> = names
+    let student: Vec<String> = names
         .iter()
-        .map(|n| n.trim_end_matches(".ipynb"))
+        .map(|n| n.strip_suffix(".ipynb").unwrap_or(n))
         .filter(|n| !n.ends_with("-solved"))
+        .map(shown)
         .collect();
     if !student.is_empty() {
         bail!(
@@ -331,7 +340,7 @@ mod tests {
     fn unknown_notebook_names_fail_even_in_a_dry_run() {
         let err = run(parse("notebooks bad-name 00-getting-started --dry").unwrap()).unwrap_err();
         assert!(
-            err.to_string().contains("no notebook named bad-name"),
+            err.to_string().contains("no notebook named `bad-name`"),
             "{err}"
         );
         let err = run(parse("notebooks --save 00-getting-started --dry").unwrap()).unwrap_err();
@@ -340,6 +349,20 @@ mod tests {
             "{err}"
         );
         run(parse("notebooks 00-getting-started-solved --dry").unwrap()).unwrap();
+    }
+
+    #[test]
+    fn save_with_no_names_runs_the_solved_notebooks_only() {
+        let root = root();
+        let saved = notebooks_to_run(&root, &[], true).unwrap();
+        let all = notebooks_to_run(&root, &[], false).unwrap();
+        assert_eq!(saved.len() * 2, all.len(), "{saved:?}");
+        assert!(
+            saved
+                .iter()
+                .all(|p| p.to_string_lossy().ends_with("-solved.ipynb")),
+            "{saved:?}"
+        );
     }
 
     #[test]
