@@ -133,9 +133,9 @@ fn run(command: Command) -> Result<()> {
                 (_, true) => GenMode::Force,
                 _ => GenMode::Write,
             };
-            codegen::r#gen(&root, mode)
+            codegen::r#gen(&root, &target_dir(&root), mode).map(drop)
         }
-        Command::Reset { name } => codegen::reset(&root, &name),
+        Command::Reset { name } => codegen::reset(&root, &target_dir(&root), &name),
         Command::Hint { name, all } => hint::run(&root, &name, all),
         Command::Notebooks { save, dry, names } => {
             let paths = notebooks_to_run(&root, &names, save)?;

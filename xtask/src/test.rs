@@ -78,7 +78,10 @@ pub fn run(root: &Path) -> Result<()> {
     let steps: Vec<(&str, Step)> = vec![
         (
             "generated copies up to date (gen --check)",
-            Box::new(|| codegen::r#gen(root, GenMode::Check).map(|()| Outcome::Passed)),
+            Box::new(|| {
+                codegen::r#gen(root, &crate::target_dir(root), GenMode::Check)
+                    .map(|_| Outcome::Passed)
+            }),
         ),
         (
             "cargo fmt --check",
