@@ -233,7 +233,12 @@ pub fn replace_fn(
     others: &[&str],
 ) -> Result<String, String> {
     let span = fn_span(current, name)
-        .map_err(|e| format!("its braces, brackets, parentheses or quotes do not pair up ({e})"))?
+        .map_err(|e| {
+            format!(
+                "its braces, brackets, parentheses or quotes do not pair up (line {})",
+                e.span().start().line
+            )
+        })?
         .ok_or_else(|| format!("it has no `fn {name}`"))?;
     let stub_span = fn_span(stub, name)
         .ok()
@@ -340,6 +345,14 @@ mod tests {
             "use x;\n\npub fn a() -> u8 {\n    1\n}\n\npub fn b() {\n    todo!()\n}\n"
         );
         assert!(replace_fn(current, stub, "c", &[]).is_err());
+    }
+
+    #[test]
+    fn unpaired_braces_are_refused_naming_the_line() {
+        let current = "pub fn a() {\n    1\n}\n\npub fn b() {\n    \"open\n";
+        let stub = "pub fn a() {\n    todo!()\n}\n";
+        let why = replace_fn(current, stub, "a", &["b"]).unwrap_err();
+        assert!(why.contains("do not pair up (line 6)"), "{why}");
     }
 
     #[test]
