@@ -1,10 +1,11 @@
 //! `cargo xtask hint NAME [--all]`: an exercise's hints, one at a time, as
 //! written under its cell in `chapters/NN-slug.md`. What was shown is
 //! remembered in `hints/seen.json` in cargo's target folder (`target/`, or
-//! `CARGO_TARGET_DIR`), the only file this writes.
+//! `CARGO_TARGET_DIR`), the only file this writes (with `hints/seen.lock`,
+//! which lets runs started together take turns, so none loses another's update).
 
 use std::collections::BTreeMap;
-use std::fs;
+use std::fs::{self, File};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -13,17 +14,30 @@ use crate::codegen::chapter::{self, Chapter};
 
 /// Relative to cargo's target folder: how many hints of each exercise were shown.
 const SEEN: &str = "hints/seen.json";
+/// Held locked while a run reads and rewrites [`SEEN`].
+const LOCK: &str = "hints/seen.lock";
 
 /// Prints the next hint of exercise `name` not yet shown (every hint with
-/// `all`), and remembers it.
+/// `all`), and remembers it; when it cannot, the hint comes first, then a warning.
 pub fn run(root: &Path, name: &str, all: bool) -> Result<()> {
-    print!("{}", next(root, &crate::target_dir(root), name, all)?);
+    let shown = next(root, &crate::target_dir(root), name, all)?;
+    print!("{}", shown.text);
+    if let Some(warning) = shown.warning {
+        eprintln!("warning: {warning}");
+    }
     Ok(())
+}
+
+/// What `hint` prints, and why it could not remember what it showed.
+#[derive(Debug)]
+pub struct Shown {
+    pub text: String,
+    pub warning: Option<String>,
 }
 
 /// What `hint` prints, remembering in `target` what was shown. On an
 /// unknown name or a missing target folder it fails before writing anything.
-pub fn next(root: &Path, target: &Path, name: &str, all: bool) -> Result<String> {
+pub fn next(root: &Path, target: &Path, name: &str, all: bool) -> Result<Shown> {
     let chapters = chapter::read_all(root)?;
     let Some(chapter) = chapters.iter().find(|c| c.exercises().contains(&name)) else {
         bail!("{}", unknown(name, &chapters));
@@ -42,7 +56,12 @@ pub fn next(root: &Path, target: &Path, name: &str, all: bool) -> Result<String>
             target.display()
         );
     }
-    let mut seen = read_seen(target)?;
+    // Locked from reading the record to writing it back: runs take turns.
+    let record = lock(target).and_then(|lock| Ok((lock, read_seen(target)?)));
+    let (lock, mut seen, mut warning) = match record {
+        Ok((lock, seen)) => (Some(lock), seen, None),
+        Err(e) => (None, BTreeMap::new(), Some(e)),
+    };
     let shown = seen.get(name).copied().unwrap_or(0).min(hints.len());
     let total = hints.len();
     let place = match chapter.section_of(name) {
@@ -74,9 +93,16 @@ pub fn next(root: &Path, target: &Path, name: &str, all: bool) -> Result<String>
         };
         (format!("{}\n{after}\n", hint(n)), n)
     };
-    seen.insert(name.to_string(), now_seen.max(shown));
-    write_seen(target, &seen)?;
-    Ok(text)
+    if lock.is_some() {
+        seen.insert(name.to_string(), now_seen.max(shown));
+        warning = write_seen(target, &seen).err();
+    }
+    drop(lock);
+    Ok(Shown {
+        text,
+        warning: warning
+            .map(|e| format!("{e:#}; the next `cargo xtask hint {name}` may show this hint again")),
+    })
 }
 
 /// A hint's paragraphs wrapped for a terminal: the chapter source breaks
@@ -111,12 +137,14 @@ fn unknown(name: &str, chapters: &[Chapter]) -> String {
     };
     if close.is_empty() {
         format!(
-            "there is no exercise named `{name}`; the exercises are {}",
+            "there is no exercise named `{}`; the exercises are {}",
+            crate::shown(name),
             quoted(&names)
         )
     } else {
         format!(
-            "there is no exercise named `{name}`; did you mean {}?",
+            "there is no exercise named `{}`; did you mean {}?",
+            crate::shown(name),
             quoted(&close).replacen(", ", " or ", usize::from(close.len() == 2))
         )
     }
@@ -136,25 +164,47 @@ fn closest<'a>(wanted: &str, names: &[&'a str]) -> Vec<&'a str> {
     near.into_iter().take(3).map(|(_, n)| n).collect()
 }
 
+/// The lock on the record, held until the file is dropped.
+fn lock(target: &Path) -> Result<File> {
+    let path = target.join(LOCK);
+    let dir = path.parent().expect("the lock is in a folder");
+    fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("could not open {}", path.display()))?;
+    file.lock()
+        .with_context(|| format!("could not lock {}", path.display()))?;
+    Ok(file)
+}
+
+/// The record; empty when there is none yet.
 fn read_seen(target: &Path) -> Result<BTreeMap<String, usize>> {
     let path = target.join(SEEN);
-    let Ok(text) = fs::read_to_string(&path) else {
-        return Ok(BTreeMap::new());
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(e).with_context(|| format!("could not read {}", path.display())),
     };
     serde_json::from_str(&text).with_context(|| {
         format!(
-            "{SEEN} is not what `cargo xtask hint` writes; delete it to see the hints from the first again"
+            "{} does not hold a record of hints seen, as `cargo xtask hint` writes it; \
+             it was left as it is, and hints were counted from the first",
+            path.display()
         )
     })
 }
 
+/// Replaces the record in one step (a whole new file renamed over it), so
+/// that no reader ever sees half of it.
 fn write_seen(target: &Path, seen: &BTreeMap<String, usize>) -> Result<()> {
     let path = target.join(SEEN);
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
+    let new = path.with_extension("json.new");
     let text = serde_json::to_string_pretty(seen).expect("a map of numbers is JSON") + "\n";
-    fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+    fs::write(&new, text).with_context(|| format!("could not write {}", new.display()))?;
+    fs::rename(&new, &path).with_context(|| format!("could not replace {}", path.display()))
 }
 
 #[cfg(test)]
@@ -226,7 +276,9 @@ mod tests {
         let total = hints.len();
         assert!(total >= 2, "fib_par has hints");
         for n in 1..=total {
-            let text = next(&root.0, &root.0.join("target"), "fib_par", false).unwrap();
+            let text = next(&root.0, &root.0.join("target"), "fib_par", false)
+                .unwrap()
+                .text;
             assert!(
                 text.starts_with(&format!(
                     "Hint {n} of {total} for `fib_par` (07-fibonacci, section “Exercise 2"
@@ -244,11 +296,15 @@ mod tests {
             let seen = fs::read_to_string(root.0.join("target").join(SEEN)).unwrap();
             assert!(seen.contains(&format!("\"fib_par\": {n}")), "{seen}");
         }
-        let again = next(&root.0, &root.0.join("target"), "fib_par", false).unwrap();
+        let again = next(&root.0, &root.0.join("target"), "fib_par", false)
+            .unwrap()
+            .text;
         assert!(again.starts_with("You have seen all"), "{again}");
         assert!(again.contains(&reflow(&hints[total - 1])), "{again}");
         // Another exercise starts at its own first hint.
-        let other = next(&root.0, &root.0.join("target"), "fib_checked", false).unwrap();
+        let other = next(&root.0, &root.0.join("target"), "fib_checked", false)
+            .unwrap()
+            .text;
         assert!(other.starts_with("Hint 1 of"), "{other}");
     }
 
@@ -256,12 +312,16 @@ mod tests {
     fn all_shows_every_hint_and_counts_them_seen() {
         let root = Root::new(true);
         let hints = fib_par_hints(&root.0);
-        let text = next(&root.0, &root.0.join("target"), "fib_par", true).unwrap();
+        let text = next(&root.0, &root.0.join("target"), "fib_par", true)
+            .unwrap()
+            .text;
         for (i, hint) in hints.iter().enumerate() {
             assert!(text.contains(&format!("Hint {} of", i + 1)), "{text}");
             assert!(text.contains(&reflow(hint)), "{text}");
         }
-        let after = next(&root.0, &root.0.join("target"), "fib_par", false).unwrap();
+        let after = next(&root.0, &root.0.join("target"), "fib_par", false)
+            .unwrap()
+            .text;
         assert!(after.starts_with("You have seen all"), "{after}");
     }
 
@@ -326,5 +386,73 @@ mod tests {
                 .all(|l| l.ends_with(')') || l.ends_with("end")),
             "{wrapped}"
         );
+    }
+
+    #[test]
+    fn concurrent_runs_keep_every_update_and_none_fails() {
+        let root = Root::new(true);
+        let target = root.0.join("target");
+        let chapters = chapter::read_all(&root.0).unwrap();
+        let names: Vec<String> = chapters
+            .iter()
+            .flat_map(|c| c.exercises())
+            .map(String::from)
+            .collect();
+        let runs: Vec<String> = (0..30).map(|i| names[i % names.len()].clone()).collect();
+        let results: Vec<Result<Shown>> = std::thread::scope(|s| {
+            let handles: Vec<_> = runs
+                .iter()
+                .map(|name| s.spawn(|| next(&root.0, &target, name, false)))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for r in &results {
+            match r {
+                Ok(shown) => assert_eq!(shown.warning, None),
+                Err(e) => panic!("{e:#}"),
+            }
+        }
+        let seen = read_seen(&target).unwrap();
+        for name in &names {
+            let runs_of = runs.iter().filter(|r| *r == name).count();
+            let hints = chapters.iter().find_map(|c| c.hints(name)).unwrap().len();
+            assert_eq!(
+                seen.get(name).copied().unwrap_or(0),
+                runs_of.min(hints),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_that_cannot_be_read_or_written_still_shows_the_hint_then_warns() {
+        let root = Root::new(true);
+        let target = root.0.join("target");
+        let seen = target.join(SEEN);
+        fs::create_dir_all(&seen).unwrap(); // a folder where the file goes
+        let shown = next(&root.0, &target, "fib_par", false).unwrap();
+        assert!(shown.text.starts_with("Hint 1 of"), "{}", shown.text);
+        let warning = shown.warning.unwrap();
+        assert!(warning.contains("may show this hint again"), "{warning}");
+
+        fs::remove_dir(&seen).unwrap();
+        fs::write(&seen, "not a record").unwrap();
+        let shown = next(&root.0, &target, "fib_par", false).unwrap();
+        assert!(shown.text.starts_with("Hint 1 of"), "{}", shown.text);
+        let warning = shown.warning.unwrap();
+        assert!(warning.contains("it was left as it is"), "{warning}");
+        assert!(!warning.contains("delete"), "{warning}");
+        assert_eq!(fs::read_to_string(&seen).unwrap(), "not a record");
+    }
+
+    #[test]
+    fn a_long_unknown_name_is_echoed_cut_short() {
+        let root = Root::new(true);
+        let long = "q".repeat(100_000);
+        let err = next(&root.0, &root.0.join("target"), &long, false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.len() < 2_000, "{}", &err[..200]);
+        assert!(err.contains(&format!("`{}…`", "q".repeat(60))), "{err}");
     }
 }

@@ -142,15 +142,12 @@ fn run(command: Command) -> Result<()> {
                 (_, true) => GenMode::Force,
                 _ => GenMode::Write,
             };
-            codegen::r#gen(&root, mode)
+            codegen::r#gen(&root, &target_dir(&root), mode).map(drop)
         }
-        Command::Reset { name } => codegen::reset(&root, &name),
+        Command::Reset { name } => codegen::reset(&root, &target_dir(&root), &name),
         Command::Hint { name, all } => hint::run(&root, &name, all),
         Command::Notebooks { save, dry, names } => {
-            let paths = notebooks::resolve(&root, &names)?;
-            if save {
-                refuse_saving_student_notebooks(&names)?;
-            }
+            let paths = notebooks_to_run(&root, &names, save)?;
             if dry {
                 for path in &paths {
                     println!("{}", path.strip_prefix(&root).unwrap_or(path).display());
@@ -182,13 +179,25 @@ fn run(command: Command) -> Result<()> {
     }
 }
 
+/// The notebooks `notebooks` runs. With `--save`, solved ones only: with
+/// no names, every solved notebook; a named student notebook is an error.
+fn notebooks_to_run(root: &Path, names: &[String], save: bool) -> Result<Vec<PathBuf>> {
+    let mut paths = notebooks::resolve(root, names)?;
+    if save {
+        refuse_saving_student_notebooks(names)?;
+        paths.retain(|p| p.to_string_lossy().ends_with("-solved.ipynb"));
+    }
+    Ok(paths)
+}
+
 /// Student notebooks are committed clean: `--save` keeps outputs only in
 /// solved ones, so naming a student notebook with it is a mistake.
 fn refuse_saving_student_notebooks(names: &[String]) -> Result<()> {
-    let student: Vec<&str> = names
+    let student: Vec<String> = names
         .iter()
-        .map(|n| n.trim_end_matches(".ipynb"))
+        .map(|n| n.strip_suffix(".ipynb").unwrap_or(n))
         .filter(|n| !n.ends_with("-solved"))
+        .map(shown)
         .collect();
     if !student.is_empty() {
         bail!(
@@ -212,6 +221,16 @@ pub fn root() -> PathBuf {
         .parent()
         .expect("xtask lives inside the workspace")
         .to_path_buf()
+}
+
+/// A name as echoed back in a message: whole when short, else its first
+/// 60 characters and "…", so a mistyped paste does not flood the terminal.
+pub fn shown(name: &str) -> String {
+    const MAX: usize = 60;
+    match name.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}…", &name[..end]),
+        None => name.to_string(),
+    }
 }
 
 /// Cargo's target folder for the workspace at `root`: `CARGO_TARGET_DIR`
@@ -333,7 +352,7 @@ mod tests {
     fn unknown_notebook_names_fail_even_in_a_dry_run() {
         let err = run(parse("notebooks bad-name 00-getting-started --dry").unwrap()).unwrap_err();
         assert!(
-            err.to_string().contains("no notebook named bad-name"),
+            err.to_string().contains("no notebook named `bad-name`"),
             "{err}"
         );
         let err = run(parse("notebooks --save 00-getting-started --dry").unwrap()).unwrap_err();
@@ -342,5 +361,26 @@ mod tests {
             "{err}"
         );
         run(parse("notebooks 00-getting-started-solved --dry").unwrap()).unwrap();
+    }
+
+    #[test]
+    fn save_with_no_names_runs_the_solved_notebooks_only() {
+        let root = root();
+        let saved = notebooks_to_run(&root, &[], true).unwrap();
+        let all = notebooks_to_run(&root, &[], false).unwrap();
+        assert_eq!(saved.len() * 2, all.len(), "{saved:?}");
+        assert!(
+            saved
+                .iter()
+                .all(|p| p.to_string_lossy().ends_with("-solved.ipynb")),
+            "{saved:?}"
+        );
+    }
+
+    #[test]
+    fn a_long_name_is_echoed_cut_short() {
+        assert_eq!(shown("fib_par"), "fib_par");
+        let long = "é".repeat(100_000);
+        assert_eq!(shown(&long), format!("{}…", "é".repeat(60)));
     }
 }

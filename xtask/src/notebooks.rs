@@ -55,10 +55,18 @@ pub fn available(root: &Path) -> Result<Vec<String>> {
 /// when none is named. An unknown name is an error that lists the real ones.
 pub fn resolve(root: &Path, names: &[String]) -> Result<Vec<PathBuf>> {
     let known = available(root)?;
-    let unknown: Vec<&str> = names
+    // One `.ipynb` at most: `01-threads.ipynb.ipynb` names no notebook.
+    let stems: Vec<&str> = names
         .iter()
-        .map(|n| n.trim_end_matches(".ipynb"))
-        .filter(|n| !known.iter().any(|k| k == n))
+        .map(|n| n.strip_suffix(".ipynb").unwrap_or(n))
+        .collect();
+    let unknown: Vec<String> = stems
+        .iter()
+        .filter(|n| !known.iter().any(|k| k == *n))
+        .map(|n| match *n {
+            "" => "`` (an empty name)".to_string(),
+            n => format!("`{}`", crate::shown(n)),
+        })
         .collect();
     if !unknown.is_empty() {
         let chapters: Vec<&str> = known
@@ -74,7 +82,7 @@ pub fn resolve(root: &Path, names: &[String]) -> Result<Vec<PathBuf>> {
     }
     let chosen = known
         .into_iter()
-        .filter(|k| names.is_empty() || names.iter().any(|n| n.trim_end_matches(".ipynb") == k));
+        .filter(|k| stems.is_empty() || stems.contains(&k.as_str()));
     Ok(chosen
         .map(|k| root.join("notebooks").join(k + ".ipynb"))
         .collect())
@@ -234,9 +242,26 @@ mod tests {
         assert!(found[1].ends_with("notebooks/01-threads.ipynb"));
         let err = resolve(&root, &["bad-name".into(), "00-getting-started".into()]).unwrap_err();
         assert!(
-            err.to_string().contains("no notebook named bad-name"),
+            err.to_string().contains("no notebook named `bad-name`"),
             "{err}"
         );
+        for bad in ["", "01-threads.ipynb.ipynb"] {
+            assert!(
+                resolve(&root, &[bad.into()]).is_err(),
+                "`{bad}` was accepted"
+            );
+        }
+        let empty = resolve(&root, &["".into()]).unwrap_err().to_string();
+        assert!(empty.contains("`` (an empty name)"), "{empty}");
+        let long = resolve(&root, &["x".repeat(100_000)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            long.contains(&format!("`{}…`", "x".repeat(60))),
+            "{}",
+            &long[..100]
+        );
+        assert!(long.len() < 1_000, "the name is cut short");
         assert_eq!(
             resolve(&root, &[]).unwrap().len(),
             available(&root).unwrap().len()

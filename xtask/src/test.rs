@@ -110,7 +110,10 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
         (
             "gen-check",
             "generated copies up to date (gen --check)",
-            Box::new(|| codegen::r#gen(root, GenMode::Check).map(|()| Outcome::Passed)),
+            Box::new(|| {
+                codegen::r#gen(root, &crate::target_dir(root), GenMode::Check)
+                    .map(|_| Outcome::Passed)
+            }),
         ),
         (
             "fmt",

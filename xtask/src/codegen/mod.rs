@@ -4,8 +4,8 @@
 //! [`crates`] the `exercises` and `solutions` modules.
 //!
 //! Learners work in some of these files (`exercises/src/`, the student
-//! notebooks): [`learner`] tells their work from a stale copy, and nothing
-//! here overwrites it without a backup.
+//! notebooks): [`learner`] tells their work from `gen`'s own copies, and
+//! nothing here overwrites a file that is not `gen`'s own without a backup.
 
 pub mod chapter;
 mod crates;
@@ -22,14 +22,14 @@ use serde_json::Value;
 
 use chapter::Copy;
 pub use learner::closest;
-use learner::{Backups, State};
+use learner::{Backups, Hashes, State};
 
 /// What `gen` does with a file that differs from what the chapters generate.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum GenMode {
-    /// Rewrite stale copies; leave a learner's work alone (an error names it).
+    /// Rewrite `gen`'s own copies; leave a learner's work alone (and say so).
     Write,
-    /// Change nothing; fail on stale copies, mention a learner's work.
+    /// Change nothing; fail on stale or hand-edited copies, mention a learner's work.
     Check,
     /// Rewrite everything, a learner's work too, after backing it up.
     Force,
@@ -51,57 +51,77 @@ impl Generated {
     }
 }
 
-/// Writes or checks every derived file, printing what it did.
-pub fn r#gen(root: &Path, mode: GenMode) -> Result<()> {
+/// Writes or checks every derived file, printing what it did; backups go
+/// into `target` (cargo's target folder). Returns the files kept as a
+/// learner's work.
+pub fn r#gen(root: &Path, target: &Path, mode: GenMode) -> Result<Vec<String>> {
     let mut stale = Vec::new();
+    let mut edited = Vec::new();
     let mut kept = Vec::new();
     let mut written = 0;
-    let mut backups = Backups::new(root);
+    let mut backups = Backups::new(root, target);
     let files = generated(root)?;
+    let hashes = Hashes::read(root);
     for file in &files {
-        let state = learner::state(root, file)?;
+        let state = learner::state(root, file, &hashes);
+        let shown = file.path.display().to_string();
         if mode == GenMode::Check {
             match state {
                 State::Fresh => {}
-                State::Stale { .. } => stale.push(file.path.display().to_string()),
-                State::Missing => stale.push(format!("{} (missing)", file.path.display())),
-                State::Work => kept.push(file.path.display().to_string()),
+                State::Stale => stale.push(shown),
+                State::Missing => stale.push(format!("{shown} (missing)")),
+                State::Edited => edited.push(shown),
+                State::Work => kept.push(shown),
             }
             continue;
         }
         let backup = match state {
-            State::Fresh => None,
+            State::Fresh => continue,
             State::Work if mode == GenMode::Write => {
-                kept.push(file.path.display().to_string());
+                kept.push(shown);
                 continue;
             }
-            State::Missing | State::Stale { proven: true } => None,
-            // Not provably the generator's last copy: keep one before replacing it.
-            State::Stale { proven: false } | State::Work => Some(backups.save(&file.path)?),
+            State::Missing | State::Stale => None,
+            // Not what a `gen` wrote: keep a copy before replacing it.
+            State::Edited | State::Work => Some(backups.save(&file.path)?),
         };
-        if !matches!(state, State::Fresh) {
-            write(root, &file.path, &file.content)?;
-            written += 1;
-            match backup {
-                Some(b) => println!(
-                    "wrote {} (the old copy is in {})",
-                    file.path.display(),
-                    b.display()
-                ),
-                None => println!("wrote {}", file.path.display()),
-            }
-        }
-        if file.is_learners() {
-            learner::remember(root, file)?;
+        write(root, &file.path, &file.content)?;
+        written += 1;
+        match backup {
+            Some(b) => println!("wrote {shown} (the old copy is in {})", b.display()),
+            None => println!("wrote {shown}"),
         }
     }
+    // The hashes of what gen writes now, kept files included: a file is
+    // gen's own when it holds what a gen wrote, whether it was written or not.
+    let manifest = Hashes::of(&files);
     let list = |paths: &[String]| paths.iter().map(|p| format!("\n  {p}")).collect::<String>();
     if mode == GenMode::Check {
+        if Hashes::read(root) != manifest {
+            stale.push(learner::MANIFEST.to_string());
+        }
+        let mut problems = Vec::new();
         if !stale.is_empty() {
-            bail!(
-                "these files are stale: chapters/ changed since they were generated:{}\n\
-                 Run `cargo xtask gen` to regenerate them (it leaves a learner's answers and notebook edits alone).",
+            problems.push(format!(
+                "these files are stale: chapters/ changed since they were generated:{}",
                 list(&stale)
+            ));
+        }
+        if !edited.is_empty() {
+            problems.push(format!(
+                "these files were edited by hand: they hold neither what chapters/ generates \
+                 nor what `gen` last wrote:{}\n\
+                 Make the change in chapters/ instead: `gen` replaces these files after copying \
+                 each to {}/<time>/.",
+                list(&edited),
+                backups_shown(root, target)
+            ));
+        }
+        if !problems.is_empty() {
+            bail!(
+                "{}\nRun `cargo xtask gen` to regenerate them \
+                 (it leaves a learner's answers and notebook edits alone).",
+                problems.join("\n")
             );
         }
         println!("gen --check: every generated file is up to date");
@@ -111,7 +131,10 @@ pub fn r#gen(root: &Path, mode: GenMode) -> Result<()> {
                 list(&kept)
             );
         }
-        return Ok(());
+        return Ok(kept);
+    }
+    if Hashes::read(root) != manifest {
+        write(root, Path::new(learner::MANIFEST), &manifest.text())?;
     }
     println!(
         "gen: {written} file(s) written, {} unchanged, {} kept as a learner's work",
@@ -119,32 +142,37 @@ pub fn r#gen(root: &Path, mode: GenMode) -> Result<()> {
         kept.len()
     );
     if let Some(dir) = backups.dir() {
-        println!(
-            "gen: the learner's files it replaced are saved in {}",
-            dir.display()
-        );
+        println!("gen: the files it replaced are saved in {}", dir.display());
     }
     if !kept.is_empty() {
-        bail!(
-            "gen left {} file(s) as they are, because they hold a learner's answers or notebook edits:{}\n\
-             Nothing in them was changed. To replace them with what chapters/ generates anyway, run \
-             `cargo xtask gen --force`: it first copies each to target/backups/<time>/. \
-             `cargo xtask reset NAME` does the same for one exercise.",
+        println!(
+            "gen: kept {} file(s) as they are, because they hold your answers or notebook edits:{}\n\
+             To replace them with what chapters/ generates anyway, run `cargo xtask gen --force`: \
+             it first copies each to {}/<time>/. `cargo xtask reset NAME` restores one exercise's stub.",
             kept.len(),
-            list(&kept)
+            list(&kept),
+            backups_shown(root, target)
         );
     }
-    Ok(())
+    Ok(kept)
+}
+
+/// Where backups go, for messages: relative to the root when inside it.
+fn backups_shown(root: &Path, target: &Path) -> String {
+    let dir = target.join("backups");
+    dir.strip_prefix(root).unwrap_or(&dir).display().to_string()
 }
 
 /// Restores one exercise's stub in `exercises/src/`, after backing up the
-/// learner's version; the other exercises of the module stay as they are.
-pub fn reset(root: &Path, exercise: &str) -> Result<()> {
+/// learner's version (into `target`); the other exercises of the module stay
+/// as they are, byte for byte.
+pub fn reset(root: &Path, target: &Path, exercise: &str) -> Result<()> {
     let chapters = chapter::read_all(root)?;
     let Some(chapter) = chapters.iter().find(|c| c.exercises().contains(&exercise)) else {
         let names = chapters.iter().flat_map(|c| c.exercises());
         bail!(
-            "there is no exercise named `{exercise}`{}",
+            "there is no exercise named `{}`{}",
+            crate::shown(exercise),
             learner::closest(exercise, names)
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_default()
@@ -157,11 +185,17 @@ pub fn reset(root: &Path, exercise: &str) -> Result<()> {
         println!("reset: wrote {} (it was missing)", path.display());
         return Ok(());
     };
-    let restored = learner::replace_fn(&current, &stub, exercise).ok_or_else(|| {
+    let others: Vec<&str> = chapter
+        .exercises()
+        .into_iter()
+        .filter(|&e| e != exercise)
+        .collect();
+    let restored = learner::replace_fn(&current, &stub, exercise, &others).map_err(|why| {
         anyhow!(
-            "could not find `fn {exercise}` in {} to reset it; \
-             `cargo xtask gen --force` restores the whole file after copying it to target/backups/",
-            path.display()
+            "cannot reset `{exercise}` in {}: {why}. Nothing was changed. \
+             `cargo xtask gen --force` restores the whole file after copying it to {}/<time>/",
+            path.display(),
+            backups_shown(root, target)
         )
     })?;
     if restored == current {
@@ -171,7 +205,7 @@ pub fn reset(root: &Path, exercise: &str) -> Result<()> {
         );
         return Ok(());
     }
-    let backup = Backups::new(root).save(&path)?;
+    let backup = Backups::new(root, target).save(&path)?;
     write(root, &path, &restored)?;
     println!(
         "reset: `{exercise}` in {} is the stub again; your version of the file is saved in {}",
@@ -182,8 +216,8 @@ pub fn reset(root: &Path, exercise: &str) -> Result<()> {
 }
 
 /// Writes the outputs of an executed solved notebook (`NN-slug-solved.ipynb`,
-/// anywhere) into `notebooks/`, in the generator's layout. The only file it
-/// writes is that solved notebook.
+/// anywhere) into `notebooks/`, in the generator's layout. It writes that
+/// solved notebook, and its hash into `xtask/generated.sha256`.
 pub fn save_notebook(root: &Path, executed: &Path) -> Result<()> {
     let name = executed
         .file_name()
@@ -212,7 +246,11 @@ pub fn save_notebook(root: &Path, executed: &Path) -> Result<()> {
     let mut nb = notebook::notebook(&deps, &chapter, Copy::Solved)?;
     notebook::keep_outputs(&mut nb, &outputs);
     let path = PathBuf::from("notebooks").join(name);
-    write(root, &path, &notebook::to_json(&nb))?;
+    let content = notebook::to_json(&nb);
+    write(root, &path, &content)?;
+    let mut hashes = Hashes::read(root);
+    hashes.record(&path, &content);
+    write(root, Path::new(learner::MANIFEST), &hashes.text())?;
     println!("saved {}", path.display());
     Ok(())
 }

@@ -14,7 +14,8 @@ use super::*;
 #[test]
 fn generated_files_are_fresh() {
     // Fails on stale copies; a learner's answers in exercises/ pass.
-    r#gen(&crate::root(), GenMode::Check).unwrap();
+    let root = crate::root();
+    r#gen(&root, &crate::target_dir(&root), GenMode::Check).unwrap();
 }
 
 #[test]
@@ -46,8 +47,16 @@ impl Workspace {
         for part in ["chapters", "notebooks", "exercises", "solutions"] {
             copy_dir(&root.join(part), &dir.join(part));
         }
-        fs::copy(root.join("Cargo.toml"), dir.join("Cargo.toml")).unwrap();
+        for file in ["Cargo.toml", learner::MANIFEST] {
+            fs::create_dir_all(dir.join(file).parent().unwrap()).unwrap();
+            fs::copy(root.join(file), dir.join(file)).unwrap();
+        }
         Workspace(dir)
+    }
+
+    /// Its cargo target folder, where backups go.
+    fn target(&self) -> PathBuf {
+        self.path("target")
     }
 
     fn path(&self, rel: &str) -> PathBuf {
@@ -69,7 +78,9 @@ impl Workspace {
 
     /// The only backup folder, holding `rel`'s old bytes.
     fn backup_of(&self, rel: &str) -> Vec<u8> {
-        let dirs: Vec<_> = fs::read_dir(self.path("target/backups")).unwrap().collect();
+        let dirs: Vec<_> = fs::read_dir(self.target().join("backups"))
+            .unwrap()
+            .collect();
         assert_eq!(dirs.len(), 1, "one backup folder per command");
         fs::read(dirs[0].as_ref().unwrap().path().join(rel)).unwrap()
     }
@@ -128,24 +139,20 @@ fn learner_works(ws: &Workspace) {
 }
 
 #[test]
-fn gen_refuses_to_overwrite_a_learners_work_and_force_backs_it_up() {
+fn gen_keeps_a_learners_work_and_force_backs_it_up() {
     let ws = Workspace::copy();
     let stubs = (ws.read(EXERCISE), ws.read(NOTEBOOK));
     learner_works(&ws);
     let before = ws.snapshot();
 
-    let refused = format!("{:#}", r#gen(&ws.0, GenMode::Write).unwrap_err());
-    assert!(
-        refused.contains(EXERCISE) && refused.contains(NOTEBOOK),
-        "{refused}"
-    );
-    assert!(refused.contains("Nothing in them was changed"), "{refused}");
+    let kept = r#gen(&ws.0, &ws.target(), GenMode::Write).unwrap();
+    assert_eq!(kept, [NOTEBOOK, EXERCISE]);
     assert_eq!(ws.snapshot(), before, "gen changed no file");
     // A learner's answers are not staleness: the check passes.
-    r#gen(&ws.0, GenMode::Check).unwrap();
+    r#gen(&ws.0, &ws.target(), GenMode::Check).unwrap();
     assert_eq!(ws.snapshot(), before, "gen --check changed no file");
 
-    r#gen(&ws.0, GenMode::Force).unwrap();
+    r#gen(&ws.0, &ws.target(), GenMode::Force).unwrap();
     assert_eq!((ws.read(EXERCISE), ws.read(NOTEBOOK)), stubs);
     assert_eq!(ws.backup_of(EXERCISE), before[Path::new(EXERCISE)]);
     assert_eq!(ws.backup_of(NOTEBOOK), before[Path::new(NOTEBOOK)]);
@@ -163,24 +170,19 @@ fn reset_brings_back_one_stub_and_keeps_the_other_answers() {
     let answered = stub.replace("todo!()", ANSWER);
     fs::write(ws.path(&file), &answered).unwrap();
 
-    reset(&ws.0, first).unwrap();
+    reset(&ws.0, &ws.target(), first).unwrap();
     let after = String::from_utf8(ws.read(&file)).unwrap();
     assert_eq!(after.matches(ANSWER).count(), two.exercises().len() - 1);
     let stub_of = |source: &str, name: &str| {
-        let (from, to) = learner::fn_lines(source, name).unwrap();
-        source
-            .lines()
-            .skip(from)
-            .take(to + 1 - from)
-            .collect::<Vec<_>>()
-            .join("\n")
+        let span = learner::fn_span(source, name).unwrap().unwrap();
+        source[span].to_string()
     };
     assert_eq!(stub_of(&after, first), stub_of(&stub, first));
     assert!(stub_of(&after, second).contains(ANSWER));
     assert_eq!(ws.backup_of(&file), answered.as_bytes());
 
     let typo = format!("{}x", &first[..first.len() - 1]);
-    let unknown = format!("{:#}", reset(&ws.0, &typo).unwrap_err());
+    let unknown = format!("{:#}", reset(&ws.0, &ws.target(), &typo).unwrap_err());
     assert!(
         unknown.contains(&format!("did you mean `{first}`?")),
         "{unknown}"
@@ -218,13 +220,16 @@ fn saving_a_solved_notebook_writes_only_that_notebook() {
 #[test]
 fn a_changed_chapter_is_told_apart_from_a_learners_work() {
     let ws = Workspace::copy();
-    r#gen(&ws.0, GenMode::Write).unwrap(); // records what it generated
+    r#gen(&ws.0, &ws.target(), GenMode::Write).unwrap(); // records what it generated
     learner_works(&ws);
     let chapter = ws.path("chapters/01-threads.md");
     let text = fs::read_to_string(&chapter).unwrap();
     fs::write(&chapter, text.replacen("thread", "thread (edited)", 1)).unwrap();
 
-    let stale = format!("{:#}", r#gen(&ws.0, GenMode::Check).unwrap_err());
+    let stale = format!(
+        "{:#}",
+        r#gen(&ws.0, &ws.target(), GenMode::Check).unwrap_err()
+    );
     assert!(
         stale.contains("chapters/ changed since they were generated"),
         "{stale}"
@@ -239,8 +244,8 @@ fn a_changed_chapter_is_told_apart_from_a_learners_work() {
     );
 
     let before = (ws.read(EXERCISE), ws.read(NOTEBOOK));
-    let refused = format!("{:#}", r#gen(&ws.0, GenMode::Write).unwrap_err());
-    assert!(refused.contains(NOTEBOOK), "{refused}");
+    let kept = r#gen(&ws.0, &ws.target(), GenMode::Write).unwrap();
+    assert_eq!(kept, [NOTEBOOK, EXERCISE]);
     assert_eq!((ws.read(EXERCISE), ws.read(NOTEBOOK)), before);
     let solved = String::from_utf8(ws.read("notebooks/01-threads-solved.ipynb")).unwrap();
     assert!(
@@ -250,37 +255,61 @@ fn a_changed_chapter_is_told_apart_from_a_learners_work() {
 }
 
 #[test]
-fn a_committed_stale_copy_is_stale_on_a_fresh_clone() {
+fn a_stale_copy_is_known_by_its_hash_on_a_fresh_clone() {
+    // A chapter changed without regenerating, as a fresh clone or CI sees
+    // it: nothing in target/, only the committed hashes.
     let ws = Workspace::copy();
-    let git = |args: &[&str]| {
-        let ok = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(["-c", "commit.gpgsign=false", "-C"])
-            .arg(&ws.0)
-            .args(args)
-            .output()
-            .unwrap()
-            .status
-            .success();
-        assert!(ok, "git {args:?}");
-    };
-    // A chapter changed and committed without regenerating, as CI would see it.
     let chapter = ws.path("chapters/01-threads.md");
     let text = fs::read_to_string(&chapter).unwrap();
     fs::write(&chapter, text.replacen("thread", "thread (edited)", 1)).unwrap();
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "chapter edited"]);
 
-    let stale = format!("{:#}", r#gen(&ws.0, GenMode::Check).unwrap_err());
-    assert!(stale.contains(NOTEBOOK), "{stale}");
-    let committed = ws.read(NOTEBOOK);
-    r#gen(&ws.0, GenMode::Write).unwrap();
-    assert_eq!(
-        ws.backup_of(NOTEBOOK),
-        committed,
-        "a committed copy is backed up too"
+    let stale = format!(
+        "{:#}",
+        r#gen(&ws.0, &ws.target(), GenMode::Check).unwrap_err()
     );
+    assert!(stale.contains("chapters/ changed"), "{stale}");
+    assert!(stale.contains(NOTEBOOK), "{stale}");
+    let kept = r#gen(&ws.0, &ws.target(), GenMode::Write).unwrap();
+    assert!(kept.is_empty(), "{kept:?}");
+    assert!(
+        !ws.target().join("backups").exists(),
+        "gen's own copies need no backup"
+    );
+    r#gen(&ws.0, &ws.target(), GenMode::Check).unwrap();
+}
+
+#[test]
+fn crlf_line_endings_are_not_a_change() {
+    let ws = Workspace::copy();
+    for rel in [EXERCISE, NOTEBOOK] {
+        let text = String::from_utf8(ws.read(rel)).unwrap();
+        fs::write(ws.path(rel), text.replace('\n', "\r\n")).unwrap();
+    }
+    let before = ws.snapshot();
+    r#gen(&ws.0, &ws.target(), GenMode::Check).unwrap();
+    let kept = r#gen(&ws.0, &ws.target(), GenMode::Write).unwrap();
+    assert!(kept.is_empty(), "{kept:?}");
+    assert_eq!(
+        ws.snapshot(),
+        before,
+        "nothing rewritten for its line endings"
+    );
+}
+
+#[test]
+fn an_unusable_backups_folder_is_named_and_nothing_is_replaced() {
+    let ws = Workspace::copy();
+    learner_works(&ws);
+    fs::create_dir_all(ws.target()).unwrap();
+    fs::write(ws.target().join("backups"), "a file in the way").unwrap();
+    let before = ws.snapshot();
+    let err = format!(
+        "{:#}",
+        r#gen(&ws.0, &ws.target(), GenMode::Force).unwrap_err()
+    );
+    assert!(err.contains("cannot make a folder for backups in"), "{err}");
+    assert!(err.contains("nothing was replaced without a copy"), "{err}");
+    assert_eq!(ws.snapshot(), before);
 }
 
 const WITH_HINTS: &str = "## Exercise 1: add\n\nWrite it.\n\n```rust exercise=f\n\
@@ -452,15 +481,137 @@ fn a_chapter_without_its_minutes_line_is_an_error_naming_it() {
         .collect();
     assert_ne!(without, text);
     fs::write(&path, without).unwrap();
-    let err = format!("{:#}", r#gen(&ws.0, GenMode::Check).unwrap_err());
+    let err = format!(
+        "{:#}",
+        r#gen(&ws.0, &ws.target(), GenMode::Check).unwrap_err()
+    );
     assert!(
         err.contains("01-threads.md") && err.contains("<!-- minutes: reading=N exercises=M -->"),
         "{err}"
     );
     fs::write(&path, text.replace("exercises=25", "exercises=0")).unwrap();
-    let err = format!("{:#}", r#gen(&ws.0, GenMode::Check).unwrap_err());
+    let err = format!(
+        "{:#}",
+        r#gen(&ws.0, &ws.target(), GenMode::Check).unwrap_err()
+    );
     assert!(
         err.contains("01-threads.md") && err.contains("has 2 exercise(s)"),
         "{err}"
     );
+}
+
+const FIB: &str = "exercises/src/ch07_fibonacci.rs";
+
+#[test]
+fn reset_stops_at_the_end_of_its_function_however_it_is_written() {
+    let ws = Workspace::copy();
+    let stub = String::from_utf8(ws.read(FIB)).unwrap();
+    let answer = "pub fn fib_checked(n: u32) -> Result<u64, String> {\n    \
+                  let s = \"}\"; // a } in a string\n    let (mut a, mut b) = (0u64, 1u64);\n    \
+                  for _ in 0..n { (a, b) = (b, a + b) }\n    Ok(b) }";
+    let par = "pub fn fib_par(n: u32, cutoff: u32, leaf: &(dyn Fn(u32) -> u64 + Sync)) -> u64 {\n    \
+               leaf(n) // mine\n} // end";
+    let answered = stub
+        .replacen(
+            "pub fn fib_checked(n: u32) -> Result<u64, String> {\n    todo!()\n}",
+            answer,
+            1,
+        )
+        .replacen(
+            "pub fn fib_par(n: u32, cutoff: u32, leaf: &(dyn Fn(u32) -> u64 + Sync)) -> u64 {\n    todo!()\n}",
+            par,
+            1,
+        );
+    assert!(answered.contains(answer) && answered.contains(par));
+    fs::write(ws.path(FIB), &answered).unwrap();
+
+    reset(&ws.0, &ws.target(), "fib_checked").unwrap();
+    let after = String::from_utf8(ws.read(FIB)).unwrap();
+    assert!(after.contains(par), "fib_par's answer is kept:\n{after}");
+    assert!(
+        !after.contains("Ok(b)"),
+        "fib_checked is the stub:\n{after}"
+    );
+    assert_eq!(after, stub.replacen(
+        "pub fn fib_par(n: u32, cutoff: u32, leaf: &(dyn Fn(u32) -> u64 + Sync)) -> u64 {\n    todo!()\n}",
+        par,
+        1,
+    ));
+}
+
+#[test]
+fn reset_of_a_crlf_file_changes_only_the_function() {
+    let ws = Workspace::copy();
+    let stub = String::from_utf8(ws.read(FIB)).unwrap();
+    let crlf = stub.replace('\n', "\r\n");
+    fs::write(ws.path(FIB), &crlf).unwrap();
+    reset(&ws.0, &ws.target(), "fib_checked").unwrap();
+    assert_eq!(
+        ws.read(FIB),
+        crlf.as_bytes(),
+        "a stub already: nothing to do"
+    );
+    assert!(
+        !ws.target().join("backups").exists(),
+        "no backup of an unchanged file"
+    );
+
+    let answered = crlf.replacen("todo!()", "mine()", 1);
+    fs::write(ws.path(FIB), &answered).unwrap();
+    reset(&ws.0, &ws.target(), "fib_checked").unwrap();
+    assert_eq!(
+        ws.read(FIB),
+        crlf.as_bytes(),
+        "the stub, in the file's line endings"
+    );
+}
+
+/// Runs git in the workspace copy, as a learner would.
+fn git(ws: &Workspace, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(["-c", "commit.gpgsign=false", "-C"])
+        .arg(&ws.0)
+        .args(args)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn answers_committed_to_git_are_kept_as_a_learners_work() {
+    let ws = Workspace::copy();
+    git(&ws, &["init", "-q"]);
+    git(&ws, &["add", "."]);
+    git(&ws, &["commit", "-q", "-m", "the workbook"]);
+    learner_works(&ws);
+    git(&ws, &["commit", "-q", "-am", "my answers"]);
+    let before = ws.snapshot();
+
+    let kept = r#gen(&ws.0, &ws.target(), GenMode::Write).unwrap();
+    assert_eq!(kept, [NOTEBOOK, EXERCISE]);
+    assert_eq!(ws.snapshot(), before, "gen kept the committed answers");
+    r#gen(&ws.0, &ws.target(), GenMode::Check).unwrap();
+}
+
+#[test]
+fn an_edited_solved_notebook_is_backed_up_and_not_called_stale() {
+    let ws = Workspace::copy();
+    let solved = "notebooks/01-threads-solved.ipynb";
+    let mut nb: Value = serde_json::from_slice(&ws.read(solved)).unwrap();
+    nb["cells"][1]["source"] = json!(["An edit by hand.\n"]);
+    fs::write(ws.path(solved), notebook::to_json(&nb)).unwrap();
+    let edited = ws.read(solved);
+
+    let err = format!(
+        "{:#}",
+        r#gen(&ws.0, &ws.target(), GenMode::Check).unwrap_err()
+    );
+    assert!(err.contains(solved), "{err}");
+    assert!(!err.contains("chapters/ changed"), "{err}");
+    r#gen(&ws.0, &ws.target(), GenMode::Write).unwrap();
+    assert_ne!(ws.read(solved), edited, "regenerated");
+    assert_eq!(ws.backup_of(solved), edited);
 }
