@@ -12,6 +12,8 @@ mod crates;
 mod learner;
 mod notebook;
 #[cfg(test)]
+mod shown_answers;
+#[cfg(test)]
 mod tests;
 
 use std::fs;
