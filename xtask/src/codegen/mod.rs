@@ -14,6 +14,8 @@ mod notebook;
 #[cfg(test)]
 mod shown_answers;
 #[cfg(test)]
+mod student_notebooks;
+#[cfg(test)]
 mod tests;
 
 use std::fs;
