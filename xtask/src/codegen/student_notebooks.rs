@@ -149,10 +149,13 @@ fn prose_without_its_output(chapter: &Chapter) -> Vec<String> {
                     .take_while(|l| !l.trim_start().starts_with('#'))
                     .filter(|l| !l.trim().is_empty())
                     .collect();
-                if let Some(first) = before_heading.first() {
+                if !before_heading.is_empty() {
+                    let joined = before_heading.join(" ");
+                    let prose = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let sentence = prose.find(". ").map_or(prose.as_str(), |n| &prose[..=n]);
                     found.push(format!(
                         "chapters/{}.md: after the solved-only cell `{code}`, the student \
-                         notebook reads: {first}",
+                         notebook reads: {sentence}",
                         chapter.stem
                     ));
                 }
@@ -208,11 +211,11 @@ fn a_pointer_to_the_solved_notebook_is_found_however_it_is_phrased() {
 fn prose_in_place_of_a_missing_output_is_found_and_marked_prose_is_not() {
     let chapter = |text: &str| super::tests::chapter_of(text).unwrap();
     let unmarked = chapter(
-        "Intro.\n\n```rust solved-only\nlet t = 1;\n```\n\nThe chart shows it.\n\n## Next\n\nOn.\n",
+        "Intro.\n\n```rust solved-only\nlet t = 1;\n```\n\nThe chart\nshows it. It rises.\n\n## Next\n\nOn.\n",
     );
     let found = prose_without_its_output(&unmarked);
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].contains("`let t = 1;`") && found[0].ends_with("The chart shows it."));
+    assert!(found[0].contains("`let t = 1;`") && found[0].ends_with("reads: The chart shows it."));
     // Two solved-only cells in a row: the prose after the second is checked too.
     let two = "```rust solved-only\nlet t = 1;\n```\n\n```rust solved-only\nlet u = 2;\n```\n\nRead it.\n";
     assert_eq!(prose_without_its_output(&chapter(two)).len(), 1);
