@@ -183,7 +183,8 @@ pub fn keep_outputs(fresh: &mut Value, executed: &Value) {
     }
 }
 
-fn source_text(cell: &Value) -> String {
+/// A cell's source, whichever of the two forms a notebook holds it in.
+pub(super) fn source_text(cell: &Value) -> String {
     match &cell["source"] {
         Value::String(s) => s.clone(),
         Value::Array(parts) => parts.iter().filter_map(Value::as_str).collect(),

@@ -14,7 +14,6 @@ use std::collections::HashSet;
 use std::str::FromStr;
 
 use proc_macro2::{Delimiter, LineColumn, Spacing, TokenStream, TokenTree};
-use serde_json::Value;
 
 use super::chapter::{self, Cell, Chapter, Copy};
 use super::notebook;
@@ -337,7 +336,12 @@ fn shown_answers(deps: &toml::Table, chapter: &Chapter) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter(|c| c["cell_type"] == "code")
-        .map(|c| (c["id"].as_str().unwrap_or_default().to_string(), text_of(c)))
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap_or_default().to_string(),
+                notebook::source_text(c),
+            )
+        })
         .collect();
     let mut found = Vec::new();
     for cell in &chapter.cells {
@@ -386,15 +390,6 @@ fn shown_answers(deps: &toml::Table, chapter: &Chapter) -> Vec<String> {
     found
 }
 
-fn text_of(cell: &Value) -> String {
-    cell["source"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect()
-}
-
 fn indent(lines: &[&str]) -> String {
     lines.iter().map(|l| format!("    | {l}\n")).collect()
 }
@@ -411,8 +406,9 @@ fn no_student_notebook_shows_an_answer_in_another_cell() {
     assert!(
         found.is_empty(),
         "{} answer(s) shown in a student notebook, outside their exercise (after renaming the \
-         code's own names: half of the answer's tokens in one run, from {MIN_RUN} to {MAX_RUN}). An exercise must ask the learner \
-         to apply an idea to a case no cell above shows; change the demo or the exercise:\n\n{}",
+         code's own names: half of the answer's tokens in one run, from {MIN_RUN} to {MAX_RUN}). \
+         An exercise must ask the learner to apply an idea to a case no cell above shows; \
+         change the demo or the exercise:\n\n{}",
         found.len(),
         found.join("\n")
     );

@@ -1,8 +1,6 @@
 //! Guards on whole student notebooks: they never send the learner to the solved notebook, which
 //! holds every answer of the chapter, and they never read an output they do not have.
 
-use serde_json::Value;
-
 use super::chapter::{self, Cell, Chapter, Copy, SOLVED_ONLY_PROSE};
 use super::notebook;
 
@@ -84,22 +82,13 @@ fn pointers_to_solved(text: &str) -> Vec<String> {
     sentences
 }
 
-fn text_of(cell: &Value) -> String {
-    cell["source"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect()
-}
-
 /// Every line of `chapter`'s student notebook, Markdown or code, that points to the solved one.
 fn pointers_in(deps: &toml::Table, chapter: &Chapter) -> Vec<String> {
     let student = notebook::notebook(deps, chapter, Copy::Student).expect("the notebook builds");
     let mut found = Vec::new();
     for cell in student["cells"].as_array().into_iter().flatten() {
         let id = cell["id"].as_str().unwrap_or_default();
-        for sentence in pointers_to_solved(&text_of(cell)) {
+        for sentence in pointers_to_solved(&notebook::source_text(cell)) {
             found.push(format!(
                 "notebooks/{}.ipynb, cell {id} ({}): {sentence}",
                 chapter.stem,
