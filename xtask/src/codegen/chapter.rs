@@ -38,7 +38,7 @@ pub enum Cell {
 
 /// The cell tag for a code cell that only the solved notebook gets: it uses an
 /// exercise's answer, which the student notebook must not show above it.
-pub(super) const SOLVED_ONLY: &str = "solved-only";
+const SOLVED_ONLY: &str = "solved-only";
 
 impl Cell {
     /// Whether only the solved notebook gets this cell: a ```` ```rust solved-only ```` code
