@@ -21,7 +21,12 @@ pub struct Chapter {
 }
 
 pub enum Cell {
-    Markdown(String),
+    Markdown {
+        text: String,
+        /// Prose only the solved notebook gets (after a `<!-- solved-only -->` line): it reads
+        /// the output of a `solved-only` code cell, which the student notebook does not have.
+        solved_only: bool,
+    },
     Code {
         source: String,
         exercise: Option<String>,
@@ -29,6 +34,26 @@ pub enum Cell {
         /// An exercise's hints (`> **Hint N.** ...` right after its cell), in order.
         hints: Vec<String>,
     },
+}
+
+/// The cell tag for a code cell that only the solved notebook gets: it uses an
+/// exercise's answer, which the student notebook must not show above it.
+const SOLVED_ONLY: &str = "solved-only";
+
+impl Cell {
+    /// Whether only the solved notebook gets this cell: a ```` ```rust solved-only ```` code
+    /// cell, or prose after a `<!-- solved-only -->` line.
+    pub fn solved_only(&self) -> bool {
+        match self {
+            Cell::Markdown { solved_only, .. } => *solved_only,
+            Cell::Code {
+                exercise: None,
+                tags,
+                ..
+            } => tags.iter().any(|t| t == SOLVED_ONLY),
+            Cell::Code { .. } => false,
+        }
+    }
 }
 
 /// A chapter's estimated time, from `<!-- minutes: reading=N exercises=M -->`
@@ -69,9 +94,11 @@ pub enum Copy {
     Solved,
 }
 
-const SOLUTION_BEGIN: &str = "// BEGIN SOLUTION";
-const SOLUTION_END: &str = "// END SOLUTION";
+pub(super) const SOLUTION_BEGIN: &str = "// BEGIN SOLUTION";
+pub(super) const SOLUTION_END: &str = "// END SOLUTION";
 const CELL_BREAK: &str = "<!-- cell -->";
+/// Starts prose that only the solved notebook gets, up to the next cell.
+pub(super) const SOLVED_ONLY_PROSE: &str = "<!-- solved-only -->";
 /// How a hint's blockquote starts: `> **Hint 1.** Think of ...`.
 const HINT_START: &str = "**Hint ";
 const MINUTES: &str = "<!-- minutes:";
@@ -89,7 +116,7 @@ impl Chapter {
             .iter()
             .filter_map(|c| match c {
                 Cell::Code { exercise, .. } => exercise.as_deref(),
-                Cell::Markdown(_) => None,
+                Cell::Markdown { .. } => None,
             })
             .collect()
     }
@@ -111,7 +138,7 @@ impl Chapter {
         let mut section = None;
         for cell in &self.cells {
             match cell {
-                Cell::Markdown(text) => {
+                Cell::Markdown { text, .. } => {
                     if let Some(h) = text.lines().rev().find_map(|l| l.strip_prefix("## ")) {
                         section = Some(h.trim().to_string());
                     }
@@ -210,6 +237,8 @@ enum Block {
     Code(Cell),
     /// `<!-- cell -->`: ends a Markdown cell.
     Break,
+    /// `<!-- solved-only -->`: ends a Markdown cell; the next is for the solved notebook only.
+    SolvedOnlyProse,
     /// `<!-- deps: a, b -->`
     Deps(Vec<String>),
     /// `> **Hint N.** text`: the number, and the text without the marker.
@@ -224,7 +253,7 @@ fn cells(text: &str) -> Result<(Vec<String>, Option<Minutes>, Vec<Cell>)> {
     let mut deps = Vec::new();
     let mut minutes = None;
     let mut cells = Vec::new();
-    let mut prose = String::new();
+    let mut prose = Prose::default();
     let mut taken = 0; // bytes of `text` already used
     let mut depth = 0;
     let mut events = Parser::new_ext(text, Options::empty()).into_offset_iter();
@@ -279,7 +308,7 @@ fn cells(text: &str) -> Result<(Vec<String>, Option<Minutes>, Vec<Cell>)> {
             continue;
         }
         // The block's whole lines leave the prose.
-        prose.push_str(before);
+        prose.text.push_str(before);
         taken = line_end(text, range.end);
         match block {
             Block::Hint(..) => unreachable!("hints are handled above"),
@@ -288,17 +317,21 @@ fn cells(text: &str) -> Result<(Vec<String>, Option<Minutes>, Vec<Cell>)> {
                 if minutes.replace(found).is_some() {
                     bail!("{}: a second minutes line", at_line(text, range.start));
                 }
-                prose.push_str(&format!("\n{}\n", found.line()));
+                prose.text.push_str(&format!("\n{}\n", found.line()));
             }
-            Block::Break => flush(&mut prose, &mut cells),
+            Block::Break => prose.flush(&mut cells)?,
+            Block::SolvedOnlyProse => {
+                prose.flush(&mut cells)?;
+                prose.solved_only_from = Some(at_line(text, range.start));
+            }
             Block::Code(cell) => {
-                flush(&mut prose, &mut cells);
+                prose.flush(&mut cells)?;
                 cells.push(cell);
             }
         }
     }
-    prose.push_str(&text[taken..]);
-    flush(&mut prose, &mut cells);
+    prose.text.push_str(&text[taken..]);
+    prose.flush(&mut cells)?;
     Ok((deps, minutes, cells))
 }
 
@@ -378,6 +411,9 @@ fn comment(text: &str, range: &Range<usize>) -> Result<Option<Block>> {
     if html == CELL_BREAK {
         return Ok(Some(Block::Break));
     }
+    if html == SOLVED_ONLY_PROSE {
+        return Ok(Some(Block::SolvedOnlyProse));
+    }
     if html.starts_with(MINUTES) {
         let title = text[..range.start].lines().last().unwrap_or_default();
         if !title.starts_with("# ") {
@@ -423,12 +459,30 @@ fn minutes(html: &str) -> Option<Minutes> {
     (words.next().is_none() && found.reading > 0).then_some(found)
 }
 
-fn flush(prose: &mut String, cells: &mut Vec<Cell>) {
-    let trimmed = prose.trim_matches('\n');
-    if !trimmed.trim().is_empty() {
-        cells.push(Cell::Markdown(trimmed.to_string()));
+/// The Markdown cell being read.
+#[derive(Default)]
+struct Prose {
+    text: String,
+    /// `line N` of the `<!-- solved-only -->` that started it, if one did.
+    solved_only_from: Option<String>,
+}
+
+impl Prose {
+    /// Ends the cell: adds it to `cells` unless it is blank.
+    fn flush(&mut self, cells: &mut Vec<Cell>) -> Result<()> {
+        let trimmed = self.text.trim_matches('\n');
+        let marker = self.solved_only_from.take();
+        if !trimmed.trim().is_empty() {
+            cells.push(Cell::Markdown {
+                text: trimmed.to_string(),
+                solved_only: marker.is_some(),
+            });
+        } else if let Some(line) = marker {
+            bail!("{line}: `{SOLVED_ONLY_PROSE}` marks the prose after it, but none follows");
+        }
+        self.text.clear();
+        Ok(())
     }
-    prose.clear();
 }
 
 /// The offset just past the line that holds `offset - 1`.
@@ -499,7 +553,7 @@ mod tests {
 
     fn markdown(cell: &Cell) -> &str {
         match cell {
-            Cell::Markdown(text) => text,
+            Cell::Markdown { text, .. } => text,
             Cell::Code { .. } => panic!("a code cell where Markdown was expected"),
         }
     }

@@ -12,6 +12,10 @@ mod crates;
 mod learner;
 mod notebook;
 #[cfg(test)]
+mod shown_answers;
+#[cfg(test)]
+mod student_notebooks;
+#[cfg(test)]
 mod tests;
 
 use std::fs;

@@ -9,17 +9,16 @@ use serde_json::{Value, json};
 
 use super::chapter::{Cell, Chapter, Copy, exercise_code};
 
-/// The cell tag for a cell that only the solved notebook gets: it uses an
-/// exercise's answer, which the student notebook must not show above it.
-const SOLVED_ONLY: &str = "solved-only";
-
 /// The notebook for one copy of a chapter, without outputs.
 /// `deps` is the root `Cargo.toml`'s `[workspace.dependencies]` table.
 pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: Copy) -> Result<Value> {
     let mut cells = vec![code_cell(&first_cell(deps, chapter)?, &[])];
     for cell in &chapter.cells {
+        if copy == Copy::Student && cell.solved_only() {
+            continue;
+        }
         match cell {
-            Cell::Markdown(text) => cells.push(json!({
+            Cell::Markdown { text, .. } => cells.push(json!({
                 "cell_type": "markdown",
                 "metadata": {},
                 "source": lines_of(text),
@@ -29,11 +28,7 @@ pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: Copy) -> Result<Val
                 exercise: None,
                 tags,
                 ..
-            } => {
-                if copy == Copy::Solved || !tags.iter().any(|t| t == SOLVED_ONLY) {
-                    cells.push(code_cell(source, tags));
-                }
-            }
+            } => cells.push(code_cell(source, tags)),
             Cell::Code {
                 source,
                 exercise: Some(name),
@@ -188,7 +183,8 @@ pub fn keep_outputs(fresh: &mut Value, executed: &Value) {
     }
 }
 
-fn source_text(cell: &Value) -> String {
+/// A cell's source, whichever of the two forms a notebook holds it in.
+pub(super) fn source_text(cell: &Value) -> String {
     match &cell["source"] {
         Value::String(s) => s.clone(),
         Value::Array(parts) => parts.iter().filter_map(Value::as_str).collect(),

@@ -316,7 +316,8 @@ const WITH_HINTS: &str = "## Exercise 1: add\n\nWrite it.\n\n```rust exercise=f\
                           pub fn f() -> u64 {\n    // BEGIN SOLUTION\n    40 + 2\n    // END SOLUTION\n}\n```\n\n\
                           > **Hint 1.** Start from\n> `40`.\n\n> **Hint 2.** Add *two*.\n\nAfter.\n";
 
-fn chapter_of(text: &str) -> anyhow::Result<chapter::Chapter> {
+/// `text` parsed as chapter `01-test`, under a title and a minutes line.
+pub(super) fn chapter_of(text: &str) -> anyhow::Result<chapter::Chapter> {
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "xtask-hints-{}-{}",
@@ -326,7 +327,8 @@ fn chapter_of(text: &str) -> anyhow::Result<chapter::Chapter> {
     fs::create_dir_all(&dir).unwrap();
     let path = dir.join("01-test.md");
     // Every chapter opens with its title and its time.
-    let heading = "# 01 · Test\n<!-- minutes: reading=5 exercises=5 -->\n\n";
+    let exercises = if text.contains("exercise=") { 5 } else { 0 };
+    let heading = format!("# 01 · Test\n<!-- minutes: reading=5 exercises={exercises} -->\n\n");
     fs::write(&path, format!("{heading}{text}")).unwrap();
     let parsed = chapter::parse(&path);
     let _ = fs::remove_dir_all(&dir);
@@ -345,7 +347,7 @@ fn hints_after_an_exercise_belong_to_it_and_leave_the_prose() {
         .cells
         .iter()
         .filter_map(|cell| match cell {
-            chapter::Cell::Markdown(text) => Some(text.as_str()),
+            chapter::Cell::Markdown { text, .. } => Some(text.as_str()),
             chapter::Cell::Code { .. } => None,
         })
         .collect();
@@ -358,7 +360,9 @@ fn hints_after_an_exercise_belong_to_it_and_leave_the_prose() {
     // An ordinary quote stays prose.
     let quoted = chapter_of(&WITH_HINTS.replace("After.", "> A quote.")).unwrap();
     assert_eq!(hints_of(&quoted, "f").len(), 2);
-    assert!(matches!(quoted.cells.last(), Some(chapter::Cell::Markdown(t)) if t == "> A quote."));
+    assert!(
+        matches!(quoted.cells.last(), Some(chapter::Cell::Markdown { text, .. }) if text == "> A quote.")
+    );
 }
 
 #[test]
@@ -382,6 +386,36 @@ fn hint_cells_follow_the_check_folded_in_both_notebooks() {
         assert!(notebook_text(&cells[check + 2]).starts_with("<details><summary>Hint 2</summary>"));
         assert_eq!(notebook_text(&cells[check + 3]), "After.");
     }
+}
+
+#[test]
+fn prose_after_a_solved_only_line_reaches_only_the_solved_notebook() {
+    let c = chapter_of(
+        "Intro.\n\n```rust solved-only\nlet t = 1;\n```\n\n<!-- solved-only -->\nIt printed 1.\n\n\
+         <!-- cell -->\n## Next\n\nOn.\n",
+    )
+    .unwrap();
+    let deps = toml::Table::new();
+    let markdown = |copy| -> Vec<String> {
+        let nb = notebook::notebook(&deps, &c, copy).unwrap();
+        let cells = nb["cells"].as_array().unwrap().iter();
+        cells
+            .filter(|cell| cell["cell_type"] == "markdown")
+            .map(notebook_text)
+            .skip(1) // the title
+            .collect()
+    };
+    assert_eq!(markdown(Copy::Student), ["## Next\n\nOn."]);
+    assert_eq!(markdown(Copy::Solved), ["It printed 1.", "## Next\n\nOn."]);
+
+    let empty = chapter_of("Text.\n\n<!-- solved-only -->\n\n```rust\nlet t = 1;\n```\n")
+        .err()
+        .unwrap();
+    let text = format!("{empty:#}");
+    assert!(
+        text.contains("line 6: `<!-- solved-only -->` marks the prose after it, but none follows"),
+        "{text}"
+    );
 }
 
 /// The hints of exercise `name`.
