@@ -219,7 +219,7 @@ fn next_save<'a>(
 }
 
 /// The chapter modules (`ch01_threads`) whose files an event wrote, made or
-/// removed; every chapter when it made or removed `dir` itself.
+/// removed; every chapter's with exercises when it made or removed `dir` itself.
 fn changed_chapters(event: &Event, dir: &Path, chapters: &[Chapter]) -> Vec<String> {
     if !matches!(
         event.kind,
@@ -228,7 +228,12 @@ fn changed_chapters(event: &Event, dir: &Path, chapters: &[Chapter]) -> Vec<Stri
         return Vec::new();
     }
     if event.paths.iter().any(|p| same_path(p, dir)) {
-        return chapters.iter().map(Chapter::module).collect();
+        // Chapters without exercises have no file.
+        return chapters
+            .iter()
+            .filter(|c| !c.exercises().is_empty())
+            .map(Chapter::module)
+            .collect();
     }
     event
         .paths
@@ -293,9 +298,14 @@ mod tests {
             assert!(changed(WRITE, &dir.join(other)).is_empty(), "{other}");
         }
         assert!(changed(WRITE, &root.join("solutions/src/ch01_threads.rs")).is_empty());
-        // `src` itself made again: every chapter.
+        // `src` itself made again: every chapter's file.
         let all = changed(EventKind::Create(CreateKind::Folder), &dir);
-        assert_eq!(all.len(), chapters.len());
+        let files = chapters.iter().filter(|c| !c.exercises().is_empty());
+        assert_eq!(all, files.map(Chapter::module).collect::<Vec<_>>());
+        assert!(
+            all.iter().all(|m| dir.join(format!("{m}.rs")).is_file()),
+            "{all:?}"
+        );
     }
 
     #[test]
