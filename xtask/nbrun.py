@@ -43,6 +43,8 @@ def cell_text(cell):
     return "".join(parts)
 
 
+# A check's own result, beside its text (`workbook::check::protocol::NOTEBOOK_MIME`).
+CHECK_MIME = "application/vnd.workbook.check+json"
 CHART_MARKER = "data-workbook-chart"
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 # rustc writes `error[E0373]: ...`; the evcxr kernel writes `[E0373] Error: ...`.
@@ -67,7 +69,11 @@ def problems(nb):
             elif not COMPILE_ERROR.search(text):
                 yield number, "was meant to fail compiling, but failed otherwise:\n" + short(text)
             continue
-        wrong = any(line.startswith("✗") for line in text.splitlines())
+        # A check's result says so; a report printed as text (a summary, a demo) starts with ✗.
+        results = [o.get("data", {}).get(CHECK_MIME) for o in cell.outputs]
+        wrong = any(isinstance(r, dict) and r.get("status") == "wrong" for r in results) or any(
+            line.startswith("✗") for line in text.splitlines()
+        )
         if "expect-wrong" in cell.metadata.get("tags", []):
             # A demo of a check rejecting a wrong answer on purpose.
             if not wrong:

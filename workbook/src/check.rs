@@ -17,13 +17,15 @@
 //!
 //! The parts: `report` (what a check found, and how it reads), `grade` (the
 //! harness that runs a check), `probe` (parallelism, counted), `isolated`
-//! (each check in a process of its own, for the crates' grades), and one
-//! module per chapter.
+//! (each check in a process of its own, for the crates' grades), `protocol`
+//! (what the checks tell programs: `cargo xtask progress` and `watch`), and
+//! one module per chapter.
 
 mod dice;
 mod grade;
 mod isolated;
 mod probe;
+pub mod protocol;
 mod report;
 
 pub mod ch01;

@@ -97,7 +97,9 @@ fn an_answer_that_never_returns_is_reported_as_waiting() {
     let text = report.to_string();
     assert!(text.contains("did not finish within"), "{text}");
     assert!(text.contains("it is waiting"), "{text}");
-    assert!(text.contains("Kernel > Restart"), "{text}");
+    // Run by `cargo test`, not in a notebook: no kernel to restart.
+    assert!(text.contains("stays until the test process ends"), "{text}");
+    assert!(!text.contains("kernel"), "{text}");
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
@@ -115,10 +117,12 @@ fn an_answer_that_spins_forever_is_reported_as_spinning() {
     let text = report.to_string();
     assert!(text.contains("did not finish within"), "{text}");
     assert!(text.contains("it is spinning"), "{text}");
+    // Run by `cargo test`, not in a notebook: no kernel to restart.
     assert!(
-        text.contains("restart the kernel (Kernel > Restart)"),
+        text.contains("keeps a core busy until the test process ends"),
         "{text}"
     );
+    assert!(!text.contains("kernel"), "{text}");
 }
 
 #[test]

@@ -58,3 +58,69 @@ fn an_answer_that_exits_the_process_is_wrong_and_named() {
         graded[2]
     );
 }
+
+#[cfg(target_os = "linux")]
+/// Where `fib_checked`'s answer below writes the id of the process it starts.
+fn pid_file() -> PathBuf {
+    std::env::temp_dir().join(format!("workbook-left-running-{}", std::process::id()))
+}
+
+#[cfg(target_os = "linux")]
+/// Right, but starts a process that outlives it, as a learner's worker
+/// might (its output goes where the answer's does).
+fn starts_a_process() -> Vec<workbook::check::Report> {
+    vec![ch07::fib_checked(|n| {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let child = std::process::Command::new("sleep").arg("60").spawn();
+            let pid = child.map(|c| c.id().to_string()).unwrap_or_default();
+            // Named by the grading process, the parent of this one.
+            let parent = std::os::unix::process::parent_id();
+            let file = std::env::temp_dir().join(format!("workbook-left-running-{parent}"));
+            std::fs::write(file, pid).unwrap();
+        });
+        if n == 0 {
+            return Ok(0);
+        }
+        let (mut a, mut b) = (0u64, 1u64);
+        for _ in 1..n {
+            let next = a.checked_add(b).ok_or(format!("f({n}) does not fit"))?;
+            (a, b) = (b, next);
+        }
+        Ok(b)
+    })]
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_process_an_answer_leaves_running_neither_holds_the_grade_nor_survives_it() {
+    let started = std::time::Instant::now();
+    let graded = isolated(
+        "a_process_an_answer_leaves_running_neither_holds_the_grade_nor_survives_it",
+        starts_a_process,
+    );
+    let took = started.elapsed();
+    assert!(graded[0].is_done(), "{}", graded[0]);
+    assert!(
+        took < std::time::Duration::from_secs(30),
+        "the grade waited {took:?} for the process the answer left running"
+    );
+    let pid = std::fs::read_to_string(pid_file()).unwrap();
+    let _ = std::fs::remove_file(pid_file());
+    // Gone, or a zombie waiting to be reaped: not running (once the kill
+    // the grade sent has been delivered, which a busy machine may delay).
+    let running = || {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat.rsplit(')').next().unwrap_or_default().trim_start();
+        (!stat.is_empty() && !state.starts_with('Z')).then_some(stat)
+    };
+    let killed_by = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while running().is_some() && std::time::Instant::now() < killed_by {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        running(),
+        None,
+        "the process the answer started is still running"
+    );
+}

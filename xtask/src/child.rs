@@ -2,8 +2,8 @@
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
-use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Once, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -53,16 +53,20 @@ pub fn output(cmd: &mut Command, limit: Duration) -> Result<Output> {
     let what = program(cmd);
     let (mut child, stdout, stderr) = spawn_drained(cmd, &what)?;
     let status = wait(&mut child, limit, &what)?;
+    let ended = Instant::now();
     Ok(Output {
         status,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
+        stdout: stdout.finish(ended),
+        stderr: stderr.finish(ended),
     })
 }
 
-type Drained = thread::JoinHandle<Vec<u8>>;
+/// How long a command's output is still read once it has ended: a process
+/// it started and left running would otherwise hold the pipes, and the
+/// wait, open until it ends.
+const DRAIN: Duration = Duration::from_secs(2);
 
-/// Starts `cmd` with no input and both outputs drained (see [`drain_both`]).
+/// Starts `cmd` with no input and both outputs drained (see [`Drained`]).
 fn spawn_drained(cmd: &mut Command, what: &str) -> Result<(Child, Drained, Drained)> {
     let mut child = cmd
         .stdin(Stdio::null())
@@ -70,25 +74,51 @@ fn spawn_drained(cmd: &mut Command, what: &str) -> Result<(Child, Drained, Drain
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("could not start {what}"))?;
-    let (stdout, stderr) = drain_both(&mut child);
+    let stdout = Drained::start(child.stdout.take());
+    let stderr = Drained::start(child.stderr.take());
     Ok((child, stdout, stderr))
 }
 
-/// Both pipes are drained on their own threads, so that a chatty child
-/// never blocks on a full pipe while we wait for it.
-fn drain_both(child: &mut Child) -> (Drained, Drained) {
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+/// A pipe drained on a thread of its own, so that a chatty child never
+/// blocks on a full pipe while we wait for it, and so that reading it never
+/// outlasts a deadline.
+struct Drained {
+    read: Arc<Mutex<Vec<u8>>>,
+    ended: mpsc::Receiver<()>,
+}
+
+impl Drained {
+    fn start(pipe: Option<impl Read + Send + 'static>) -> Drained {
+        let read = Arc::new(Mutex::new(Vec::new()));
+        let (tx, ended) = mpsc::channel();
+        let into = Arc::clone(&read);
         thread::spawn(move || {
-            let mut bytes = Vec::new();
             if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
+                let mut chunk = [0u8; 8192];
+                loop {
+                    match pipe.read(&mut chunk) {
+                        Ok(0) => break,
+                        Ok(n) => into
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .extend(&chunk[..n]),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(_) => break,
+                    }
+                }
             }
-            bytes
-        })
-    };
-    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
-    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    (stdout, stderr)
+            let _ = tx.send(());
+        });
+        Drained { read, ended }
+    }
+
+    /// Everything the child wrote, once the pipe closes or [`DRAIN`] after
+    /// `ended` (when the child ended), whichever comes first.
+    fn finish(self, ended: Instant) -> Vec<u8> {
+        let left = (ended + DRAIN).saturating_duration_since(Instant::now());
+        let _ = self.ended.recv_timeout(left);
+        std::mem::take(&mut *self.read.lock().unwrap_or_else(|p| p.into_inner()))
+    }
 }
 
 /// Set once Ctrl-C (or a termination signal) arrives. The first call
@@ -151,8 +181,8 @@ fn terminate(child: &mut Child) {
 }
 
 /// Like [`output`], with `cmd` and everything it starts in a group of their
-/// own, stopped together when [`interrupted`] is set (`Ok(None)`) or past
-/// `limit` (an error).
+/// own, stopped together when [`interrupted`] is set (`Ok(None)`), past
+/// `limit` (an error), or once `cmd` has ended (what it left running).
 pub fn output_or_stop(cmd: &mut Command, limit: Duration) -> Result<Option<Output>> {
     let what = program(cmd);
     let stop = interrupted();
@@ -176,10 +206,14 @@ pub fn output_or_stop(cmd: &mut Command, limit: Duration) -> Result<Option<Outpu
         }
         thread::sleep(Duration::from_millis(20));
     };
+    // It has ended: whatever it left running in its group would only hold
+    // the pipes open.
+    kill_group(&mut child);
+    let ended = Instant::now();
     Ok(Some(Output {
         status,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
+        stdout: stdout.finish(ended),
+        stderr: stderr.finish(ended),
     }))
 }
 
@@ -309,5 +343,30 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(String::from_utf8_lossy(&out.stdout), "hi\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_process_left_running_neither_holds_the_output_nor_survives_it() {
+        let marker = std::env::temp_dir().join(format!("xtask-left-{}", std::process::id()));
+        let _ = std::fs::remove_file(&marker);
+        // Like an answer that starts a process and returns: the shell ends at
+        // once, its child holds the pipes for three seconds, then touches the marker.
+        let script = format!("(sleep 3; touch '{}') & echo hi", marker.display());
+        let start = Instant::now();
+        let out = output_or_stop(Command::new("sh").args(["-c", &script]), MINUTE)
+            .unwrap()
+            .unwrap();
+        let took = start.elapsed();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "hi\n");
+        assert!(
+            took < 2 * SECOND,
+            "it waited {took:?} for the process left running"
+        );
+        thread::sleep(4 * SECOND);
+        assert!(
+            !marker.exists(),
+            "the process left running outlived the command"
+        );
     }
 }

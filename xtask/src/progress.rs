@@ -1,9 +1,9 @@
 //! `cargo xtask progress`: one table for the whole course. Each exercise's
 //! verdict from the `exercises` crate (graded by `exercises/tests/strict.rs`,
-//! each check in a process of its own, which prints one JSON line per
-//! exercise when asked) and from the student notebook (the saved outputs of
-//! its check cells: read, never executed or written), the chapters' times,
-//! and what to do next.
+//! each check in a process of its own, which prints one report line per
+//! exercise when asked) and from the student notebook (the check's own
+//! result saved under its check cell: read, never executed or written), the
+//! chapters' times, and what to do next.
 //!
 //! It writes nothing: not to `exercises/`, not to a notebook.
 
@@ -15,15 +15,12 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
-use serde::Deserialize;
 use serde_json::Value;
+pub use workbook::check::protocol::Graded;
+use workbook::check::protocol::{JSON_ENV, JSON_PREFIX, NOTEBOOK_MIME, Outcome, SELECT_ENV};
 
 use crate::child;
 use crate::codegen::chapter::{self, Chapter};
-
-/// What the strict test prints before each exercise's JSON object
-/// (`workbook/src/check/isolated.rs`).
-const JSON_PREFIX: &str = "WORKBOOK-CHECK-JSON ";
 
 /// A first build of the crate can take minutes; grading all of it, a few more.
 const GRADE_LIMIT: Duration = Duration::from_secs(30 * 60);
@@ -40,6 +37,8 @@ pub enum Verdict {
     /// A notebook whose check cell ended in an error (an answer that did
     /// not compile, say): its first line.
     Failed(String),
+    /// A notebook that could not be read (the reason is told under the table).
+    Unread,
 }
 
 impl Verdict {
@@ -55,28 +54,18 @@ impl Verdict {
             Verdict::NotStarted => "· not started",
             Verdict::NotRun => "not run yet",
             Verdict::Failed(_) => "✗ error",
+            Verdict::Unread => "(not read)",
         }
     }
 }
 
-/// One exercise as the crate's grade reported it.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-pub struct Graded {
-    pub notebook: String,
-    pub exercise: String,
-    pub section: String,
-    pub status: String,
-    pub message: String,
-    /// The whole report, as a notebook shows it.
-    pub report: String,
-}
-
-impl Graded {
-    pub fn verdict(&self) -> Verdict {
-        match self.status.as_str() {
-            "done" => Verdict::Done,
-            "wrong" => Verdict::Wrong(first_line(&self.message)),
-            _ => Verdict::NotStarted,
+/// What a check reported, in the crate or in a notebook.
+impl From<&Graded> for Verdict {
+    fn from(g: &Graded) -> Verdict {
+        match g.status {
+            Outcome::Done => Verdict::Done,
+            Outcome::Wrong => Verdict::Wrong(first_line(&g.message)),
+            Outcome::NotStarted => Verdict::NotStarted,
         }
     }
 }
@@ -99,8 +88,8 @@ fn first_line(text: &str) -> String {
 pub fn run(root: &Path, name: Option<&str>) -> Result<()> {
     let chapters = chapter::read_all(root)?;
     let only = name.map(|n| find_exercise(&chapters, n)).transpose()?;
-    let notebooks = read_notebooks(root, &chapters)?;
-    require_target(root)?;
+    let (notebooks, unread) = read_notebooks(root, &chapters);
+    announce_first_build(root, "progress");
     let select = only.map(|(c, ex)| format!("{}/{ex}", c.stem));
     let graded = match grade(root, select.as_deref())? {
         Grade::Reports(graded) => graded,
@@ -118,6 +107,14 @@ pub fn run(root: &Path, name: Option<&str>) -> Result<()> {
         "{}",
         table(&chapters, &crate_verdicts, &notebooks, only.map(|(_, e)| e))
     );
+    let unread: Vec<String> = unread
+        .into_iter()
+        .filter(|(stem, _)| only.is_none_or(|(c, _)| c.stem == *stem))
+        .map(|(_, why)| why)
+        .collect();
+    if !unread.is_empty() {
+        println!("\nNot read:\n  {}", unread.join("\n  "));
+    }
     if let Some((c, ex)) = only
         && let Some(g) = crate_verdicts.get(&(c.stem.clone(), ex.to_string()))
     {
@@ -142,18 +139,36 @@ pub fn find_exercise<'a>(chapters: &'a [Chapter], name: &str) -> Result<(&'a Cha
     ))
 }
 
-/// The crate can only be graded quickly once it was built: without cargo's
-/// target folder, say how to build it instead of building for minutes.
-pub fn require_target(root: &Path) -> Result<()> {
-    let target = crate::target_dir(root);
-    if !target.is_dir() {
-        bail!(
-            "{} is missing: the exercises crate was never built here. \
-             Build it once with `cargo test -p exercises --no-run` (a few minutes), then run this again",
-            target.display()
+/// Before a first build of the exercises crate's strict test (minutes, in
+/// silence, since cargo runs quietly here), says that one is coming.
+/// (`cargo xtask` itself builds `xtask` into the target folder first, so
+/// that folder alone tells nothing.)
+pub fn announce_first_build(root: &Path, command: &str) {
+    if !strict_test_built(&crate::target_dir(root)) {
+        println!(
+            "{command}: building the exercises crate and its tests first: the first build \
+             takes a few minutes; later runs start at once."
         );
     }
-    Ok(())
+}
+
+/// Whether cargo left a strict test binary (`debug/deps/strict-HASH`) in `target`.
+fn strict_test_built(target: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(target.join("debug/deps")) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        name.starts_with("strict-") && !name.ends_with(".d")
+    })
+}
+
+/// A value no answer can guess, which marks the grade's own report lines.
+fn nonce() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    // Each `RandomState` is keyed from the operating system's randomness.
+    let part = || RandomState::new().hash_one(std::time::SystemTime::now());
+    format!("{:016x}{:016x}", part(), part())
 }
 
 /// Grades the crate's answers with its strict test, only the exercises or
@@ -161,18 +176,22 @@ pub fn require_target(root: &Path) -> Result<()> {
 /// comma-separated) when given.
 pub fn grade(root: &Path, select: Option<&str>) -> Result<Grade> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let nonce = nonce();
     let mut cmd = Command::new(cargo);
     cmd.args(["test", "--quiet", "-p", "exercises", "--test", "strict"])
         .args(["--", "--nocapture"])
         .current_dir(root)
-        .env("WORKBOOK_CHECK_JSON", "1")
-        .env("WORKBOOK_CHECK_SELECT", select.unwrap_or_default());
+        .env(JSON_ENV, &nonce)
+        .env(SELECT_ENV, select.unwrap_or_default());
     let Some(out) = child::output_or_stop(&mut cmd, GRADE_LIMIT)? else {
         return Ok(Grade::Stopped);
     };
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let graded = parse_lines(&stdout)?;
+    let (graded, unreadable) = parse_lines(&stdout, &nonce);
+    for problem in unreadable {
+        eprintln!("{problem}");
+    }
     if !graded.is_empty() {
         return Ok(Grade::Reports(graded));
     }
@@ -189,20 +208,25 @@ pub fn grade(root: &Path, select: Option<&str>) -> Result<Grade> {
     )
 }
 
-/// The exercises' JSON lines among the strict test's output.
-pub fn parse_lines(stdout: &str) -> Result<Vec<Graded>> {
-    stdout
-        .lines()
-        .filter_map(|line| {
-            line.find(JSON_PREFIX)
-                .map(|i| &line[i + JSON_PREFIX.len()..])
-        })
-        .map(|json| {
-            serde_json::from_str(json).map_err(|e| {
-                anyhow!("the strict test printed a line that is not a report ({e}): {json}")
-            })
-        })
-        .collect()
+/// The exercises' report lines among the strict test's output: only those
+/// marked with `nonce` (an answer may print anything, report lines
+/// included), and what was wrong with any of those that could not be read.
+pub fn parse_lines(stdout: &str, nonce: &str) -> (Vec<Graded>, Vec<String>) {
+    let mut graded = Vec::new();
+    let mut unreadable = Vec::new();
+    let ours = format!("{JSON_PREFIX}{nonce} ");
+    for line in stdout.lines() {
+        let Some(json) = line.find(&ours).map(|i| &line[i + ours.len()..]) else {
+            continue;
+        };
+        match serde_json::from_str(json) {
+            Ok(g) => graded.push(g),
+            Err(e) => unreadable.push(format!(
+                "A report line of the strict test could not be read ({e}), and was skipped: {json}"
+            )),
+        }
+    }
+    (graded, unreadable)
 }
 
 /// Cargo's error output from the first `error` line on, without warnings;
@@ -245,39 +269,53 @@ pub fn first_error(errors: &str) -> String {
     }
 }
 
-/// The notebook verdicts of every chapter with exercises, by (chapter, exercise).
-fn read_notebooks(
-    root: &Path,
-    chapters: &[Chapter],
-) -> Result<BTreeMap<(String, String), Verdict>> {
+/// Verdicts by (chapter, exercise).
+type Verdicts = BTreeMap<(String, String), Verdict>;
+
+/// The notebook verdicts of every chapter with exercises, by (chapter,
+/// exercise), and why a notebook could not be read, by chapter: such a
+/// notebook's exercises show as not read, and the others count as usual.
+fn read_notebooks(root: &Path, chapters: &[Chapter]) -> (Verdicts, Vec<(String, String)>) {
     let mut all = BTreeMap::new();
+    let mut unread = Vec::new();
     for c in chapters.iter().filter(|c| !c.exercises().is_empty()) {
         let rel = format!("notebooks/{}.ipynb", c.stem);
-        let text = match fs::read_to_string(root.join(&rel)) {
-            Ok(text) => text,
-            Err(e) => bail!("{rel} could not be read ({e}); `cargo xtask gen` writes it again"),
+        let verdicts = match fs::read_to_string(root.join(&rel)) {
+            Err(e) => Err(format!(
+                "{rel} could not be read ({e}); `cargo xtask gen` writes it again"
+            )),
+            Ok(text) => notebook_verdicts(&text, &c.number, &c.exercises()).map_err(|problem| {
+                // A file that is not JSON holds no answers JupyterLab can open:
+                // say where the last good copy is, before the one that loses them.
+                let broken = serde_json::from_str::<Value>(&text).is_err();
+                let way_back = if broken {
+                    way_back(root, &c.stem)
+                } else {
+                    String::new()
+                };
+                format!("{rel} {problem}{way_back}")
+            }),
         };
-        let verdicts = notebook_verdicts(&text, &c.number, &c.exercises()).map_err(|problem| {
-            // A file that is not JSON holds no answers JupyterLab can open:
-            // say where the last good copy is, before the one that loses them.
-            let broken = serde_json::from_str::<Value>(&text).is_err();
-            let way_back = if broken {
-                way_back(root, &c.stem)
-            } else {
-                String::new()
-            };
-            anyhow!("{rel} {problem}{way_back}")
-        })?;
-        for (ex, v) in verdicts {
-            all.insert((c.stem.clone(), ex), v);
+        match verdicts {
+            Ok(verdicts) => {
+                for (ex, v) in verdicts {
+                    all.insert((c.stem.clone(), ex), v);
+                }
+            }
+            Err(why) => {
+                for ex in c.exercises() {
+                    all.insert((c.stem.clone(), ex.to_string()), Verdict::Unread);
+                }
+                unread.push((c.stem.clone(), why));
+            }
         }
     }
-    Ok(all)
+    (all, unread)
 }
 
 /// Reads a saved student notebook: the verdict of each named exercise's
-/// check cell (`workbook::check::chNN::NAME(...)`). The error completes a
-/// sentence that starts with the notebook's path.
+/// check cell (exactly `workbook::check::chNN::NAME(NAME)`, as generated).
+/// The error completes a sentence that starts with the notebook's path.
 pub fn notebook_verdicts(
     text: &str,
     number: &str,
@@ -302,10 +340,10 @@ pub fn notebook_verdicts(
     Ok(exercises
         .iter()
         .map(|ex| {
-            let call = format!("workbook::check::ch{number}::{ex}(");
+            let call = format!("workbook::check::ch{number}::{ex}({ex})");
             let cell = cells
                 .iter()
-                .find(|c| c["cell_type"] == "code" && source(c).contains(&call));
+                .find(|c| c["cell_type"] == "code" && source(c).trim() == call);
             let verdict = cell.map_or(Verdict::NotRun, |c| cell_verdict(c, ex));
             (ex.to_string(), verdict)
         })
@@ -342,8 +380,9 @@ fn text_of(value: &Value) -> String {
     }
 }
 
-/// What a check cell's saved outputs say (see `workbook/src/check/report.rs`:
-/// `✓ NAME: done.`, `✗ NAME: wrong. …`, `· NAME: not started …`).
+/// What a check cell's saved outputs say: only the check's own result (its
+/// [`NOTEBOOK_MIME`] output) counts, never printed text, which an answer
+/// can print too.
 fn cell_verdict(cell: &Value, exercise: &str) -> Verdict {
     let outputs = cell["outputs"]
         .as_array()
@@ -352,45 +391,42 @@ fn cell_verdict(cell: &Value, exercise: &str) -> Verdict {
     if outputs.is_empty() {
         return Verdict::NotRun;
     }
-    let mut error = None;
-    for out in outputs {
-        let text = match out["output_type"].as_str() {
-            Some("stream") => text_of(&out["text"]),
-            Some("execute_result" | "display_data") => text_of(&out["data"]["text/plain"]),
-            Some("error") => {
-                let value = out["evalue"].as_str().unwrap_or_default();
-                let name = out["ename"].as_str().unwrap_or("error");
-                let line = first_line(value);
-                error.get_or_insert(if line.is_empty() {
-                    name.to_string()
-                } else {
-                    line
-                });
-                continue;
-            }
-            _ => continue,
-        };
-        for line in text.lines() {
-            let line = line.trim_start();
-            let rest = |mark: &str| line.strip_prefix(&format!("{mark} {exercise}:"));
-            if rest("✓").is_some() {
-                return Verdict::Done;
-            }
-            if let Some(rest) = rest("✗") {
-                let rest = rest.trim_start();
-                return Verdict::Wrong(
-                    rest.strip_prefix("wrong.")
-                        .unwrap_or(rest)
-                        .trim()
-                        .to_string(),
-                );
-            }
-            if rest("·").is_some() {
-                return Verdict::NotStarted;
-            }
-        }
+    let results = outputs
+        .iter()
+        .filter(|o| {
+            matches!(
+                o["output_type"].as_str(),
+                Some("execute_result" | "display_data")
+            )
+        })
+        .filter_map(|o| check_result(&o["data"][NOTEBOOK_MIME]));
+    if let Some(g) = results.into_iter().find(|g| g.exercise == exercise) {
+        return Verdict::from(&g);
     }
-    Verdict::Failed(error.unwrap_or_else(|| "the check cell's output shows no verdict".into()))
+    let error = outputs
+        .iter()
+        .find(|o| o["output_type"] == "error")
+        .map(|o| {
+            let line = first_line(o["evalue"].as_str().unwrap_or_default());
+            if line.is_empty() {
+                o["ename"].as_str().unwrap_or("error").to_string()
+            } else {
+                line
+            }
+        });
+    Verdict::Failed(error.unwrap_or_else(|| {
+        "the check cell's saved output holds no result of this check: run the cell again".into()
+    }))
+}
+
+/// A check's result as a notebook keeps it: a JSON object (or, written by
+/// another front end, its text).
+fn check_result(data: &Value) -> Option<Graded> {
+    match data {
+        Value::String(text) => serde_json::from_str(text).ok(),
+        Value::Null => None,
+        value => serde_json::from_value(value.clone()).ok(),
+    }
 }
 
 /// The progress table, the totals, the time left and what to do next;
@@ -416,7 +452,7 @@ fn table(
     let last_started = chapters.iter().rposition(|c| {
         c.exercises().iter().any(|ex| {
             let key = (c.stem.clone(), ex.to_string());
-            krate.get(&key).is_some_and(|g| g.verdict().is_done())
+            krate.get(&key).is_some_and(|g| Verdict::from(g).is_done())
                 || notebooks.get(&key).is_some_and(Verdict::is_done)
         })
     });
@@ -427,7 +463,7 @@ fn table(
         let mut first = true;
         for ex in c.exercises() {
             let key = (c.stem.clone(), ex.to_string());
-            let in_crate = krate.get(&key).map(Graded::verdict);
+            let in_crate = krate.get(&key).map(Verdict::from);
             let in_notebook = notebooks.get(&key).cloned().unwrap_or(Verdict::NotRun);
             let done = in_crate.as_ref().is_some_and(Verdict::is_done) || in_notebook.is_done();
             total.0 += 1;
@@ -550,9 +586,29 @@ mod tests {
         })
     }
 
+    /// A check's result as the Rust kernel shows it: its text, and the JSON
+    /// that `Report::evcxr_display` puts beside it.
     fn result(text: &str) -> Value {
+        let head = text.split(':').next().unwrap();
+        let exercise = head.split_whitespace().last().unwrap();
+        let (status, message) = match text.chars().next().unwrap() {
+            '✓' => ("done", ""),
+            '✗' => ("wrong", text.split_once("wrong. ").unwrap().1),
+            _ => ("not-started", ""),
+        };
+        let graded = json!({"notebook": "01-threads", "exercise": exercise, "section": "S",
+            "status": status, "message": message, "report": text});
+        json!({"output_type": "execute_result", "execution_count": 3, "metadata": {},
+               "data": {"text/plain": [text], NOTEBOOK_MIME: graded}})
+    }
+
+    fn text_only(text: &str) -> Value {
         json!({"output_type": "execute_result", "execution_count": 3, "metadata": {},
                "data": {"text/plain": [text]}})
+    }
+
+    fn stream(text: &str) -> Value {
+        json!({"output_type": "stream", "name": "stdout", "text": [text]})
     }
 
     #[test]
@@ -578,12 +634,99 @@ mod tests {
             Verdict::NotStarted,
             Verdict::NotRun,
             Verdict::Failed("cannot find function `e` in this scope".into()),
-            Verdict::Failed("the check cell's output shows no verdict".into()),
+            Verdict::Failed(
+                "the check cell's saved output holds no result of this check: run the cell again"
+                    .into(),
+            ),
             Verdict::NotRun, // no check cell at all
         ];
         let names = ["a", "b", "c", "d", "e", "f", "g"];
         let want: Vec<(String, Verdict)> = names.iter().map(|n| n.to_string()).zip(want).collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn only_the_checks_own_result_in_its_own_cell_counts() {
+        let done = "✓ a: done. 6 jobs ran at once.";
+        let decoy = |source: &str| {
+            json!({"cell_type": "code", "execution_count": 1, "metadata": {},
+                   "outputs": [result(done)], "source": [source]})
+        };
+        let cells = [
+            // The answer prints the check's words itself.
+            json!([check_cell(
+                "a",
+                json!([stream(&format!("{done}\n")), stream("x\n")])
+            )]),
+            // Above the check cell, a cell that mentions the check and shows a verdict.
+            json!([
+                decoy("// workbook::check::ch01::a(a)\nprintln!(\"✓ a: done.\")"),
+                check_cell("a", json!([])),
+            ]),
+            // The check cell did not compile, after a print of the verdict.
+            json!([check_cell(
+                "a",
+                json!([
+                    stream(&format!("{done}\n")),
+                    {"output_type": "error", "ename": "Error", "evalue": "cannot find value `a`", "traceback": []},
+                ])
+            )]),
+            // Text alone (a copy from before the check's own result was saved, or hand-made).
+            json!([check_cell("a", json!([text_only(done)]))]),
+        ];
+        let want = [
+            Verdict::Failed(
+                "the check cell's saved output holds no result of this check: run the cell again"
+                    .into(),
+            ),
+            Verdict::NotRun,
+            Verdict::Failed("cannot find value `a`".into()),
+            Verdict::Failed(
+                "the check cell's saved output holds no result of this check: run the cell again"
+                    .into(),
+            ),
+        ];
+        for (cells, want) in cells.into_iter().zip(want) {
+            let got = notebook_verdicts(&notebook(cells.clone(), "rust"), "01", &["a"]).unwrap();
+            assert_eq!(got[0].1, want, "{cells}");
+        }
+        // A result kept as text by another front end still reads.
+        let graded = json!({"notebook": "01-threads", "exercise": "a", "section": "S",
+            "status": "done", "message": "m", "report": done})
+        .to_string();
+        let out = json!({"output_type": "display_data", "metadata": {},
+            "data": {"text/plain": done, NOTEBOOK_MIME: graded}});
+        let cells = json!([check_cell("a", json!([out]))]);
+        let got = notebook_verdicts(&notebook(cells, "rust"), "01", &["a"]).unwrap();
+        assert_eq!(got[0].1, Verdict::Done);
+    }
+
+    #[test]
+    fn a_notebook_with_another_kernel_is_reported_alone() {
+        let root = std::env::temp_dir().join(format!("xtask-unread-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(root.join("notebooks")).unwrap();
+        let chapters = chapters();
+        let real = crate::root();
+        for c in chapters.iter().filter(|c| !c.exercises().is_empty()) {
+            let name = format!("notebooks/{}.ipynb", c.stem);
+            fs::copy(real.join(&name), root.join(&name)).unwrap();
+        }
+        let c7 = chapters.iter().find(|c| c.number == "07").unwrap();
+        let python = notebook(json!([]), "python3");
+        fs::write(root.join(format!("notebooks/{}.ipynb", c7.stem)), python).unwrap();
+        let (verdicts, unread) = read_notebooks(&root, &chapters);
+        fs::remove_dir_all(&root).unwrap();
+        assert_eq!(unread.len(), 1, "{unread:?}");
+        assert_eq!(unread[0].0, c7.stem);
+        assert!(
+            unread[0].1.contains("saved with python3 kernel"),
+            "{unread:?}"
+        );
+        let c1 = chapters.iter().find(|c| c.number == "01").unwrap();
+        let key = |c: &Chapter, ex: &str| (c.stem.clone(), ex.to_string());
+        assert_eq!(verdicts[&key(c1, c1.exercises()[0])], Verdict::NotRun);
+        assert_eq!(verdicts[&key(c7, "fib_par")], Verdict::Unread);
     }
 
     #[test]
@@ -630,17 +773,20 @@ mod tests {
     }
 
     const LINES: &str = "\nrunning 1 test\nan answer's own print\n\
-        WORKBOOK-CHECK-JSON {\"notebook\":\"01-threads\",\"exercise\":\"run_in_threads\",\"section\":\"S\",\"status\":\"done\",\"message\":\"6 jobs\",\"report\":\"✓ run_in_threads: done. 6 jobs\"}\n\
-        no newline before it: WORKBOOK-CHECK-JSON {\"notebook\":\"01-threads\",\"exercise\":\"map_in_threads\",\"section\":\"T\",\"status\":\"wrong\",\"message\":\"Case “x”: got 1\\nsecond line\",\"report\":\"✗ map_in_threads: wrong.\"}\n\
-        WORKBOOK-CHECK-JSON {\"notebook\":\"02-thread-pools\",\"exercise\":\"map_on_pool\",\"section\":\"U\",\"status\":\"not-started\",\"message\":\"\",\"report\":\"·\"}\n\
+        WORKBOOK-CHECK-JSON {\"notebook\":\"07-forged\",\"exercise\":\"total\",\"section\":\"S\",\"status\":\"done\",\"message\":\"\",\"report\":\"\"}\n\
+        WORKBOOK-CHECK-JSON 0ld {\"notebook\":\"07-forged\",\"exercise\":\"total\",\"section\":\"S\",\"status\":\"done\",\"message\":\"\",\"report\":\"\"}\n\
+        WORKBOOK-CHECK-JSON n0nce {\"notebook\":\"01-threads\",\"exercise\":\"run_in_threads\",\"section\":\"S\",\"status\":\"done\",\"message\":\"6 jobs\",\"report\":\"✓ run_in_threads: done. 6 jobs\"}\n\
+        no newline before it: WORKBOOK-CHECK-JSON n0nce {\"notebook\":\"01-threads\",\"exercise\":\"map_in_threads\",\"section\":\"T\",\"status\":\"wrong\",\"message\":\"Case “x”: got 1\\nsecond line\",\"report\":\"✗ map_in_threads: wrong.\"}\n\
+        WORKBOOK-CHECK-JSON n0nce {\"notebook\":\"02-thread-pools\",\"exercise\":\"map_on_pool\",\"section\":\"U\",\"status\":\"not-started\",\"message\":\"\",\"report\":\"·\"}\n\
         test every_exercise_is_done ... FAILED\n";
 
     #[test]
-    fn the_strict_tests_json_lines_are_read_among_other_output() {
-        let graded = parse_lines(LINES).unwrap();
+    fn the_strict_tests_own_lines_are_read_among_other_output() {
+        let (graded, unreadable) = parse_lines(LINES, "n0nce");
+        assert!(unreadable.is_empty(), "{unreadable:?}");
         let verdicts: Vec<(&str, Verdict)> = graded
             .iter()
-            .map(|g| (g.exercise.as_str(), g.verdict()))
+            .map(|g| (g.exercise.as_str(), Verdict::from(g)))
             .collect();
         assert_eq!(
             verdicts,
@@ -651,9 +797,36 @@ mod tests {
             ]
         );
         assert_eq!(graded[0].report, "✓ run_in_threads: done. 6 jobs");
-        let broken = format!("{JSON_PREFIX}{{\"notebook\": 1}}");
-        let err = parse_lines(&broken).unwrap_err().to_string();
-        assert!(err.contains("not a report"), "{err}");
+        let broken = format!("{JSON_PREFIX}n0nce {{\"notebook\": 1}}\n{LINES}");
+        let (graded, unreadable) = parse_lines(&broken, "n0nce");
+        assert_eq!(graded.len(), 3, "the good lines are still read");
+        assert_eq!(unreadable.len(), 1, "{unreadable:?}");
+        assert!(
+            unreadable[0].contains("could not be read"),
+            "{unreadable:?}"
+        );
+    }
+
+    #[test]
+    fn a_nonce_is_new_each_time() {
+        let (a, b) = (nonce(), nonce());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 32, "{a}");
+    }
+
+    #[test]
+    fn a_first_build_is_told_by_the_strict_test_binary() {
+        let target = std::env::temp_dir().join(format!("xtask-built-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&target);
+        let deps = target.join("debug/deps");
+        fs::create_dir_all(&deps).unwrap();
+        fs::write(deps.join("strict-0123abcd.d"), "").unwrap();
+        fs::write(deps.join("xtask-0123abcd"), "").unwrap();
+        let before = strict_test_built(&target);
+        fs::write(deps.join("strict-0123abcd"), "").unwrap();
+        let after = strict_test_built(&target);
+        fs::remove_dir_all(&target).unwrap();
+        assert!(!before && after);
     }
 
     #[test]
@@ -690,11 +863,11 @@ mod tests {
         let [first, second] = c1.exercises()[..] else {
             panic!("chapter 01 has two exercises");
         };
-        let graded = |ex: &str, status: &str| Graded {
+        let graded = |ex: &str, status: Outcome| Graded {
             notebook: c1.stem.clone(),
             exercise: ex.into(),
             section: "Sec".into(),
-            status: status.into(),
+            status,
             message: "Case “c”: got 2\nmore".into(),
             report: String::new(),
         };
@@ -719,8 +892,8 @@ mod tests {
         );
 
         let krate = BTreeMap::from([
-            (key(first), graded(first, "done")),
-            (key(second), graded(second, "wrong")),
+            (key(first), graded(first, Outcome::Done)),
+            (key(second), graded(second, Outcome::Wrong)),
         ]);
         let notebooks = BTreeMap::from([(key(second), Verdict::Done)]);
         let out = table(&chapters, &krate, &notebooks, None);

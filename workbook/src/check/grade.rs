@@ -231,8 +231,8 @@ fn left_running(tag: &str) -> Option<Result<(), String>> {
                 "it returned the right results, but left {left} thread(s) running ({busy}). \
                  Every thread an answer starts must end before it returns: join each one \
                  (or start them in `thread::scope`), and close the channels they wait on. \
-                 A thread left behind cannot be stopped from outside: it stays until the \
-                 kernel restarts (Kernel > Restart)."
+                 A thread left behind cannot be stopped from outside: it stays {}.",
+                Place::here().stays()
             )));
         }
         thread::sleep(Duration::from_millis(10));
@@ -241,17 +241,60 @@ fn left_running(tag: &str) -> Option<Result<(), String>> {
 
 /// Why an answer did not return: spinning or waiting, and what to do.
 fn stuck(tag: &str) -> String {
-    if spinning(tag) {
-        "it is spinning: its thread kept using CPU while the check waited (a loop that \
-         never ends, or one waiting for a condition that never comes true). A thread \
-         cannot be stopped from outside: it keeps a core busy until you restart the kernel \
-         (Kernel > Restart) and run the cells above again."
-            .to_string()
+    stuck_words(spinning(tag), Place::here())
+}
+
+fn stuck_words(spinning: bool, place: Place) -> String {
+    if spinning {
+        let until = match place {
+            Place::Notebook => {
+                "until you restart the kernel (Kernel > Restart) and run the cells above again"
+            }
+            Place::Crate => {
+                "until the test process ends. Find the loop that never ends, then check again"
+            }
+        };
+        format!(
+            "it is spinning: its thread kept using CPU while the check waited (a loop that \
+             never ends, or one waiting for a condition that never comes true). A thread \
+             cannot be stopped from outside: it keeps a core busy {until}."
+        )
     } else {
-        "it is waiting (blocked, using no CPU): something waits forever, such as a thread \
-         that is never joined, a lock that is never released, or a channel that is never \
-         closed. The blocked thread stays until the kernel restarts (Kernel > Restart)."
-            .to_string()
+        format!(
+            "it is waiting (blocked, using no CPU): something waits forever, such as a thread \
+             that is never joined, a lock that is never released, or a channel that is never \
+             closed. The blocked thread stays {}.",
+            place.stays()
+        )
+    }
+}
+
+/// Where a check runs, for what a report says of a thread it cannot stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// In a notebook: the thread lives as long as the kernel.
+    Notebook,
+    /// In a crate's tests: it lives as long as the test process.
+    Crate,
+}
+
+impl Place {
+    /// The Rust kernel (evcxr) runs a notebook's code in a process it marks
+    /// with `EVCXR_IS_RUNTIME`; anywhere else is a crate's test.
+    fn here() -> Place {
+        if std::env::var_os("EVCXR_IS_RUNTIME").is_some() {
+            Place::Notebook
+        } else {
+            Place::Crate
+        }
+    }
+
+    /// How long a thread that cannot be stopped stays.
+    fn stays(self) -> &'static str {
+        match self {
+            Place::Notebook => "until the kernel restarts (Kernel > Restart)",
+            Place::Crate => "until the test process ends",
+        }
     }
 }
 
@@ -269,4 +312,22 @@ fn spinning(tag: &str) -> bool {
     thread::sleep(WATCH);
     // Threads that ended meanwhile take their time with them: never negative.
     cpu().saturating_sub(before) >= WATCH / 10
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stuck_answer_gets_the_advice_of_where_it_runs() {
+        for spinning in [true, false] {
+            let notebook = stuck_words(spinning, Place::Notebook);
+            assert!(notebook.contains("Kernel > Restart"), "{notebook}");
+            let krate = stuck_words(spinning, Place::Crate);
+            assert!(!krate.contains("kernel"), "{krate}");
+            assert!(krate.contains("until the test process ends"), "{krate}");
+        }
+        // `cargo test` runs outside the kernel.
+        assert_eq!(Place::here(), Place::Crate);
+    }
 }

@@ -1,36 +1,38 @@
 //! Each check in a process of its own, for the crates' grades: an answer
 //! that ends the process (`std::process::exit(0)`), aborts it or crashes it
 //! takes only its own check down, and a check that never reports counts as
-//! wrong, by name, instead of passing in silence.
+//! wrong, by name, instead of passing in silence. Processes an answer starts
+//! and leaves running end with its check's process.
 //!
 //! The test calls [`isolated`] with its own name; that runs the test binary
 //! again once per exercise (`TEST --exact`, told which exercise by the
-//! environment), and the child grades that one exercise and prints its report.
+//! environment), and the child grades that one exercise and prints its
+//! report, marked with a token it was given on its standard input (which
+//! the answer, run later in the same process, cannot read back).
 //!
 //! Two variables of the parent's environment serve `cargo xtask progress`
-//! and `cargo xtask watch`: `WORKBOOK_CHECK_SELECT` (a comma-separated list
-//! of chapters, `01-threads`, or exercises, `01-threads/map_in_threads`)
-//! grades only those, and `WORKBOOK_CHECK_JSON=1` prints one line per
-//! exercise graded: `WORKBOOK-CHECK-JSON ` and a JSON object with
-//! `notebook`, `exercise`, `section`, `status` (`done`, `wrong` or
-//! `not-started`), `message` (the status's text) and `report` (the report as
-//! a notebook shows it).
+//! and `cargo xtask watch` ([`protocol`](super::protocol)):
+//! `WORKBOOK_CHECK_SELECT` grades only the chapters or exercises it lists,
+//! and `WORKBOOK_CHECK_JSON=NONCE` prints one report line per exercise graded,
+//! marked with that nonce. The children never see the nonce, so an answer's
+//! own output cannot pass for a report.
 
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::io::{BufRead, Read, Write};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use super::grade::{Select, with_selection};
+use super::protocol::{Graded, JSON_ENV, SELECT_ENV};
 use super::{Exercise, Report, Status, TIME_LIMIT};
 
 const ONLY: &str = "WORKBOOK_CHECK_ONLY";
-const TOKEN: &str = "WORKBOOK_CHECK_TOKEN";
-const SELECT: &str = "WORKBOOK_CHECK_SELECT";
-const JSON: &str = "WORKBOOK_CHECK_JSON";
-/// What starts each machine-readable line, so a reader finds it among an
-/// answer's own output.
-const JSON_PREFIX: &str = "WORKBOOK-CHECK-JSON ";
+
+/// How long a child's output is still read once it has ended: a process the
+/// answer started and that escaped its process group may hold the pipes open.
+const DRAIN: Duration = Duration::from_secs(2);
 
 /// The exercises `reports` checks, in order, without running any answer.
 ///
@@ -52,19 +54,23 @@ pub fn exercises(reports: impl FnOnce() -> Vec<Report>) -> Vec<&'static Exercise
 /// report and ends the process.
 pub fn isolated(test: &str, reports: fn() -> Vec<Report>) -> Vec<Report> {
     let listed = exercises(reports);
-    if let (Ok(only), Ok(token)) = (std::env::var(ONLY), std::env::var(TOKEN)) {
-        child(&listed, &only, &token, reports);
+    if let Ok(only) = std::env::var(ONLY) {
+        // Read before any answer runs, so that none can read it after.
+        let mut token = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut token);
+        child(&listed, &only, token.trim(), reports);
     }
-    let select = std::env::var(SELECT).unwrap_or_default();
-    let json = std::env::var(JSON).is_ok_and(|v| v == "1");
+    let select = std::env::var(SELECT_ENV).unwrap_or_default();
+    let nonce = std::env::var(JSON_ENV).unwrap_or_default();
     listed
         .into_iter()
         .filter(|ex| selected(&select, ex))
         .map(|ex| {
             let report = in_child(test, ex);
-            if json {
+            if !nonce.is_empty() {
                 let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "\n{JSON_PREFIX}{}", json_line(&report));
+                // On a line of its own, whatever the output before it left unfinished.
+                let _ = writeln!(out, "\n{}", Graded::from(&report).line(&nonce));
                 let _ = out.flush();
             }
             report
@@ -81,51 +87,6 @@ fn selected(list: &str, ex: &Exercise) -> bool {
         .collect();
     let key = key(ex);
     names.is_empty() || names.iter().any(|n| *n == ex.notebook || *n == key)
-}
-
-/// One report as a JSON object on one line.
-fn json_line(report: &Report) -> String {
-    let (status, message) = match &report.status {
-        Status::Done(t) => ("done", t.clone()),
-        Status::Wrong(t) => ("wrong", t.clone()),
-        Status::NotStarted => ("not-started", String::new()),
-        Status::HelperNotStarted(f) => (
-            "not-started",
-            format!("it calls `{f}`, whose body is still `todo!()`"),
-        ),
-    };
-    let ex = report.exercise;
-    let fields = [
-        ("notebook", ex.notebook.to_string()),
-        ("exercise", ex.name.to_string()),
-        ("section", ex.section.to_string()),
-        ("status", status.to_string()),
-        ("message", message),
-        ("report", report.to_string()),
-    ];
-    let body: Vec<String> = fields
-        .iter()
-        .map(|(k, v)| format!("\"{k}\":{}", json_string(v)))
-        .collect();
-    format!("{{{}}}", body.join(","))
-}
-
-/// A JSON string literal.
-fn json_string(text: &str) -> String {
-    let mut out = String::from('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Grades the one exercise named `only`, prints its report, ends the process.
@@ -179,43 +140,15 @@ fn run_child(test: &str, ex: &Exercise) -> Result<Status, String> {
             .map_or(0, |d| d.as_nanos())
     );
     let exe = std::env::current_exe().map_err(|e| format!("could not be found ({e})"))?;
-    let mut child = Command::new(exe)
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+    let mut cmd = Command::new(exe);
+    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
         .env(ONLY, key(ex))
-        .env(TOKEN, &token)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start ({e})"))?;
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().expect("piped")));
-    let err = drain(Box::new(child.stderr.take().expect("piped")));
+        .env_remove(JSON_ENV);
     let limit = TIME_LIMIT + Duration::from_secs(20);
-    let start = Instant::now();
-    let exit = loop {
-        match child.try_wait() {
-            Ok(Some(exit)) => break Some(exit),
-            Ok(None) if start.elapsed() < limit => thread::sleep(Duration::from_millis(20)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-        }
-    };
-    let (out, err) = (
-        out.join().unwrap_or_default(),
-        err.join().unwrap_or_default(),
-    );
+    let ran = run_bounded(&mut cmd, &format!("{token}\n"), limit)
+        .map_err(|e| format!("could not start ({e})"))?;
     let mut status = None;
-    for line in out.lines() {
+    for line in ran.stdout.lines() {
         match line.strip_prefix(&token).and_then(|l| l.strip_prefix('\t')) {
             Some(report) => status = parse(report),
             // The test harness's own lines in the child are noise here.
@@ -225,14 +158,128 @@ fn run_child(test: &str, ex: &Exercise) -> Result<Status, String> {
             None => println!("{line}"),
         }
     }
-    if !err.trim().is_empty() {
-        eprint!("{err}");
+    if !ran.stderr.trim().is_empty() {
+        eprint!("{}", ran.stderr);
     }
-    match (status, exit) {
+    match (status, ran.exit) {
         (Some(status), _) => Ok(status),
         (None, None) => Err(format!("was stopped after {} s", limit.as_secs())),
         (None, Some(exit)) => Err(ended(exit)),
     }
+}
+
+/// What a child run by [`run_bounded`] did.
+struct Ran {
+    /// `None` when it was stopped at the limit.
+    exit: Option<ExitStatus>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `cmd` in a process group of its own with `input` on its standard
+/// input, at most `limit` long. Once it has ended, whatever it left running
+/// is killed with its group, and its output is read for at most [`DRAIN`]
+/// more: a process it started would otherwise hold the pipes, and this
+/// wait, open until it ends.
+fn run_bounded(cmd: &mut Command, input: &str, limit: Duration) -> std::io::Result<Ran> {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    own_group(cmd);
+    let mut child = cmd.spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    let stdout = Drain::start(child.stdout.take());
+    let stderr = Drain::start(child.stderr.take());
+    let start = Instant::now();
+    let exit = loop {
+        match child.try_wait() {
+            Ok(Some(exit)) => break Some(exit),
+            Ok(None) if start.elapsed() < limit => thread::sleep(Duration::from_millis(20)),
+            _ => break None,
+        }
+    };
+    kill_group(&mut child);
+    let _ = child.wait();
+    let deadline = Instant::now() + DRAIN;
+    Ok(Ran {
+        exit,
+        stdout: stdout.finish(deadline),
+        stderr: stderr.finish(deadline),
+    })
+}
+
+/// A pipe read on a thread of its own, so that reading it never blocks
+/// longer than its caller chooses.
+struct Drain {
+    read: Arc<Mutex<Vec<u8>>>,
+    ended: mpsc::Receiver<()>,
+}
+
+impl Drain {
+    fn start(pipe: Option<impl Read + Send + 'static>) -> Drain {
+        let read = Arc::new(Mutex::new(Vec::new()));
+        let (tx, ended) = mpsc::channel();
+        let into = Arc::clone(&read);
+        thread::spawn(move || {
+            if let Some(mut pipe) = pipe {
+                let mut chunk = [0u8; 8192];
+                loop {
+                    match pipe.read(&mut chunk) {
+                        Ok(0) => break,
+                        Ok(n) => into
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .extend(&chunk[..n]),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(_) => break,
+                    }
+                }
+            }
+            let _ = tx.send(());
+        });
+        Drain { read, ended }
+    }
+
+    /// What was read: all of it, or what came before `deadline`.
+    fn finish(self, deadline: Instant) -> String {
+        let _ = self
+            .ended
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()));
+        let bytes = self.read.lock().unwrap_or_else(|p| p.into_inner());
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+/// Puts the child `cmd` starts in a process group of its own, which
+/// [`kill_group`] ends; on Linux the child is also killed when this process
+/// dies (stopped by Ctrl-C, say). Elsewhere it does nothing.
+fn own_group(cmd: &mut Command) {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(cmd, 0);
+    #[cfg(target_os = "linux")]
+    // SAFETY: between fork and exec the hook only calls prctl(2), which
+    // allocates nothing and takes no lock.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(cmd, || {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = cmd;
+}
+
+/// Kills `child` and, on Unix, everything left in the group [`own_group`] made.
+fn kill_group(child: &mut Child) {
+    #[cfg(unix)]
+    // SAFETY: kill only sends a signal, to the group made for this child
+    // (its id is the child's pid, which stays reserved while the group lives).
+    unsafe {
+        libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
+    }
+    let _ = child.kill();
 }
 
 fn ended(exit: std::process::ExitStatus) -> String {
@@ -326,23 +373,32 @@ mod tests {
         assert!(!selected("01-threads/run_in_threads", &EX));
     }
 
+    /// An answer that starts a process and returns: the check's process
+    /// ends at once, but the process it left holds the pipes open.
+    #[cfg(unix)]
     #[test]
-    fn a_json_line_escapes_what_json_needs() {
-        let report = Report {
-            exercise: &EX,
-            status: Status::Wrong("Case “one”:\n\tgot \\ \u{1}".into()),
-        };
-        let line = json_line(&report);
-        assert!(!line.contains('\n'), "{line}");
-        assert!(line.starts_with("{\"notebook\":\"01-threads\",\"exercise\":\"map_in_threads\","));
-        assert!(
-            line.contains("\"section\":\"Scoped \\\"threads\\\"\""),
-            "{line}"
+    fn a_process_left_running_neither_holds_the_grade_nor_survives_it() {
+        let marker = std::env::temp_dir().join(format!("workbook-left-{}", std::process::id()));
+        let _ = std::fs::remove_file(&marker);
+        let script = format!(
+            "read token; (sleep 3; touch '{}') & echo \"$token done\"",
+            marker.display()
         );
-        assert!(line.contains("\"status\":\"wrong\""), "{line}");
+        let start = Instant::now();
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", &script]);
+        let ran = run_bounded(&mut cmd, "T0KEN\n", Duration::from_secs(60)).unwrap();
+        let took = start.elapsed();
+        assert_eq!(ran.stdout, "T0KEN done\n");
+        assert!(ran.exit.is_some_and(|e| e.success()));
         assert!(
-            line.contains("\"message\":\"Case “one”:\\n\\tgot \\\\ \\u0001\""),
-            "{line}"
+            took < Duration::from_secs(2),
+            "it waited {took:?} for the process left running"
+        );
+        thread::sleep(Duration::from_secs(4));
+        assert!(
+            !marker.exists(),
+            "the process left running outlived its check"
         );
     }
 }

@@ -4,6 +4,8 @@
 
 use std::fmt::{self, Debug};
 
+use super::protocol;
+
 /// Where an exercise lives, so a report can send the learner back to it.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Exercise {
@@ -54,8 +56,22 @@ impl Report {
         )
     }
     /// Shows the report under the check cell: the evcxr kernel calls this.
+    /// The text is what the learner sees; the JSON beside it
+    /// ([`protocol::NOTEBOOK_MIME`]) is what `cargo xtask progress` reads
+    /// from the saved notebook.
     pub fn evcxr_display(&self) {
-        println!("EVCXR_BEGIN_CONTENT text/plain\n{self}\nEVCXR_END_CONTENT");
+        print!("{}", self.evcxr_content());
+    }
+
+    /// The blocks [`Report::evcxr_display`] prints, one per MIME type.
+    fn evcxr_content(&self) -> String {
+        let json = serde_json::to_string(&protocol::Graded::from(self))
+            .expect("a report always serialises");
+        format!(
+            "EVCXR_BEGIN_CONTENT text/plain\n{self}\nEVCXR_END_CONTENT\n\
+             EVCXR_BEGIN_CONTENT {}\n{json}\nEVCXR_END_CONTENT\n",
+            protocol::NOTEBOOK_MIME
+        )
     }
 }
 
@@ -221,6 +237,26 @@ mod tests {
             status: Status::Done("all cases".into()),
         };
         assert!(!done.to_string().contains("Stuck?"), "{done}");
+    }
+
+    #[test]
+    fn the_notebook_display_holds_the_text_and_the_json() {
+        let report = Report {
+            exercise: &EX,
+            status: Status::Wrong("Case “c”: expected 1,\ngot 2.".into()),
+        };
+        let shown = report.evcxr_content();
+        let text = format!("EVCXR_BEGIN_CONTENT text/plain\n{report}\nEVCXR_END_CONTENT\n");
+        let rest = shown
+            .strip_prefix(&text)
+            .expect("the text comes first, unchanged");
+        let json = rest
+            .strip_prefix("EVCXR_BEGIN_CONTENT application/vnd.workbook.check+json\n")
+            .and_then(|r| r.strip_suffix("\nEVCXR_END_CONTENT\n"))
+            .expect("then the JSON block");
+        let graded: protocol::Graded = serde_json::from_str(json).unwrap();
+        assert_eq!(graded, protocol::Graded::from(&report));
+        assert_eq!(graded.status, protocol::Outcome::Wrong);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use serde_json::{Value, json};
+use workbook::check::protocol::NOTEBOOK_MIME;
 
 use super::chapter::{Cell, Chapter, Copy, exercise_code};
 
@@ -162,8 +163,11 @@ fn lines_of(text: &str) -> Vec<String> {
     lines
 }
 
-/// Copies outputs from an executed notebook into `fresh`, for every code
-/// cell whose source is unchanged.
+/// Copies outputs from an executed notebook into `fresh` (a solved
+/// notebook), for every code cell whose source is unchanged. A check's
+/// machine-readable result is left out: a check cell copied from a solved
+/// notebook into a student one must not count as the learner's (`cargo
+/// xtask progress` reads only that result); its text stays.
 pub fn keep_outputs(fresh: &mut Value, executed: &Value) {
     let old_cells = executed["cells"].as_array().cloned().unwrap_or_default();
     let mut used = vec![false; old_cells.len()];
@@ -177,7 +181,13 @@ pub fn keep_outputs(fresh: &mut Value, executed: &Value) {
         });
         if let Some(i) = found {
             used[i] = true;
-            cell["outputs"] = old_cells[i]["outputs"].clone();
+            let mut outputs = old_cells[i]["outputs"].clone();
+            for out in outputs.as_array_mut().into_iter().flatten() {
+                if let Some(data) = out.get_mut("data").and_then(Value::as_object_mut) {
+                    data.remove(NOTEBOOK_MIME);
+                }
+            }
+            cell["outputs"] = outputs;
             cell["execution_count"] = old_cells[i]["execution_count"].clone();
         }
     }
@@ -199,4 +209,27 @@ pub fn to_json(nb: &Value) -> String {
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
     serde::Serialize::serialize(nb, &mut ser).expect("JSON values always serialise");
     String::from_utf8(buf).expect("JSON is UTF-8") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_solved_notebook_keeps_a_checks_text_but_not_its_result() {
+        let source = "workbook::check::ch01::a(a)";
+        let cell = |outputs: Value| {
+            json!({"cell_type": "code", "execution_count": 2, "metadata": {},
+                   "outputs": outputs, "source": [source]})
+        };
+        let executed = json!({"cells": [cell(json!([{
+            "output_type": "execute_result", "execution_count": 2, "metadata": {},
+            "data": {"text/plain": "✓ a: done.", NOTEBOOK_MIME: {"exercise": "a", "status": "done"}},
+        }]))]});
+        let mut fresh = json!({"cells": [cell(json!([]))]});
+        keep_outputs(&mut fresh, &executed);
+        let data = &fresh["cells"][0]["outputs"][0]["data"];
+        assert_eq!(data["text/plain"], "✓ a: done.");
+        assert!(data.get(NOTEBOOK_MIME).is_none(), "{data}");
+    }
 }
