@@ -60,6 +60,32 @@ pub fn output(cmd: &mut Command, limit: Duration) -> Result<Output> {
     })
 }
 
+/// Like [`output`], with `input` written to the child's standard input, then
+/// closed: the way to hand a child a secret, which its arguments would show
+/// to every local user.
+pub fn output_with_input(cmd: &mut Command, input: &[u8], limit: Duration) -> Result<Output> {
+    let what = program(cmd);
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start {what}"))?;
+    let (stdout, stderr) = drain_both(&mut child);
+    let mut stdin = child.stdin.take().context("the input is piped")?;
+    let input = input.to_vec();
+    // Written on a thread of its own: a child that answers before it has
+    // read everything must not block us.
+    let writer = thread::spawn(move || std::io::Write::write_all(&mut stdin, &input));
+    let status = wait(&mut child, limit, &what)?;
+    let _ = writer.join();
+    Ok(Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    })
+}
+
 type Drained = thread::JoinHandle<Vec<u8>>;
 
 /// Starts `cmd` with no input and both outputs drained (see [`drain_both`]).
@@ -291,6 +317,14 @@ mod tests {
         assert_eq!(out.status.code(), Some(3));
         let err = status(Command::new("false").stdout(Stdio::null()), MINUTE).unwrap_err();
         assert!(err.to_string().contains("false failed"), "{err}");
+    }
+
+    #[test]
+    fn input_reaches_the_child_and_not_its_arguments() {
+        let mut cat = Command::new("cat");
+        let out = output_with_input(&mut cat, b"secret\n", MINUTE).unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "secret\n");
+        assert_eq!(cat.get_args().count(), 0);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod kernelspec;
 mod lab;
 mod learner_work;
 mod notebooks;
+mod probe;
 mod progress;
 mod setup;
 mod test;
