@@ -258,6 +258,34 @@ pub fn lower_priority(cmd: &mut Command) {
     let _ = cmd;
 }
 
+/// Makes the child `cmd` starts end (SIGTERM) when the thread that starts it
+/// ends, even by `kill -9` of this command: a server such as JupyterLab must
+/// not keep serving on its own. Linux only (`PR_SET_PDEATHSIG`); elsewhere it
+/// does nothing. Start the child from a thread that outlives it (the main one).
+pub fn die_with_parent(cmd: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec the hook only calls prctl(2) and
+        // getppid(2), which allocate nothing and take no lock.
+        unsafe {
+            let parent = libc::getpid();
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The parent may have died before prctl took effect.
+                if libc::getppid() != parent {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = cmd;
+}
+
 /// A spinner with the time spent, for a step that takes minutes (drawn only
 /// on a terminal; elsewhere the caller's plain lines say what happens).
 pub fn spinner(message: String) -> ProgressBar {
@@ -308,6 +336,24 @@ mod tests {
         };
         let (plain, gentle) = (niceness(false), niceness(true));
         assert_eq!(gentle, (plain + 10).min(19), "{plain} then {gentle}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_child_made_to_die_with_its_parent_ends_when_the_parent_thread_ends() {
+        use std::os::unix::process::ExitStatusExt;
+        // The kernel's "parent" is the thread that started the child: its
+        // end stands for this command being killed.
+        let mut sleeper = thread::spawn(|| {
+            let mut cmd = Command::new("sleep");
+            cmd.arg("30");
+            die_with_parent(&mut cmd);
+            cmd.spawn().unwrap()
+        })
+        .join()
+        .unwrap();
+        let status = wait(&mut sleeper, 10 * SECOND, "sleep").unwrap();
+        assert_eq!(status.signal(), Some(libc::SIGTERM), "{status}");
     }
 
     #[test]
