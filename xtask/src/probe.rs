@@ -140,6 +140,11 @@ impl Poller {
     }
 }
 
+/// One sweep: what the probe reads right now.
+pub fn once() -> Result<Seen> {
+    Poller::start()?.finish()
+}
+
 /// What the probe read: one line a process's command line or environment.
 pub struct Seen {
     lines: Vec<String>,
@@ -188,7 +193,7 @@ mod tests {
         let mut kept = Command::new("sleep");
         kept.arg("31").env("PROBE_HIDDEN", &hidden);
         let mut kept = kept.spawn().unwrap();
-        let seen = Poller::start().and_then(Poller::finish);
+        let seen = once();
         for sleeper in [&mut shown, &mut kept] {
             let _ = sleeper.kill();
             let _ = sleeper.wait();
