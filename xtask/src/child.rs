@@ -66,6 +66,34 @@ pub fn output(cmd: &mut Command, limit: Duration) -> Result<Output> {
 /// wait, open until it ends.
 const DRAIN: Duration = Duration::from_secs(2);
 
+/// Like [`output`], with `input` written to the child's standard input, then
+/// closed: the way to hand a child a secret, which its arguments would show
+/// to every local user.
+pub fn output_with_input(cmd: &mut Command, input: &[u8], limit: Duration) -> Result<Output> {
+    let what = program(cmd);
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start {what}"))?;
+    let stdout = Drained::start(child.stdout.take());
+    let stderr = Drained::start(child.stderr.take());
+    let mut stdin = child.stdin.take().context("the input is piped")?;
+    let input = input.to_vec();
+    // Written on a thread of its own: a child that answers before it has
+    // read everything must not block us.
+    let writer = thread::spawn(move || std::io::Write::write_all(&mut stdin, &input));
+    let status = wait(&mut child, limit, &what)?;
+    let ended = Instant::now();
+    let _ = writer.join();
+    Ok(Output {
+        status,
+        stdout: stdout.finish(ended),
+        stderr: stderr.finish(ended),
+    })
+}
+
 /// Starts `cmd` with no input and both outputs drained (see [`Drained`]).
 fn spawn_drained(cmd: &mut Command, what: &str) -> Result<(Child, Drained, Drained)> {
     let mut child = cmd
@@ -266,6 +294,34 @@ pub fn lower_priority(cmd: &mut Command) {
     let _ = cmd;
 }
 
+/// Makes the child `cmd` starts end (SIGTERM) when the thread that starts it
+/// ends, even by `kill -9` of this command: a server such as JupyterLab must
+/// not keep serving on its own. Linux only (`PR_SET_PDEATHSIG`); elsewhere it
+/// does nothing. Start the child from a thread that outlives it (the main one).
+pub fn die_with_parent(cmd: &mut Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec the hook only calls prctl(2) and
+        // getppid(2), which allocate nothing and take no lock.
+        unsafe {
+            let parent = libc::getpid();
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The parent may have died before prctl took effect.
+                if libc::getppid() != parent {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = cmd;
+}
+
 /// A spinner with the time spent, for a step that takes minutes (drawn only
 /// on a terminal; elsewhere the caller's plain lines say what happens).
 pub fn spinner(message: String) -> ProgressBar {
@@ -318,6 +374,24 @@ mod tests {
         assert_eq!(gentle, (plain + 10).min(19), "{plain} then {gentle}");
     }
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_child_made_to_die_with_its_parent_ends_when_the_parent_thread_ends() {
+        use std::os::unix::process::ExitStatusExt;
+        // The kernel's "parent" is the thread that started the child: its
+        // end stands for this command being killed.
+        let mut sleeper = thread::spawn(|| {
+            let mut cmd = Command::new("sleep");
+            cmd.arg("30");
+            die_with_parent(&mut cmd);
+            cmd.spawn().unwrap()
+        })
+        .join()
+        .unwrap();
+        let status = wait(&mut sleeper, 10 * SECOND, "sleep").unwrap();
+        assert_eq!(status.signal(), Some(libc::SIGTERM), "{status}");
+    }
+
     #[test]
     fn output_is_collected_and_a_failure_is_reported() {
         let out = output(Command::new("sh").args(["-c", "echo hi; exit 3"]), MINUTE).unwrap();
@@ -325,6 +399,14 @@ mod tests {
         assert_eq!(out.status.code(), Some(3));
         let err = status(Command::new("false").stdout(Stdio::null()), MINUTE).unwrap_err();
         assert!(err.to_string().contains("false failed"), "{err}");
+    }
+
+    #[test]
+    fn input_reaches_the_child_and_not_its_arguments() {
+        let mut cat = Command::new("cat");
+        let out = output_with_input(&mut cat, b"secret\n", MINUTE).unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "secret\n");
+        assert_eq!(cat.get_args().count(), 0);
     }
 
     #[test]

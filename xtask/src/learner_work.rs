@@ -178,51 +178,83 @@ fn run(clone: &Path, args: &[&str], limit: Duration) -> Result<(bool, String)> {
 }
 
 /// Starts `lab` on the clone, asks it for the student notebook as JupyterLab
-/// does when it opens one, and stops it.
+/// does when it opens one, checks that another local account cannot read
+/// its token, and stops it with SIGTERM; then starts it again and kills it
+/// with SIGKILL. Either way nothing of it may be left serving.
 fn open_in_lab(clone: &Path) -> Result<()> {
+    let probe = crate::probe::ready("lab's token")?;
+    let (mut lab, port) = start_lab(clone)?;
+    let asked = ask_lab(&mut lab, port).and_then(|token| match probe {
+        true => crate::probe::once()?.ensure_hidden(&token, "JupyterLab token"),
+        false => Ok(()),
+    });
+    // A signal to `lab` alone, as `kill PID` sends: it must stop JupyterLab
+    // too, not leave it serving on its own.
+    let stopped = stop_lab(&mut lab, libc::SIGTERM);
+    asked?;
+    stopped?;
+    // `kill -9` gives `lab` no chance to stop anything itself.
+    let (mut lab, port) = start_lab(clone)?;
+    let asked = ask_lab(&mut lab, port);
+    let stopped = stop_lab(&mut lab, libc::SIGKILL);
+    asked?;
+    stopped
+}
+
+/// `cargo xtask lab --headless` on a free port of the clone, in a process
+/// group of its own (so that the check can find what it leaves).
+fn start_lab(clone: &Path) -> Result<(Child, u16)> {
     let port = std::net::TcpListener::bind(("127.0.0.1", 0))?
         .local_addr()?
         .port();
-    let mut lab = xtask(clone)
+    let lab = xtask(clone)
         .args(["lab", "--headless", "--port", &port.to_string()])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        // Its own process group, so that stopping it stops JupyterLab too.
         .process_group(0)
         .spawn()
         .context("could not start `cargo xtask lab`")?;
-    let result = ask_lab(&mut lab, port);
-    // A signal to `lab` alone, as `kill PID` sends: it must stop JupyterLab
-    // too, not leave it serving on its own.
+    Ok((lab, port))
+}
+
+/// Sends `signal` to `lab` alone, then checks that nothing of its process
+/// group is left (JupyterLab may take a few seconds to shut down).
+fn stop_lab(lab: &mut Child, signal: libc::c_int) -> Result<()> {
+    let how = if signal == libc::SIGKILL {
+        "kill -9"
+    } else {
+        "SIGTERM"
+    };
     // SAFETY: kill only sends a signal, to the child started above.
-    unsafe { libc::kill(lab.id() as libc::pid_t, libc::SIGTERM) };
+    unsafe { libc::kill(lab.id() as libc::pid_t, signal) };
     let group = -(lab.id() as libc::pid_t);
-    let exited = child::wait(&mut lab, 40 * SECOND, "`cargo xtask lab` after SIGTERM");
-    // lab has exited; JupyterLab, its child, may still be shutting down.
+    let exited = child::wait(lab, 40 * SECOND, &format!("`cargo xtask lab` after {how}"));
     let stopped = Instant::now() + 10 * SECOND;
+    // SAFETY: the group is the one made in `start_lab`; a probe, then a kill.
     while unsafe { libc::kill(group, 0) } == 0 && Instant::now() < stopped {
         thread::sleep(SECOND / 5);
     }
-    // SAFETY: the group is the one made above; a probe, then a kill.
     let left = unsafe { libc::kill(group, 0) } == 0;
     if left {
         unsafe { libc::kill(group, libc::SIGKILL) };
     }
-    result?;
     let status = exited?;
     ensure!(
-        status.success(),
-        "`cargo xtask lab` ended with {status} on SIGTERM"
+        signal == libc::SIGKILL || status.success(),
+        "`cargo xtask lab` ended with {status} on {how}"
     );
     ensure!(
         !left,
-        "`cargo xtask lab` exited on SIGTERM but left JupyterLab running"
+        "`cargo xtask lab` was stopped with {how} but left JupyterLab running"
     );
+    println!("lab: nothing left running after {how}");
     Ok(())
 }
 
-fn ask_lab(lab: &mut Child, port: u16) -> Result<()> {
+/// Waits for the address `lab` prints, then for JupyterLab to serve the
+/// learner's notebook there; returns the token.
+fn ask_lab(lab: &mut Child, port: u16) -> Result<String> {
     let (lines, printed) = mpsc::channel();
     let stdout = lab.stdout.take().context("lab's output is piped")?;
     thread::spawn(move || {
@@ -250,7 +282,7 @@ fn ask_lab(lab: &mut Child, port: u16) -> Result<()> {
                     reply.contains("My notes"),
                     "JupyterLab served the notebook without the learner's note"
                 );
-                return Ok(());
+                return Ok(token);
             }
             _ if Instant::now() < deadline => thread::sleep(SECOND),
             Ok(reply) => bail!(

@@ -13,6 +13,7 @@ mod kernelspec;
 mod lab;
 mod learner_work;
 mod notebooks;
+mod probe;
 mod progress;
 mod setup;
 mod test;
@@ -272,6 +273,9 @@ mod tests {
             "lab --port 0",
             "lab --port 70000",
             "lab --port",
+            "lab --install-only --port 9000",
+            "lab --install-only --headless",
+            "lab --install-only --port 1 --headless",
             "reset",
             "hint",
             "hint fib_par extra",

@@ -19,9 +19,12 @@ use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+use crate::child;
 
 /// Builds the site; with `serve`, then serves it on 127.0.0.1 until Ctrl-C.
 pub fn run(root: &Path, serve: bool) -> Result<()> {
@@ -105,7 +108,8 @@ fn count_files(dir: &Path, ext: &str) -> usize {
         .sum()
 }
 
-/// Serves the site with Python's standard file server, on 127.0.0.1 only.
+/// Serves the site on 127.0.0.1 until Ctrl-C, or a signal to this command:
+/// Python's file server, which never lists a folder (`xtask/book/serve.py`).
 fn serve_site(root: &Path, site: &Path) -> Result<()> {
     // mdBook's usual port when it is free, else any free one.
     let port = [3000, 0]
@@ -115,12 +119,28 @@ fn serve_site(root: &Path, site: &Path) -> Result<()> {
         .map(|a| a.port())
         .context("no free port on 127.0.0.1")?;
     println!("[book] serving the book at http://127.0.0.1:{port}/ (Ctrl-C stops)");
-    install::run(
-        Command::new(install::any_python(root))
-            .args(["-m", "http.server", "--bind", "127.0.0.1", "--directory"])
-            .arg(site)
-            .arg(port.to_string()),
-    )
+    let stop = child::interrupted();
+    let mut server = serve_command(root, site, port)
+        .spawn()
+        .context("could not start Python's file server")?;
+    let status = child::wait_or_stop(&mut server, Duration::MAX, 10 * child::SECOND, "the server")?;
+    match status {
+        Some(status) if !status.success() && !stop.load(Ordering::SeqCst) => {
+            bail!("the book's server stopped ({status})")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The file server for `site` on `port`; it ends with this command, even
+/// one killed with `kill -9`.
+fn serve_command(root: &Path, site: &Path, port: u16) -> Command {
+    let mut cmd = Command::new(install::any_python(root));
+    cmd.arg(root.join("xtask/book/serve.py"))
+        .arg(site)
+        .arg(port.to_string());
+    child::die_with_parent(&mut cmd);
+    cmd
 }
 
 /// Runs `xtask/book_check.py` and passes on its results, one JSON object a line.
@@ -159,4 +179,73 @@ fn browser_check(root: &Path, python: &Path, site: &Path) -> Result<()> {
     }
     println!("[book] screenshots in {}", shots.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::sync::mpsc;
+    use std::thread;
+
+    /// The status line of a GET on the loopback, or the error.
+    fn get(port: u16, path: &str) -> std::io::Result<String> {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+        write!(stream, "GET {path} HTTP/1.0\r\n\r\n")?;
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply)?;
+        Ok(reply.lines().next().unwrap_or_default().to_string())
+    }
+
+    #[test]
+    fn the_server_serves_files_lists_no_folder_and_ends_with_its_parent() {
+        let site = std::env::temp_dir().join(format!("xtask-serve-{}", std::process::id()));
+        fs::create_dir_all(site.join("charts")).unwrap();
+        fs::write(site.join("index.html"), "<p>book</p>").unwrap();
+        fs::write(site.join("charts/a.svg"), "<svg/>").unwrap();
+        let port = TcpListener::bind(("127.0.0.1", 0))
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // Started from a thread that ends on a word: its end stands for this
+        // command being killed.
+        let (end, ended) = mpsc::channel::<()>();
+        let (started, server) = mpsc::channel();
+        let root = crate::root();
+        let parent = {
+            let site = site.clone();
+            thread::spawn(move || {
+                let child = serve_command(&root, &site, port).spawn().unwrap();
+                started.send(child).unwrap();
+                let _ = ended.recv();
+            })
+        };
+        let mut server = server.recv().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while get(port, "/").is_err() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(100));
+        }
+        let replies = [
+            get(port, "/"),
+            get(port, "/charts/a.svg"),
+            get(port, "/charts/"),
+        ];
+        drop(end);
+        parent.join().unwrap();
+        let status = child::wait(&mut server, Duration::from_secs(10), "the server");
+        let _ = fs::remove_dir_all(&site);
+        let replies: Vec<String> = replies.into_iter().map(|r| r.unwrap()).collect();
+        assert!(replies[0].contains(" 200 "), "{replies:?}");
+        assert!(replies[1].contains(" 200 "), "{replies:?}");
+        assert!(
+            replies[2].contains(" 404 "),
+            "a folder was listed: {replies:?}"
+        );
+        if cfg!(target_os = "linux") {
+            status.expect("the server ended with the thread that started it");
+        } else {
+            let _ = server.kill();
+        }
+    }
 }

@@ -3,8 +3,8 @@
 //! whose random password is kept mode 0600 in `etc/`.
 
 use std::fs;
-use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -17,6 +17,11 @@ use crate::child::{self, SECOND};
 /// The folder for mariadbd's socket and pid file (it runs as user mysql).
 pub fn run_dir(layout: &Layout) -> PathBuf {
     layout.run().join("mariadb")
+}
+
+/// mariadbd's log, made by [`ensure_installed`] for user mysql.
+pub fn log_file(layout: &Layout) -> PathBuf {
+    layout.log().join("mariadbd.log")
 }
 
 fn socket(layout: &Layout) -> PathBuf {
@@ -35,10 +40,7 @@ pub fn server_command(layout: &Layout) -> Command {
             "--pid-file={}",
             run_dir(layout).join("mariadbd.pid").display()
         ))
-        .arg(format!(
-            "--log-error={}",
-            layout.log().join("mariadbd.log").display()
-        ))
+        .arg(format!("--log-error={}", log_file(layout).display()))
         // slurmdbd asks for these (it warns at every start otherwise).
         .args([
             "--innodb-buffer-pool-size=256M",
@@ -47,12 +49,20 @@ pub fn server_command(layout: &Layout) -> Command {
     cmd
 }
 
-/// Creates the data folder once (`mariadb-install-db`), owned by mysql.
+/// Creates the data folder once (`mariadb-install-db`), owned by mysql, and
+/// mariadbd's log: it runs as mysql, and cannot create a file in `log/`.
 pub fn ensure_installed(layout: &Layout) -> Result<String> {
     for dir in [layout.db(), run_dir(layout)] {
         fs::create_dir_all(&dir)?;
         chown(&dir, "mysql")?;
     }
+    let log = log_file(layout);
+    fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .with_context(|| format!("could not create {}", log.display()))?;
+    chown(&log, "mysql")?;
     if layout.db().join("mysql").is_dir() {
         return Ok("database: already created".into());
     }
@@ -81,7 +91,8 @@ pub fn password(layout: &Layout) -> Result<String> {
         return Ok(text.trim().to_string());
     }
     let mut bytes = [0u8; 24];
-    fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("the operating system gave no random bytes: {e}"))?;
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     let password: String = bytes
         .iter()
@@ -97,20 +108,24 @@ pub fn password(layout: &Layout) -> Result<String> {
     Ok(password)
 }
 
-/// Creates (or updates) the `slurm` account, allowed from 127.0.0.1 only.
+/// Creates (or updates) the `slurm` account, allowed from 127.0.0.1 only,
+/// unless it already logs in with `password`. The password never goes on a
+/// command line, which every local user may read: the login check reads it
+/// from a file of mode 0600, and the SQL that sets it goes on standard input.
 pub fn ensure_account(layout: &Layout, password: &str) -> Result<String> {
+    if logs_in(layout, password)? {
+        return Ok("database account slurm@127.0.0.1: already in place".into());
+    }
     let sql = format!(
         "CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1' IDENTIFIED BY '{password}';
          ALTER USER 'slurm'@'127.0.0.1' IDENTIFIED BY '{password}';
          GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';"
     );
-    let out = child::output(
-        Command::new("mariadb")
-            .args(["--no-defaults", "-u", "root"])
-            .arg(format!("--socket={}", socket(layout).display()))
-            .args(["-e", &sql]),
-        30 * SECOND,
-    )?;
+    let mut client = Command::new("mariadb");
+    client
+        .args(["--no-defaults", "-u", "root"])
+        .arg(format!("--socket={}", socket(layout).display()));
+    let out = child::output_with_input(&mut client, sql.as_bytes(), 30 * SECOND)?;
     if !out.status.success() {
         bail!(
             "could not create the database account: {}",
@@ -118,6 +133,33 @@ pub fn ensure_account(layout: &Layout, password: &str) -> Result<String> {
         );
     }
     Ok("database account slurm@127.0.0.1: ready".into())
+}
+
+/// Whether `slurm` logs in with `password`, as slurmdbd will.
+fn logs_in(layout: &Layout, password: &str) -> Result<bool> {
+    let options = layout.etc().join("db-client.cnf");
+    let text = format!(
+        "[client]\nuser=slurm\npassword={password}\nhost=127.0.0.1\nport={}\n",
+        Ports::MARIADB
+    );
+    // Mode 0600 from its creation: the password is never readable by others.
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&options)
+        .with_context(|| format!("could not write {}", options.display()))?;
+    fs::set_permissions(&options, fs::Permissions::from_mode(0o600))?;
+    file.write_all(text.as_bytes())?;
+    let out = child::output(
+        Command::new("mariadb")
+            // Must come first: it replaces every other option file.
+            .arg(format!("--defaults-file={}", options.display()))
+            .args(["-e", "SELECT 1"]),
+        30 * SECOND,
+    )?;
+    Ok(out.status.success())
 }
 
 /// Gives `path` to `user` (and its group of the same name).

@@ -8,7 +8,7 @@ mod config;
 mod daemons;
 mod database;
 mod packages;
-mod ports;
+pub mod ports;
 mod step;
 mod up;
 

@@ -111,6 +111,28 @@ pub fn open_among(ports: &[u16]) -> Vec<String> {
         .collect()
 }
 
+/// Who listens on `port`, as "pid N (program)", when this process may see it
+/// (its own user's processes; every one for root). Read from `/proc`, so on
+/// Linux only: elsewhere, and for another user's process, `None`.
+pub fn holder(port: u16) -> Option<String> {
+    let inodes: HashSet<u64> = all_listeners()
+        .into_iter()
+        .filter(|l| l.addr.port() == port)
+        .map(|l| l.inode)
+        .collect();
+    if inodes.is_empty() {
+        return None;
+    }
+    fs::read_dir("/proc").ok()?.find_map(|entry| {
+        let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+        if socket_inodes(pid).is_disjoint(&inodes) {
+            return None;
+        }
+        let program = fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        Some(format!("pid {pid} ({})", program.trim()))
+    })
+}
+
 /// The addresses of `pid` that are not loopback, as text (empty is good).
 pub fn exposed(pid: u32) -> Vec<String> {
     listening(pid)
@@ -150,7 +172,10 @@ mod tests {
         assert!(listening(std::process::id()).contains(&addr));
         assert!(exposed(std::process::id()).is_empty());
         assert_eq!(open_among(&[addr.port()]), [addr.to_string()]);
+        let me = format!("pid {} (", std::process::id());
+        assert!(holder(addr.port()).is_some_and(|h| h.starts_with(&me)));
         drop(socket);
+        assert_eq!(holder(addr.port()), None);
         assert!(open_among(&[addr.port()]).is_empty());
     }
 }

@@ -3,15 +3,16 @@
 //! of `workbook/tests/slurm_jobs.rs`), bring it down, and check that
 //! nothing is left listening.
 
+use std::fs;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 
 use super::config::Ports;
 use super::daemons::START_ORDER;
-use super::{Layout, daemons, ports, up};
+use super::{Layout, daemons, database, ports, up};
 use crate::child::{self, MINUTE};
 
 /// Runs the jobs' tests matching `filter` (all when empty), ignored ones included.
@@ -39,13 +40,83 @@ fn job_tests(root: &Path, filter: &str) -> Result<()> {
         .context("the batch jobs' tests (workbook/tests/slurm_jobs.rs)")
 }
 
+/// With one of the cluster's ports held by another program, `up` fails
+/// before it starts anything, and names the port and who holds it.
+fn busy_port_starts_nothing(layout: &Layout) -> Result<()> {
+    if START_ORDER.iter().any(|d| d.running(layout).is_some()) {
+        println!("[cluster] skipped the busy-port check: the cluster already runs");
+        return Ok(());
+    }
+    let held = std::net::TcpListener::bind(("127.0.0.1", Ports::SLURMD))
+        .with_context(|| format!("port {} is in use before `up`", Ports::SLURMD))?;
+    let result = up::up(layout);
+    drop(held);
+    let err = match result {
+        Ok(()) => bail!("`up` started with port {} in use", Ports::SLURMD),
+        Err(e) => format!("{e:#}"),
+    };
+    let left: Vec<&str> = START_ORDER
+        .iter()
+        .filter(|d| d.running(layout).is_some())
+        .map(|d| d.name())
+        .collect();
+    if !left.is_empty() {
+        daemons::down(layout)?;
+        bail!(
+            "`up` failed on a busy port but left running: {}",
+            left.join(", ")
+        );
+    }
+    let who = format!(
+        "{} (slurmd's) is held by pid {}",
+        Ports::SLURMD,
+        std::process::id()
+    );
+    ensure!(
+        err.contains(&who),
+        "`up` with a busy port should name it and who holds it; it said: {err}"
+    );
+    println!("[cluster] a busy port: `up` refused before starting anything");
+    Ok(())
+}
+
+/// `up`, refused first on a busy port; then up twice (the second only
+/// checks), while another local account reads every command line: the
+/// database password must never show. Returns the first `up`'s seconds.
+fn up_unseen(layout: &Layout) -> Result<f64> {
+    busy_port_starts_nothing(layout)?;
+    // Another local account reads every command line while `up` runs.
+    let probe = crate::probe::ready("the cluster's database password")?;
+    let poller = probe.then(crate::probe::Poller::start).transpose()?;
+    let start = Instant::now();
+    up::up(layout)?;
+    let up_s = start.elapsed().as_secs_f64();
+    // A second `up` only checks.
+    up::up(layout)?;
+    let password = database::password(layout)?;
+    if let Some(poller) = poller {
+        poller
+            .finish()?
+            .ensure_hidden(&password, "database password")?;
+    }
+    let account = database::ensure_account(layout, &password)?;
+    ensure!(
+        account.contains("already in place"),
+        "a second `up` should leave the database account as it is, yet: {account}"
+    );
+    let log = database::log_file(layout);
+    ensure!(
+        fs::metadata(&log).is_ok_and(|m| m.len() > 0),
+        "mariadbd wrote nothing to its log, {}",
+        log.display()
+    );
+    Ok(up_s)
+}
+
 pub fn test_step(root: &Path) -> Result<()> {
     let layout = Layout::local();
     let start = Instant::now();
-    up::up(&layout)?;
-    let up_s = start.elapsed().as_secs_f64();
-    // A second `up` only checks.
-    up::up(&layout)?;
+    let up_s = up_unseen(&layout)?;
     // The programs the scripts run, built before any job starts, with the
     // scripts' own commands: another package selection would build `pi` with
     // other features, and the job would spend its time rebuilding it.

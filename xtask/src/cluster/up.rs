@@ -22,6 +22,9 @@ const IDLE_LIMIT: Duration = Duration::from_secs(120);
 pub fn up(layout: &Layout) -> Result<()> {
     super::require_root_on_linux("cargo xtask cluster up")?;
     let start = Instant::now();
+    // Before anything is installed or started: a port in use would stop
+    // `up` half-way, with the daemons before it left running.
+    step(|| ports_free(layout))?;
     step(packages::ensure)?;
     step(|| folders(layout))?;
     let node = Node::detect()?;
@@ -43,11 +46,66 @@ pub fn up(layout: &Layout) -> Result<()> {
             node.hardware
         );
     }
+    let mut started = Vec::new();
+    if let Err(e) = start_all(layout, &mut started) {
+        // Stop what this `up` started, so that a failed one leaves nothing
+        // running (what an earlier `up` started stays).
+        for daemon in started.iter().rev() {
+            match daemon.stop(layout) {
+                Ok(said) => println!("[cluster] {said}"),
+                Err(stop) => println!("[cluster] {stop:#}"),
+            }
+        }
+        return Err(e);
+    }
+    println!(
+        "[cluster] up in {:.1} s: node {} with {} CPUs, every daemon on 127.0.0.1 only",
+        start.elapsed().as_secs_f64(),
+        node.name,
+        node.cpus
+    );
+    println!(
+        "[cluster] in your shell: eval \"$(cargo xtask cluster env)\"   then sbatch, squeue, sacct"
+    );
+    println!("[cluster] stop it with: cargo xtask cluster down");
+    Ok(())
+}
+
+/// Every daemon's port is free, unless that daemon already runs.
+fn ports_free(layout: &Layout) -> Result<String> {
+    let taken: Vec<String> = START_ORDER
+        .iter()
+        .filter(|d| d.running(layout).is_none())
+        .filter_map(|d| {
+            let port = d.port()?;
+            if ports::open_among(&[port]).is_empty() {
+                return None;
+            }
+            let who = ports::holder(port).unwrap_or_else(|| "another program".into());
+            Some(format!("{port} ({}'s) is held by {who}", d.name()))
+        })
+        .collect();
+    if !taken.is_empty() {
+        bail!(
+            "the cluster cannot start, its ports are in use: {}. Nothing was started. \
+             Another checkout's cluster? Run `cargo xtask cluster down` there (or see `ss -ltnp`)",
+            taken.join("; ")
+        );
+    }
+    Ok("the cluster's ports: free".into())
+}
+
+/// Starts the daemons in order, noting in `started` those this call started,
+/// then waits for the node and checks where each listens.
+fn start_all(layout: &Layout, started: &mut Vec<Daemon>) -> Result<()> {
     for daemon in START_ORDER {
         match daemon {
             Daemon::Mariadb => println!("[cluster] {}", database::ensure_installed(layout)?),
             Daemon::Slurmdbd => database_account(layout)?,
             _ => {}
+        }
+        if daemon.running(layout).is_none() {
+            started.push(daemon);
         }
         step(|| daemon.start(layout))?;
     }
@@ -64,16 +122,6 @@ pub fn up(layout: &Layout) -> Result<()> {
             }
         }
     }
-    println!(
-        "[cluster] up in {:.1} s: node {} with {} CPUs, every daemon on 127.0.0.1 only",
-        start.elapsed().as_secs_f64(),
-        node.name,
-        node.cpus
-    );
-    println!(
-        "[cluster] in your shell: eval \"$(cargo xtask cluster env)\"   then sbatch, squeue, sacct"
-    );
-    println!("[cluster] stop it with: cargo xtask cluster down");
     Ok(())
 }
 
