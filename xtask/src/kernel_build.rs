@@ -182,6 +182,8 @@ pub fn build(root: &Path, gently: bool, mut report: impl FnMut(&Progress) + Send
     if gently {
         child::lower_priority(&mut cmd);
     }
+    // Nothing outlives the command that started it, even one killed with -9.
+    child::die_with_parent(&mut cmd);
     let mut cargo = cmd.spawn().context("could not start cargo install")?;
     let start = Instant::now();
     let typical = typical_build();
