@@ -12,7 +12,7 @@ pub fn report_every(jobs: Vec<Fallible>) -> Vec<(usize, Result<u64, String>)> {
     todo!()
 }
 
-/// Applies `task` to every input in parallel: every result in order, or one error.
+/// Applies `task` to every input in parallel: every result in order, or one error naming its input.
 pub fn all_or_first_error(
     inputs: &[u64],
     task: &(dyn Fn(u64) -> Result<u64, String> + Sync),

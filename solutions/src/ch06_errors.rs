@@ -19,10 +19,13 @@ pub fn report_every(jobs: Vec<Fallible>) -> Vec<(usize, Result<u64, String>)> {
     rx.into_iter().collect()
 }
 
-/// Applies `task` to every input in parallel: every result in order, or one error.
+/// Applies `task` to every input in parallel: every result in order, or one error naming its input.
 pub fn all_or_first_error(
     inputs: &[u64],
     task: &(dyn Fn(u64) -> Result<u64, String> + Sync),
 ) -> Result<Vec<u64>, String> {
-    inputs.par_iter().map(|&x| task(x)).collect()
+    inputs
+        .par_iter()
+        .map(|&x| task(x).map_err(|e| format!("input {x}: {e}")))
+        .collect()
 }

@@ -14,6 +14,7 @@
 //! - [`pi`]: the dart-throwing kernel of chapter 09, its chunk seeds, and a thread-count parser.
 //! - [`procs`]: worker processes over pipes, surviving a worker that crashes, answers garbage or falls silent.
 //! - [`mpi`]: launching MPI programs with `mpirun`, with clear errors.
+//! - [`if_started`]: run a cell on the learner's own answer, `None` while it is `todo!()`.
 //! - [`scratch_dir`]: a private folder for the files a notebook writes; [`shown`] prints a path without the machine's own part.
 //! - [`slurm`]: batch jobs on a SLURM cluster (`sbatch`, `squeue`, `sacct`), such as the local one of `cargo xtask cluster up`.
 //! - [`target_dir`]: where cargo builds the programs the notebooks start.
@@ -34,6 +35,7 @@ pub mod scaling;
 mod scratch;
 pub mod sharing;
 pub mod slurm;
+mod started;
 mod target_dir;
 pub mod tasks;
 pub mod timing;
@@ -43,6 +45,7 @@ pub use chart::Chart;
 pub use cpus::cpus;
 pub use os_threads::count as thread_count;
 pub use scratch::scratch_dir;
+pub use started::if_started;
 pub use target_dir::{
     cargo_build_release, release_program, target_dir, target_dir_from, workspace_root,
 };

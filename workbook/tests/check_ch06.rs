@@ -15,7 +15,7 @@ type Outcomes = Vec<(usize, Result<u64, String>)>;
 
 // ch06 report_every ------------------------------------------------------
 
-/// Runs all at once, but stops reporting at the first error (like `pool.map`).
+/// Runs all at once, but stops reporting at the first error (like the original's `executor.map`).
 fn only_up_to_the_first_error(jobs: Vec<Fallible>) -> Outcomes {
     let handles: Vec<_> = jobs.into_iter().map(thread::spawn).collect();
     let mut out = Vec::new();
@@ -109,7 +109,30 @@ fn drops_failures(inputs: &[u64], task: Task) -> Result<Vec<u64>, String> {
 
 /// The right answer, sequentially.
 fn sequential(inputs: &[u64], task: Task) -> Result<Vec<u64>, String> {
-    inputs.iter().map(|&x| task(x)).collect()
+    inputs.iter().map(|&x| named(x, task(x))).collect()
+}
+
+/// Puts the input in front of the task's error, as the exercise asks.
+fn named(x: u64, outcome: Result<u64, String>) -> Result<u64, String> {
+    outcome.map_err(|e| format!("input {x}: {e}"))
+}
+
+/// Collects into a Result, but passes on the task's error as it is.
+fn error_without_its_input(inputs: &[u64], task: Task) -> Result<Vec<u64>, String> {
+    inputs.par_iter().map(|&x| task(x)).collect()
+}
+
+#[test]
+fn an_error_that_does_not_name_its_input_is_rejected() {
+    assert_wrong(
+        ch06::all_or_first_error(error_without_its_input),
+        &[
+            "input 5 failing",
+            "got Err(\"refused\")",
+            "which input failed",
+            "\"input 5: refused\"",
+        ],
+    );
 }
 
 #[test]
@@ -265,7 +288,7 @@ fn results_up_to_the_error(inputs: &[u64], task: Task) -> Result<Vec<u64>, Strin
 
 /// Joins every failure's message into one error.
 fn every_error_joined(inputs: &[u64], task: Task) -> Result<Vec<u64>, String> {
-    let all: Vec<Result<u64, String>> = inputs.par_iter().map(|&x| task(x)).collect();
+    let all: Vec<Result<u64, String>> = inputs.par_iter().map(|&x| named(x, task(x))).collect();
     let errors: Vec<String> = all.iter().filter_map(|r| r.clone().err()).collect();
     if errors.is_empty() {
         Ok(all.into_iter().map(Result::unwrap).collect())
@@ -311,7 +334,10 @@ fn results_up_to_the_error_drop_the_failure() {
 fn every_error_joined_is_not_an_error_of_one_input() {
     assert_wrong(
         ch06::all_or_first_error(every_error_joined),
-        &["inputs 2 and 7 failing"],
+        &[
+            "inputs 2 and 7 failing",
+            "got Err(\"input 2: refused; input 7: refused\")",
+        ],
     );
 }
 
@@ -329,12 +355,15 @@ fn try_for_each_into_slots_and_scoped_threads_are_right_too() {
         let mut out = vec![0; inputs.len()];
         out.par_iter_mut()
             .zip(inputs)
-            .try_for_each(|(slot, &x)| task(x).map(|v| *slot = v))?;
+            .try_for_each(|(slot, &x)| named(x, task(x)).map(|v| *slot = v))?;
         Ok(out)
     }));
     assert_done(ch06::all_or_first_error(|inputs, task| {
         thread::scope(|s| {
-            let hs: Vec<_> = inputs.iter().map(|&x| s.spawn(move || task(x))).collect();
+            let hs: Vec<_> = inputs
+                .iter()
+                .map(|&x| s.spawn(move || named(x, task(x))))
+                .collect();
             hs.into_iter().map(|h| h.join().unwrap()).collect()
         })
     }));

@@ -14,7 +14,7 @@ pub static REPORT_EVERY: Exercise = Exercise {
     section: "Exercise 1: report every task",
 };
 
-/// `all_or_first_error`: stop at the first error, in parallel.
+/// `all_or_first_error`: stop at the first error, in parallel, and say which input it was.
 pub static ALL_OR_FIRST_ERROR: Exercise = Exercise {
     notebook: "06-errors",
     name: "all_or_first_error",
@@ -146,6 +146,14 @@ pub fn report_every(answer: impl Fn(Vec<Fallible>) -> Outcomes + Send + 'static)
     })
 }
 
+/// The error the tasks of `all_or_first_error`'s check return: it does not name the input.
+const REFUSED: &str = "refused";
+
+/// The error `all_or_first_error` should return when input `x` fails.
+fn named(x: u64) -> String {
+    format!("input {x}: {REFUSED}")
+}
+
 /// Checks `all_or_first_error(inputs: &[u64], task: &(dyn Fn(u64) -> Result<u64, String> + Sync)) -> Result<Vec<u64>, String>`.
 pub fn all_or_first_error(
     answer: impl Fn(&[u64], &(dyn Fn(u64) -> Result<u64, String> + Sync)) -> Result<Vec<u64>, String>
@@ -153,10 +161,11 @@ pub fn all_or_first_error(
     + 'static,
 ) -> Report {
     ALL_OR_FIRST_ERROR.grade(move || {
+        // The task's own error does not name its input: the answer has to.
         let fails_on = |bad: &'static [u64]| {
             move |x: u64| {
                 if bad.contains(&x) {
-                    Err(format!("input {x} failed"))
+                    Err(REFUSED.to_string())
                 } else {
                     Ok(x * 10)
                 }
@@ -186,31 +195,45 @@ pub fn all_or_first_error(
         }
         let inputs: Vec<u64> = (1..=8).collect();
         let case = "eight inputs, input 5 failing";
+        let want = named(5);
         match answer(&inputs, &fails_on(&[5])) {
-            Err(e) if e == "input 5 failed" => {}
+            Err(e) if e == want => {}
             Ok(v) => {
                 return Err(Wrong::in_case(
                     case,
                     format!(
-                        "expected Err(\"input 5 failed\"), got Ok({v:?}): the failure was dropped \
+                        "expected Err({want:?}), got Ok({v:?}): the failure was dropped \
                          silently. Collect into a Result so that one error makes the whole answer an error."
+                    ),
+                ));
+            }
+            Err(e) if e == REFUSED => {
+                return Err(Wrong::in_case(
+                    case,
+                    format!(
+                        "expected Err({want:?}), got Err({e:?}): the task's error alone does not say \
+                         which input failed. Put the input in front of it, as in {want:?}."
                     ),
                 ));
             }
             Err(e) => {
                 return Err(Wrong::in_case(
                     case,
-                    format!("expected Err(\"input 5 failed\"), got Err({e:?})."),
+                    format!("expected Err({want:?}), got Err({e:?})."),
                 ));
             }
         }
         let case = "eight inputs, inputs 2 and 7 failing";
         match answer(&inputs, &fails_on(&[2, 7])) {
-            Err(e) if e == "input 2 failed" || e == "input 7 failed" => {}
+            Err(e) if e == named(2) || e == named(7) => {}
             other => {
                 return Err(Wrong::in_case(
                     case,
-                    format!("expected the error of input 2 or of input 7, got {other:?}."),
+                    format!(
+                        "expected the error of input 2 or of input 7 ({:?} or {:?}), got {other:?}.",
+                        named(2),
+                        named(7)
+                    ),
                 ));
             }
         }
@@ -230,8 +253,8 @@ pub fn all_or_first_error(
                 ));
             }
         }
-        Ok("all results in order when none failed, the error when one did (also with two \
-            failing and with no inputs); tasks ran in parallel."
+        Ok("all results in order when none failed, the error naming its input when one did \
+            (also with two failing and with no inputs); tasks ran in parallel."
             .into())
     })
 }
