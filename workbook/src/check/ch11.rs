@@ -54,7 +54,8 @@ pub fn record_max(answer: impl Fn(&AtomicUsize, usize) + Send + Sync + 'static) 
             explored.push(format!("{case}: {}", done.executions));
         }
         Ok(format!(
-            "in every interleaving the largest value survived. Interleavings loom explored: {}.",
+            "in every interleaving loom tried (up to 2 preemptions each, enough to lose a value) \
+             the largest value survived. Interleavings loom explored: {}.",
             explored.join("; ")
         ))
     })
