@@ -41,7 +41,7 @@ pub fn reports() -> Vec<workbook::check::Report> {
         workbook::check::ch09::split_throws(crate::ch09_pi::split_throws),
         workbook::check::ch09::pi_chunked(crate::ch09_pi::pi_chunked),
         workbook::check::ch10::on_every_rank(crate::ch10_processes_and_mpi::on_every_rank),
-        workbook::check::ch11::record_hit(crate::ch11_loom::record_hit),
-        workbook::check::ch11::message_orderings(crate::ch11_loom::message_orderings),
+        workbook::check::ch11::record_max(crate::ch11_loom::record_max),
+        workbook::check::ch11::with_lock(crate::ch11_loom::with_lock),
     ]
 }

@@ -72,7 +72,7 @@ pub static EXERCISES: &[&Exercise] = &[
     &ch09::PI_CHUNKED,
     &ch10::ON_EVERY_RANK,
     #[cfg(feature = "loom")]
-    &ch11::RECORD_HIT,
+    &ch11::RECORD_MAX,
     #[cfg(feature = "loom")]
-    &ch11::MESSAGE_ORDERINGS,
+    &ch11::WITH_LOCK,
 ];

@@ -4,82 +4,83 @@
 //! whenever `solutions` is built too: `cargo test -p workbook -p solutions`).
 #![cfg(feature = "loom")]
 
-use std::sync::atomic::Ordering::{self, AcqRel, Acquire, Relaxed, Release, SeqCst};
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
 
-use loom::sync::atomic::AtomicUsize;
+use loom::sync::atomic::{AtomicBool, AtomicUsize};
 mod common;
 
-use common::assert_wrong;
+use common::{assert_done, assert_wrong};
 use workbook::check::ch11;
-use workbook::model::Orderings;
 
-// ch11 record_hit ---------------------------------------------------------
+// ch11 record_max ---------------------------------------------------------
 
-/// The lost update: each step atomic, the pair not.
-fn load_then_store(hits: &AtomicUsize) {
-    let seen = hits.load(SeqCst);
-    hits.store(seen + 1, SeqCst);
-}
-
-/// One `compare_exchange`, no retry: when another thread got there first,
-/// the hit is dropped.
-fn compare_exchange_once(hits: &AtomicUsize) {
-    let seen = hits.load(Relaxed);
-    let _ = hits.compare_exchange(seen, seen + 1, AcqRel, Relaxed);
-}
-
-/// Retries, but always with the value it first saw: once another thread
-/// has changed the counter, it can never succeed.
-fn retries_a_stale_value(hits: &AtomicUsize) {
-    let seen = hits.load(Relaxed);
-    while hits
-        .compare_exchange(seen, seen + 1, Relaxed, Relaxed)
-        .is_err()
-    {}
-}
-
-/// Strong orderings do not make two steps one.
-fn load_then_store_seqcst_twice_checked(hits: &AtomicUsize) {
-    let seen = hits.load(SeqCst);
-    if hits.load(SeqCst) == seen {
-        hits.store(seen + 1, SeqCst);
+/// Check, then store: three steps, and a larger value stored in between is
+/// overwritten.
+fn check_then_store(max: &AtomicUsize, value: usize) {
+    if value > max.load(SeqCst) {
+        max.store(value, SeqCst);
     }
 }
 
-/// `swap` replaces the value instead of adding to it.
-fn swap_in_one(hits: &AtomicUsize) {
-    hits.swap(1, Relaxed);
+/// One `compare_exchange`, no retry: when another thread got there first,
+/// the value is dropped even if it was the larger.
+fn compare_exchange_once(max: &AtomicUsize, value: usize) {
+    let seen = max.load(Relaxed);
+    if value > seen {
+        let _ = max.compare_exchange(seen, value, AcqRel, Relaxed);
+    }
 }
 
-/// Adds two per hit.
-fn adds_two(hits: &AtomicUsize) {
-    hits.fetch_add(2, Relaxed);
+/// Retries, but always with the value it first saw: once another thread
+/// has changed the maximum, it can never succeed.
+fn retries_a_stale_value(max: &AtomicUsize, value: usize) {
+    let seen = max.load(Relaxed);
+    if value > seen {
+        while max.compare_exchange(seen, value, Relaxed, Relaxed).is_err() {}
+    }
 }
 
-/// Forgot to write anything.
-fn only_reads(hits: &AtomicUsize) {
-    let _ = hits.load(Relaxed);
+/// `swap` keeps the latest value, not the largest.
+fn swap_in(max: &AtomicUsize, value: usize) {
+    max.swap(value, SeqCst);
+}
+
+/// The counter of the chapter's demos, applied where it does not fit.
+fn adds_up(max: &AtomicUsize, value: usize) {
+    max.fetch_add(value, Relaxed);
+}
+
+/// Keeps the smallest: the comparison the wrong way round.
+fn keeps_the_smaller(max: &AtomicUsize, value: usize) {
+    let mut seen = max.load(Relaxed);
+    while seen == 0 || value < seen {
+        match max.compare_exchange_weak(seen, value, Relaxed, Relaxed) {
+            Ok(_) => break,
+            Err(now) => seen = now,
+        }
+    }
 }
 
 #[test]
-fn a_load_then_a_store_loses_hits() {
+fn checking_then_storing_loses_a_larger_value() {
     assert_wrong(
-        ch11::record_hit(load_then_store),
+        ch11::record_max(check_then_store),
         &[
-            "two threads, one hit each",
-            "ended at 1, expected 2",
-            "fetch_add",
+            "two threads record 3 and 5",
+            "ended at 3, expected 5",
+            "overwrites it",
+            "one indivisible step",
         ],
     );
 }
 
 #[test]
-fn a_compare_exchange_without_retry_loses_hits() {
+fn a_compare_exchange_without_retry_loses_a_value() {
     assert_wrong(
-        ch11::record_hit(compare_exchange_once),
+        ch11::record_max(compare_exchange_once),
         &[
-            "two threads, one hit each",
-            "lost",
+            "two threads record 3 and 5",
+            "expected 5",
             "retry `compare_exchange`",
         ],
     );
@@ -88,205 +89,241 @@ fn a_compare_exchange_without_retry_loses_hits() {
 #[test]
 fn retrying_a_stale_value_never_ends() {
     assert_wrong(
-        ch11::record_hit(retries_a_stale_value),
+        ch11::record_max(retries_a_stale_value),
+        &["two threads", "never ends", "the value its `Err` returns"],
+    );
+}
+
+#[test]
+fn swap_keeps_the_last_value_even_alone() {
+    assert_wrong(
+        ch11::record_max(swap_in),
         &[
-            "two threads, one hit each",
-            "never ends",
-            "the value its `Err` returns",
+            "one thread records 3, 5, 4",
+            "ended at 4, expected 5",
+            "no other thread running",
         ],
     );
 }
 
 #[test]
-fn checking_twice_before_storing_still_loses_hits() {
+fn adding_the_values_is_a_sum_not_a_maximum() {
     assert_wrong(
-        ch11::record_hit(load_then_store_seqcst_twice_checked),
-        &["two threads", "lost", "two steps"],
-    );
-}
-
-#[test]
-fn swap_counts_wrong_even_alone() {
-    assert_wrong(
-        ch11::record_hit(swap_in_one),
+        ch11::record_max(adds_up),
         &[
-            "one thread, three hits",
-            "ended at 1, expected 3",
-            "exactly one",
+            "one thread records 3, 5, 4",
+            "ended at 12, expected 5",
+            "no thread recorded 12",
         ],
     );
 }
 
 #[test]
-fn adding_two_counts_too_many() {
+fn keeping_the_smaller_is_rejected() {
     assert_wrong(
-        ch11::record_hit(adds_two),
-        &[
-            "one thread, three hits",
-            "ended at 6, expected 3",
-            "exactly one",
-        ],
+        ch11::record_max(keeps_the_smaller),
+        &["one thread records 3, 5, 4", "expected 5"],
     );
-}
-
-#[test]
-fn a_counter_never_written_is_rejected() {
-    assert_wrong(ch11::record_hit(only_reads), &["ended at 0, expected 3"]);
 }
 
 #[test]
 fn todo_reads_as_not_started() {
-    assert!(ch11::record_hit(|_| todo!()).is_not_started());
-    assert!(ch11::message_orderings(|| todo!()).is_not_started());
+    assert!(ch11::record_max(|_, _| todo!()).is_not_started());
+    assert!(ch11::with_lock(|_, _| todo!()).is_not_started());
 }
 
 #[test]
-fn other_right_counters_pass() {
-    fn fetch_add_seqcst(hits: &AtomicUsize) {
-        hits.fetch_add(1, SeqCst);
+fn other_right_maximums_pass() {
+    fn fetch_max_seqcst(max: &AtomicUsize, value: usize) {
+        max.fetch_max(value, SeqCst);
     }
-    fn compare_exchange_loop(hits: &AtomicUsize) {
-        let mut seen = hits.load(Relaxed);
-        while let Err(now) = hits.compare_exchange_weak(seen, seen + 1, Relaxed, Relaxed) {
-            seen = now;
+    fn compare_exchange_loop(max: &AtomicUsize, value: usize) {
+        let mut seen = max.load(Relaxed);
+        while seen < value {
+            match max.compare_exchange_weak(seen, value, Relaxed, Relaxed) {
+                Ok(_) => break,
+                Err(now) => seen = now,
+            }
         }
     }
-    fn fetch_update(hits: &AtomicUsize) {
-        hits.fetch_update(Relaxed, Relaxed, |v| Some(v + 1))
-            .unwrap();
+    fn fetch_update(max: &AtomicUsize, value: usize) {
+        let _ = max.fetch_update(Relaxed, Relaxed, |seen| (value > seen).then_some(value));
     }
     for report in [
-        ch11::record_hit(fetch_add_seqcst),
-        ch11::record_hit(compare_exchange_loop),
-        ch11::record_hit(fetch_update),
+        ch11::record_max(fetch_max_seqcst),
+        ch11::record_max(compare_exchange_loop),
+        ch11::record_max(fetch_update),
     ] {
-        assert!(report.is_done(), "{report}");
         assert!(
             report.to_string().contains("Interleavings loom explored"),
             "{report}"
         );
+        assert_done(report);
     }
 }
 
-// ch11 message_orderings --------------------------------------------------
+// ch11 with_lock ----------------------------------------------------------
 
-fn orderings(
-    write_data: Ordering,
-    raise_flag: Ordering,
-    read_flag: Ordering,
-    read_data: Ordering,
-) -> impl Fn() -> Orderings + Send + 'static {
-    move || Orderings {
-        write_data,
-        raise_flag,
-        read_flag,
-        read_data,
+/// A spin lock taken and given back in the given orderings.
+fn spin_lock(
+    take: std::sync::atomic::Ordering,
+    give_back: std::sync::atomic::Ordering,
+) -> impl Fn(&AtomicBool, &dyn Fn()) + Send + Sync + 'static {
+    move |lock, work| {
+        while lock.compare_exchange(false, true, take, Relaxed).is_err() {
+            loom::hint::spin_loop();
+        }
+        work();
+        lock.store(false, give_back);
     }
 }
 
 #[test]
-fn relaxed_everywhere_lets_the_reader_see_the_flag_without_the_value() {
+fn relaxed_everywhere_hands_over_nothing() {
     assert_wrong(
-        ch11::message_orderings(orderings(Relaxed, Relaxed, Relaxed, Relaxed)),
+        ch11::with_lock(spin_lock(Relaxed, Relaxed)),
         &[
-            "saw the flag raised but read data = 0",
-            "Relaxed everywhere",
-            "the flag without the value",
-            "ARM",
+            "two threads take the lock once each",
+            "ended at 1, expected 2",
+            "did not hand over what the previous holder wrote",
+            "Release store",
+            "Acquire",
         ],
     );
 }
 
 #[test]
-fn a_release_store_read_relaxed_is_not_enough() {
+fn release_when_taking_and_relaxed_when_giving_back_is_backwards() {
     assert_wrong(
-        ch11::message_orderings(orderings(Relaxed, Release, Relaxed, Relaxed)),
-        &["read data = 0", "Relaxed load", "Make it Acquire"],
+        ch11::with_lock(spin_lock(Release, Relaxed)),
+        &["ended at 1, expected 2", "take it with Acquire"],
     );
 }
 
 #[test]
-fn an_acquire_load_of_a_relaxed_flag_is_not_enough() {
+fn acquire_without_a_release_is_not_enough() {
     assert_wrong(
-        ch11::message_orderings(orderings(Relaxed, Relaxed, Acquire, Relaxed)),
-        &["read data = 0", "Relaxed store", "Make it Release"],
+        ch11::with_lock(spin_lock(Acquire, Relaxed)),
+        &["ended at 1, expected 2", "Release store"],
     );
 }
 
 #[test]
-fn ordering_the_data_instead_of_the_flag_is_not_enough() {
+fn release_without_an_acquire_is_not_enough() {
     assert_wrong(
-        ch11::message_orderings(orderings(Release, Relaxed, Relaxed, Acquire)),
-        &["read data = 0", "the reader decides by the flag"],
+        ch11::with_lock(spin_lock(Relaxed, Release)),
+        &["ended at 1, expected 2", "Acquire"],
     );
 }
 
 #[test]
-fn a_seqcst_store_read_relaxed_is_not_enough() {
+fn checking_then_taking_lets_two_threads_in() {
     assert_wrong(
-        ch11::message_orderings(orderings(Relaxed, SeqCst, Relaxed, Relaxed)),
-        &["read data = 0", "Make it Acquire"],
+        ch11::with_lock(|lock, work| {
+            // Wait until it is free, then take it: two steps.
+            while lock
+                .compare_exchange(false, false, Acquire, Relaxed)
+                .is_err()
+            {
+                loom::hint::spin_loop();
+            }
+            lock.store(true, Relaxed);
+            work();
+            lock.store(false, Release);
+        }),
+        &[
+            "two threads take the lock once each",
+            "indivisible step",
+            "`compare_exchange(false, true, ..)`",
+        ],
     );
 }
 
 #[test]
-fn an_acquire_store_does_not_exist() {
+fn a_lock_never_given_back_is_named() {
     assert_wrong(
-        ch11::message_orderings(orderings(Relaxed, Acquire, Acquire, Relaxed)),
-        &["`raise_flag` is a store", "cannot be Acquire"],
+        ch11::with_lock(|lock, work| {
+            while lock.swap(true, Acquire) {
+                loom::hint::spin_loop();
+            }
+            work();
+        }),
+        &[
+            "one thread takes the lock twice",
+            "still taken",
+            "storing `false`",
+        ],
     );
 }
 
 #[test]
-fn a_release_load_does_not_exist() {
+fn a_spin_without_spin_loop_never_ends_under_loom() {
     assert_wrong(
-        ch11::message_orderings(orderings(Relaxed, Release, Release, Relaxed)),
-        &["`read_flag` is a load", "cannot be Release"],
+        ch11::with_lock(|lock, work| {
+            while lock
+                .compare_exchange(false, true, Acquire, Relaxed)
+                .is_err()
+            {}
+            work();
+            lock.store(false, Release);
+        }),
+        &["never ends", "loom::hint::spin_loop()"],
     );
 }
 
 #[test]
-fn acqrel_on_a_plain_store_does_not_exist() {
+fn a_swap_loop_is_sent_to_compare_exchange() {
     assert_wrong(
-        ch11::message_orderings(orderings(Relaxed, AcqRel, Acquire, Relaxed)),
-        &["`raise_flag` is a store", "cannot be AcqRel"],
+        ch11::with_lock(|lock, work| {
+            while lock.swap(true, Acquire) {
+                loom::hint::spin_loop();
+            }
+            work();
+            lock.store(false, Release);
+        }),
+        &["never ends", "Wait by retrying `compare_exchange`"],
     );
 }
 
 #[test]
-fn the_weakest_right_answer_passes_without_remarks() {
-    let report = ch11::message_orderings(orderings(Relaxed, Release, Acquire, Relaxed));
-    assert!(report.is_done(), "{report}");
-    assert!(
-        report.to_string().contains("the weakest that works"),
-        "{report}"
+fn running_work_twice_is_rejected() {
+    assert_wrong(
+        ch11::with_lock(|lock, work| {
+            for _ in 0..2 {
+                while lock.swap(true, Acquire) {
+                    loom::hint::spin_loop();
+                }
+                work();
+                lock.store(false, Release);
+            }
+        }),
+        &["ran `work` 2 times"],
     );
 }
 
 #[test]
-fn seqcst_passes_but_is_called_stronger_than_needed() {
-    let report = ch11::message_orderings(orderings(SeqCst, SeqCst, SeqCst, SeqCst));
-    assert!(report.is_done(), "{report}");
-    let text = report.to_string();
-    assert!(
-        text.contains("SeqCst on the flag is stronger than needed"),
-        "{text}"
-    );
-    assert!(text.contains("Relaxed is enough there"), "{text}");
-    let report = ch11::message_orderings(orderings(Relaxed, SeqCst, Acquire, Relaxed));
-    assert!(report.is_done(), "{report}");
-    assert!(
-        report.to_string().contains("stronger than needed"),
-        "{report}"
-    );
-}
-
-#[test]
-fn ordering_the_data_as_well_passes_with_a_remark() {
-    let report = ch11::message_orderings(orderings(Release, Release, Acquire, Acquire));
-    assert!(report.is_done(), "{report}");
-    assert!(
-        report.to_string().contains("Relaxed is enough there"),
-        "{report}"
-    );
+fn other_right_locks_pass() {
+    // SeqCst passes by design: stronger than needed, and never wrong.
+    let weak_lock = |lock: &AtomicBool, work: &dyn Fn()| {
+        while lock
+            .compare_exchange_weak(false, true, Acquire, Relaxed)
+            .is_err()
+        {
+            loom::thread::yield_now();
+        }
+        work();
+        lock.store(false, Release);
+    };
+    for report in [
+        ch11::with_lock(spin_lock(Acquire, Release)),
+        ch11::with_lock(spin_lock(AcqRel, Release)),
+        ch11::with_lock(spin_lock(SeqCst, SeqCst)),
+        ch11::with_lock(weak_lock),
+    ] {
+        assert!(
+            report.to_string().contains("Interleavings loom explored"),
+            "{report}"
+        );
+        assert_done(report);
+    }
 }

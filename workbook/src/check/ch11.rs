@@ -1,225 +1,256 @@
 //! Checks for chapter 11, proving concurrent code correct with loom. Both
 //! run the learner's answer under `loom::model` themselves, so a verdict
-//! covers every interleaving, not the few a busy machine happened to run.
-//! They need the `loom` cargo feature. The models hold their atomics in
-//! std's `Arc`: loom's own aborts the process when an interleaving is
-//! abandoned half-way (a deadlock, a loop that never ends), and a check must
-//! report those, not crash.
+//! covers every interleaving loom explores, not the few a busy machine
+//! happened to run. They need the `loom` cargo feature. The models hold
+//! their atomics in std's `Arc`: loom's own aborts the process when an
+//! interleaving is abandoned half-way (a deadlock, a loop that never ends),
+//! and a check must report those, not crash.
 #![cfg(feature = "loom")]
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 
 use loom::sync::atomic::{AtomicBool, AtomicUsize};
 
 use super::{Exercise, Report, Wrong};
-use crate::model::{Explored, Failure, Orderings, explore};
+use crate::model::{Explored, Failure, explore};
 
-/// `record_hit`: add one to a counter that several threads share.
-pub static RECORD_HIT: Exercise = Exercise {
+/// `record_max`: keep the largest value several threads report.
+pub static RECORD_MAX: Exercise = Exercise {
     notebook: "11-loom",
-    name: "record_hit",
-    section: "Exercise 1: a counter loom cannot break",
+    name: "record_max",
+    section: "Exercise 1: a maximum loom cannot break",
 };
 
-/// `message_orderings`: the weakest orderings that pass a value safely.
-pub static MESSAGE_ORDERINGS: Exercise = Exercise {
+/// `with_lock`: a spin lock that takes and gives back the writes it guards.
+pub static WITH_LOCK: Exercise = Exercise {
     notebook: "11-loom",
-    name: "message_orderings",
-    section: "Exercise 2: the weakest orderings that publish a value",
+    name: "with_lock",
+    section: "Exercise 2: a spin lock that hands over its data",
 };
 
-/// Checks `record_hit(hits: &loom::sync::atomic::AtomicUsize)`.
-pub fn record_hit(answer: impl Fn(&AtomicUsize) + Send + Sync + 'static) -> Report {
+/// Checks `record_max(max: &loom::sync::atomic::AtomicUsize, value: usize)`.
+pub fn record_max(answer: impl Fn(&AtomicUsize, usize) + Send + Sync + 'static) -> Report {
     let answer = Arc::new(answer);
-    RECORD_HIT.grade(move || {
-        // (case, threads, hits per thread); the main thread does no hits.
-        let cases = [
-            ("one thread, three hits", 1, 3),
-            ("two threads, one hit each", 2, 1),
-            ("three threads, one hit each", 3, 1),
-            ("two threads, two hits each", 2, 2),
+    RECORD_MAX.grade(move || {
+        // (case, the values each thread records, in order); the maximum starts at 0.
+        let cases: [(&str, &[&[usize]]); 4] = [
+            ("one thread records 3, 5, 4", &[&[3, 5, 4]]),
+            ("two threads record 3 and 5", &[&[3], &[5]]),
+            ("three threads record 1, 2 and 3", &[&[1], &[2], &[3]]),
+            ("two threads record 2, 7 and 5, 4", &[&[2, 7], &[5, 4]]),
         ];
         let mut explored = Vec::new();
-        for (case, threads, hits) in cases {
-            let done = match count_in_model(Arc::clone(&answer), threads, hits) {
+        for (case, values) in cases {
+            let values: Vec<Vec<usize>> = values.iter().map(|v| v.to_vec()).collect();
+            let threads = values.len();
+            let done = match max_in_model(Arc::clone(&answer), values) {
                 Ok(done) => done,
                 // `todo!()` panicked inside the model: pass it on, so that
                 // the answer reads as not started.
-                Err(f) if f.message.starts_with("not yet implemented") => panic!("{}", f.message),
-                Err(f) => return Err(Wrong::in_case(case, counter_problem(&f, threads))),
+                Err(f) if crate::panics::is_todo(&f.message) => panic!("{}", f.message),
+                Err(f) => return Err(Wrong::in_case(case, max_problem(&f, threads))),
             };
             explored.push(format!("{case}: {}", done.executions));
         }
         Ok(format!(
-            "no interleaving lost or added a hit. Interleavings loom explored: {}.",
+            "in every interleaving loom tried (up to 2 preemptions each, enough to lose a value) \
+             the largest value survived. Interleavings loom explored: {}.",
             explored.join("; ")
         ))
     })
 }
 
-/// Runs `threads` threads that each call `answer` `hits` times, under loom;
-/// fails when the final count is not `threads * hits`.
-fn count_in_model(
-    answer: Arc<impl Fn(&AtomicUsize) + Send + Sync + 'static>,
-    threads: usize,
-    hits: usize,
+/// One thread per list of values, each recording its values in order, under
+/// loom; fails when the final maximum is not the largest value recorded.
+fn max_in_model(
+    answer: Arc<impl Fn(&AtomicUsize, usize) + Send + Sync + 'static>,
+    values: Vec<Vec<usize>>,
 ) -> Result<Explored, Failure> {
+    let expected = values.iter().flatten().copied().max().unwrap_or(0);
     // At most two forced switches per execution keeps the biggest case to
-    // seconds; a lost update needs only one.
+    // seconds; losing a larger value needs only one.
     explore(Some(2), move || {
-        let counter = Arc::new(AtomicUsize::new(0));
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let (counter, answer) = (counter.clone(), Arc::clone(&answer));
-                loom::thread::spawn(move || (0..hits).for_each(|_| answer(&counter)))
+        let max = Arc::new(AtomicUsize::new(0));
+        let handles: Vec<_> = values
+            .iter()
+            .cloned()
+            .map(|mine| {
+                let (max, answer) = (max.clone(), Arc::clone(&answer));
+                loom::thread::spawn(move || mine.into_iter().for_each(|v| answer(&max, v)))
             })
             .collect();
         for h in handles {
             h.join().unwrap();
         }
-        let got = counter.load(SeqCst);
-        let expected = threads * hits;
-        assert!(got == expected, "COUNT {got} {expected}");
+        let got = max.load(SeqCst);
+        assert!(got == expected, "MAX {got} {expected}");
     })
 }
 
-fn counter_problem(failure: &Failure, threads: usize) -> String {
-    let mut words = failure.message.split_whitespace();
-    let counted = (words.next() == Some("COUNT"))
-        .then(|| {
-            words
-                .next()?
-                .parse::<usize>()
-                .ok()
-                .zip(words.next()?.parse().ok())
-        })
-        .flatten();
-    let Some((got, expected)) = counted else {
+/// Reads the `MAX got expected` marker of [`max_in_model`]'s assertion.
+fn read_marker(message: &str, marker: &str) -> Option<(usize, usize)> {
+    let mut words = message.split_whitespace();
+    if words.next() != Some(marker) {
+        return None;
+    }
+    Some((words.next()?.parse().ok()?, words.next()?.parse().ok()?))
+}
+
+/// What loom stopped on, when it is not the model's own assertion.
+fn stopped(failure: &Failure) -> String {
+    format!(
+        "loom stopped at interleaving {}: {}",
+        failure.execution, failure.message
+    )
+}
+
+fn max_problem(failure: &Failure, threads: usize) -> String {
+    let Some((got, expected)) = read_marker(&failure.message, "MAX") else {
         let retry = if failure.message.contains("never ends") {
             " A `compare_exchange` retried in a loop must retry with the value its `Err` \
              returns: the value loaded first may never come back."
         } else {
             ""
         };
-        return format!(
-            "loom stopped at interleaving {}: {}{retry}",
-            failure.execution, failure.message
-        );
+        return format!("{}{retry}", stopped(failure));
     };
     let found = format!(
-        "in interleaving {} of those loom tried, the counter ended at {got}, expected {expected}",
+        "in interleaving {} of those loom tried, the maximum ended at {got}, expected {expected}",
         failure.execution
     );
     if got > expected {
-        format!("{found}: each call must add exactly one.")
+        format!(
+            "{found}: no thread recorded {got}. Keep the larger of the two values, add nothing."
+        )
     } else if threads == 1 {
-        format!("{found}, with no other thread running: each call must add exactly one.")
+        format!(
+            "{found}, with no other thread running: a smaller value must leave the maximum as it is."
+        )
     } else {
         format!(
-            "{found}: {} hit(s) lost. A load followed by a store is two steps: another \
-             thread can load the same value in between, and both store value + 1. A \
-             single `compare_exchange` that fails loses the hit too. Use one indivisible \
-             step (`fetch_add`), or retry `compare_exchange` until it succeeds.",
-            expected - got
+            "{found}: a larger value was lost. Loading the maximum, comparing and storing are \
+             separate steps: another thread can store a larger value in between, and your store \
+             then overwrites it. A single `compare_exchange` that fails loses the value too. Use \
+             one indivisible step, or retry `compare_exchange` until it succeeds or the stored \
+             value is already larger."
         )
     }
 }
 
-/// Checks `message_orderings() -> Orderings`.
-pub fn message_orderings(answer: impl Fn() -> Orderings + Send + 'static) -> Report {
-    MESSAGE_ORDERINGS.grade(move || {
-        let o = answer();
-        let case = "one writer, one reader";
-        let stores = [("write_data", o.write_data), ("raise_flag", o.raise_flag)];
-        let loads = [("read_flag", o.read_flag), ("read_data", o.read_data)];
-        for (what, ordering, kind, allowed) in stores
-            .map(|(w, o)| (w, o, "store", "Relaxed, Release or SeqCst"))
-            .into_iter()
-            .chain(loads.map(|(w, o)| (w, o, "load", "Relaxed, Acquire or SeqCst")))
-        {
-            // Acquire is for loads and Release for stores; AcqRel only for read-modify-writes.
-            let impossible = match kind {
-                "store" => matches!(ordering, Acquire | AcqRel),
-                _ => matches!(ordering, Release | AcqRel),
+/// Checks `with_lock(lock: &loom::sync::atomic::AtomicBool, work: &dyn Fn())`.
+pub fn with_lock(answer: impl Fn(&AtomicBool, &dyn Fn()) + Send + Sync + 'static) -> Report {
+    let answer = Arc::new(answer);
+    WITH_LOCK.grade(move || {
+        let cases = [
+            ("one thread takes the lock twice", 1, 2),
+            ("two threads take the lock once each", 2, 1),
+        ];
+        let mut explored = Vec::new();
+        for (case, threads, rounds) in cases {
+            let done = match lock_in_model(Arc::clone(&answer), threads, rounds) {
+                Ok(done) => done,
+                Err(f) if crate::panics::is_todo(&f.message) => panic!("{}", f.message),
+                Err(f) => return Err(Wrong::in_case(case, lock_problem(&f))),
             };
-            if impossible {
-                return Err(Wrong::in_case(
-                    case,
-                    format!(
-                        "`{what}` is a {kind}, and a {kind} cannot be {ordering:?} (Rust panics): \
-                         a {kind} is {allowed}."
-                    ),
-                ));
-            }
+            explored.push(format!("{case}: {}", done.executions));
         }
-        let explored = message_in_model(o).map_err(|f| Wrong::in_case(case, stale(&o, &f)))?;
-        let mut verdict = format!(
-            "in all {} interleavings, a reader that saw the flag read 42.",
-            explored.executions
-        );
-        let mut stronger = Vec::new();
-        if o.raise_flag == SeqCst || o.read_flag == SeqCst {
-            stronger.push("SeqCst on the flag is stronger than needed: a Release store paired with an Acquire load is enough");
-        }
-        if o.write_data != Relaxed || o.read_data != Relaxed {
-            stronger.push("the data needs no ordering of its own: the flag's Release/Acquire orders it, so Relaxed is enough there");
-        }
-        if !stronger.is_empty() {
-            verdict.push_str(&format!(" It passes, but {}.", stronger.join("; and ")));
-        } else {
-            verdict.push_str(" Release/Acquire on the flag, Relaxed on the data: the weakest that works.");
-        }
-        Ok(verdict)
+        Ok(format!(
+            "in every interleaving one thread at a time ran `work`, and each saw the writes of \
+             the one before. Interleavings loom explored: {}.",
+            explored.join("; ")
+        ))
     })
 }
 
-/// The message under loom; the model fails when the reader saw the flag
-/// but not the data.
-fn message_in_model(o: Orderings) -> Result<Explored, Failure> {
+/// `threads` threads each call `answer` `rounds` times; `work` adds one to a
+/// counter with a Relaxed load and store, so only the lock can keep the
+/// counter right: by letting one `work` run at a time, and by handing its
+/// writes to the next holder.
+fn lock_in_model(
+    answer: Arc<impl Fn(&AtomicBool, &dyn Fn()) + Send + Sync + 'static>,
+    threads: usize,
+    rounds: usize,
+) -> Result<Explored, Failure> {
     explore(None, move || {
-        let data = Arc::new(AtomicUsize::new(0));
-        let ready = Arc::new(AtomicBool::new(false));
-        let (d, r) = (data.clone(), ready.clone());
-        let writer = loom::thread::spawn(move || {
-            d.store(42, o.write_data);
-            r.store(true, o.raise_flag);
-        });
-        if ready.load(o.read_flag) {
-            let value = data.load(o.read_data);
-            assert!(
-                value == 42,
-                "the reader saw the flag raised but read data = {value}"
-            );
+        let lock = Arc::new(AtomicBool::new(false));
+        let count = Arc::new(AtomicUsize::new(0));
+        // loom runs one thread at a time, on one real thread: a plain
+        // counter says how many are inside `work` right now.
+        let inside = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (lock, count, inside) = (lock.clone(), count.clone(), inside.clone());
+                let answer = Arc::clone(&answer);
+                loom::thread::spawn(move || {
+                    let calls = std::sync::atomic::AtomicUsize::new(0);
+                    let work = || {
+                        calls.fetch_add(1, Relaxed);
+                        let others = inside.fetch_add(1, SeqCst);
+                        assert!(others == 0, "TWO_INSIDE");
+                        let seen = count.load(Relaxed);
+                        count.store(seen + 1, Relaxed);
+                        inside.fetch_sub(1, SeqCst);
+                    };
+                    for _ in 0..rounds {
+                        let before = calls.load(Relaxed);
+                        answer(&lock, &work);
+                        let ran = calls.load(Relaxed) - before;
+                        assert!(ran == 1, "CALLS {ran} 1");
+                        if threads == 1 {
+                            assert!(!lock.load(Relaxed), "STILL_TAKEN");
+                        }
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
         }
-        writer.join().unwrap();
+        let got = count.load(Relaxed);
+        assert!(got == threads * rounds, "COUNT {got} {}", threads * rounds);
     })
 }
 
-fn stale(o: &Orderings, failure: &Failure) -> String {
-    let all_relaxed = [o.write_data, o.raise_flag, o.read_flag, o.read_data] == [Relaxed; 4];
-    let why = match (o.raise_flag, o.read_flag) {
-        (Relaxed, Relaxed) if all_relaxed => {
-            "Relaxed everywhere: the reader can see the flag without the value. Relaxed keeps \
-             each variable consistent on its own, and orders nothing between the two."
-        }
-        (Relaxed, Relaxed) => {
-            "ordering the data does not help: the reader decides by the flag, so the flag \
-             carries the message. Raise it with a Release store and read it with an Acquire load."
-        }
-        (Relaxed, _) => {
-            "the flag is raised with a Relaxed store, which publishes nothing written before \
-             it. Make it Release."
-        }
-        (_, Relaxed) => {
-            "the flag is read with a Relaxed load, which does not take in what the writer \
-             published. Make it Acquire, to pair with the writer's Release."
-        }
-        _ => "the flag's store and load do not pair up to order the data.",
-    };
-    format!(
-        "in interleaving {} of those loom tried, {}. {why} (On x86 every test would pass: \
-         the processor keeps stores in order. ARM does not.)",
-        failure.execution, failure.message
-    )
+fn lock_problem(failure: &Failure) -> String {
+    let at = format!("in interleaving {} of those loom tried", failure.execution);
+    let message = failure.message.as_str();
+    if message.starts_with("TWO_INSIDE") {
+        format!(
+            "{at}, two threads ran `work` at the same time: the lock let both in. Checking that \
+             the lock is free and then taking it are two steps, and another thread can take it \
+             in between. Take it in one indivisible step that fails when it is already taken \
+             (`compare_exchange(false, true, ..)`), and run `work` only once you hold it."
+        )
+    } else if message.starts_with("STILL_TAKEN") {
+        format!(
+            "{at}, the lock was still taken after `with_lock` returned: give it back after \
+             `work`, by storing `false`."
+        )
+    } else if let Some((ran, _)) = read_marker(message, "CALLS") {
+        format!("{at}, one call of `with_lock` ran `work` {ran} times: run it exactly once.")
+    } else if let Some((got, expected)) = read_marker(message, "COUNT") {
+        format!(
+            "{at}, the counter that `work` increments ended at {got}, expected {expected}: a \
+             thread in `work` read the counter as it was before another thread's write. Either \
+             both threads took the lock (seeing that it is free and taking it must be one \
+             indivisible step: `compare_exchange(false, true, ..)`), or the lock did not hand \
+             over what the previous holder wrote: give it back with a Release store, and take \
+             it with Acquire (the success ordering of `compare_exchange`). The pair makes every \
+             write before the release visible after the acquire. (An x86 processor keeps this \
+             bug hidden, an ARM one does not, and the compiler may reorder Relaxed operations \
+             on either.)"
+        )
+    } else if message.contains("never ends") {
+        format!(
+            "{} A thread waiting for the lock must call `loom::hint::spin_loop()` after each \
+             failed try, so that loom lets the holder run on, and the holder must give the \
+             lock back. Wait by retrying `compare_exchange`: loom 0.7 does not get to the end \
+             of a waiting loop of `swap`s or of plain loads, though such a loop is right on a \
+             real machine.",
+            stopped(failure)
+        )
+    } else {
+        stopped(failure)
+    }
 }
