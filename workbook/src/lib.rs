@@ -2,7 +2,6 @@
 //! `:dep workbook = { path = "../workbook" }`.
 //!
 //! - [`timing`]: the `%%time` analogue, wall time beside CPU time.
-//! - [`attempt`]: call an exercise function from a demo cell; `None` while it is `todo!()`.
 //! - [`cpus`]: how many CPUs there are, and how many this process may use.
 //! - [`tasks`]: a sleeping task and a spinning task the optimiser cannot delete.
 //! - [`trace`]: when each task ran, and on which thread.
@@ -21,7 +20,6 @@
 //! - [`target_dir`]: where cargo builds the programs the notebooks start.
 //! - `model` (cargo feature `loom`): every interleaving of a tiny program, with loom (chapter 11).
 
-mod attempt;
 pub mod chart;
 pub mod check;
 pub mod counting;
@@ -43,7 +41,6 @@ pub mod tasks;
 pub mod timing;
 pub mod trace;
 
-pub use attempt::attempt;
 pub use chart::Chart;
 pub use cpus::cpus;
 pub use os_threads::count as thread_count;
