@@ -10,6 +10,11 @@ Rust version measured in the same run.
   python3 baselines.py fib --workers 2 --n 30 --chunksize 2
   python3 baselines.py spin --workers 2 --tasks 8 --seconds 0.05
   python3 baselines.py overhead --workers 2 --tasks 100000
+  python3.14t baselines.py pi --workers 2 --pool thread   (threads instead of processes)
+
+With --pool thread the workers are threads of one process (multiprocessing's
+ThreadPool): under the GIL they take turns, while CPython's free-threaded
+build (python3.14t) runs them on every core.
 """
 
 import argparse
@@ -20,6 +25,7 @@ import sys
 import time
 from collections import Counter
 from multiprocessing import Pool
+from multiprocessing.pool import ThreadPool
 
 
 def pi_chunk(args):
@@ -69,11 +75,13 @@ def main(argv):
     parser.add_argument("--chunksize", type=int, default=2)
     parser.add_argument("--tasks", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=0.05)
+    parser.add_argument("--pool", choices=["process", "thread"], default="process")
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
 
-    with Pool(args.workers) as pool:
+    pool_kind = ThreadPool if args.pool == "thread" else Pool
+    with pool_kind(args.workers) as pool:
         pool.map(nothing, range(args.workers))  # start every worker before timing
         start = time.perf_counter()
         if args.workload == "pi":
@@ -95,7 +103,7 @@ def main(argv):
             # One task per message, as a pool pays for each submitted task.
             result = len(pool.map(nothing, range(args.tasks), chunksize=1))
         seconds = time.perf_counter() - start
-    answer = {"workload": args.workload, "workers": args.workers, "seconds": round(seconds, 6), "result": result}
+    answer = {"workload": args.workload, "pool": args.pool, "workers": args.workers, "seconds": round(seconds, 6), "result": result}
     print(json.dumps(answer), flush=True)
 
 

@@ -1,5 +1,7 @@
 //! The Python originals' versions (`python/baselines.py`, multiprocessing),
 //! run once each at the same worker counts as the Rust side, when `python3` exists.
+//! Where CPython's free-threaded build is installed too, the pi workload also
+//! runs on a pool of threads under both interpreters: the GIL against none.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -11,6 +13,10 @@ use serde::Deserialize;
 use wait_timeout::ChildExt;
 
 use crate::{Plan, Row};
+
+/// CPython's free-threaded build: optional since 3.13, officially supported
+/// since 3.14 (PEP 779). Its threads run Python code on every core at once.
+const FREE_THREADED: &str = "python3.14t";
 
 /// The longest one baseline may run: the full run's slowest takes seconds.
 const LIMIT: Duration = Duration::from_secs(300);
@@ -41,16 +47,17 @@ impl Answer {
     }
 }
 
-/// Runs one baseline, at most [`LIMIT`] long; its answer, or says why not.
-fn run(args: &[String]) -> Result<Answer, String> {
-    let mut child = Command::new("python3")
+/// Runs one baseline with the interpreter `python`, at most [`LIMIT`] long;
+/// its answer, or says why not.
+fn run(python: &str, args: &[String]) -> Result<Answer, String> {
+    let mut child = Command::new(python)
         .arg(script())
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("python3 could not start ({e})"))?;
+        .map_err(|e| format!("{python} could not start ({e})"))?;
     let drain = |mut pipe: Box<dyn Read + Send>| {
         thread::spawn(move || {
             let mut text = String::new();
@@ -79,9 +86,9 @@ fn run(args: &[String]) -> Result<Answer, String> {
     serde_json::from_str(line).map_err(|e| format!("{args:?} answered {line:?} ({e})"))
 }
 
-/// Whether `python3 --version` answers within 10 s.
-fn python_present() -> bool {
-    let Ok(mut child) = Command::new("python3")
+/// Whether `<python> --version` answers within 10 s.
+fn present(python: &str) -> bool {
+    let Ok(mut child) = Command::new(python)
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -100,8 +107,8 @@ fn python_present() -> bool {
 }
 
 /// Runs a baseline and checks its answer; `None` (with the reason printed) when it fails.
-fn checked(args: Vec<String>, check: &dyn Fn(&str) -> bool) -> Option<f64> {
-    match run(&args) {
+fn checked(python: &str, args: Vec<String>, check: &dyn Fn(&str) -> bool) -> Option<f64> {
+    match run(python, &args) {
         Ok(answer) if check(&answer.result_text()) => Some(answer.seconds),
         Ok(answer) => {
             println!(
@@ -119,7 +126,7 @@ fn checked(args: Vec<String>, check: &dyn Fn(&str) -> bool) -> Option<f64> {
 }
 
 pub fn baselines(plan: &Plan, paths: &[PathBuf], quick: bool) -> Vec<Row> {
-    if !python_present() {
+    if !present("python3") {
         println!("  python3 is not installed: the Python baselines are skipped");
         return Vec::new();
     }
@@ -127,10 +134,10 @@ pub fn baselines(plan: &Plan, paths: &[PathBuf], quick: bool) -> Vec<Row> {
     let mut workers = vec![1, 2.min(available)];
     workers.dedup();
     let mut rows = Vec::new();
-    let mut push = |workload, threads, seconds: f64, figure, unit| {
+    let mut push_as = |implementation, workload, threads, seconds: f64, figure, unit| {
         rows.push(Row {
             workload,
-            implementation: "python",
+            implementation,
             threads,
             median: seconds,
             spread: 0.0,
@@ -154,19 +161,30 @@ pub fn baselines(plan: &Plan, paths: &[PathBuf], quick: bool) -> Vec<Row> {
     }
     let subset_lines = (files * plan.count_lines).to_string();
     let spin_secs = plan.spin.as_secs_f64();
+    let pi_ok = |r: &str| {
+        r.parse::<f64>()
+            .is_ok_and(|pi| (pi - std::f64::consts::PI).abs() < 0.05)
+    };
+    let free_threaded = present(FREE_THREADED);
+    if !free_threaded {
+        println!(
+            "  {FREE_THREADED} (CPython's free-threaded build) is not installed: \
+             the Python thread-pool baselines are skipped"
+        );
+    }
 
     for &w in &workers {
         let with_workers =
             |parts: &[&dyn std::fmt::Display]| [argv(parts), argv(&[&"--workers", &w])].concat();
-        let pi_ok = |r: &str| {
-            r.parse::<f64>()
-                .is_ok_and(|pi| (pi - std::f64::consts::PI).abs() < 0.05)
+        let mut push = |workload, threads, seconds, figure, unit| {
+            push_as("python", workload, threads, seconds, figure, unit)
         };
-        if let Some(secs) = checked(with_workers(&[&"pi", &"--throws", &throws]), &pi_ok) {
+        let pi = with_workers(&[&"pi", &"--throws", &throws]);
+        if let Some(secs) = checked("python3", pi.clone(), &pi_ok) {
             push("pi", w, secs, throws as f64 / secs / 1e6, "M throws/s");
         }
         let dir = subset.display();
-        if let Some(secs) = checked(with_workers(&[&"count", &"--dir", &dir]), &|r| {
+        if let Some(secs) = checked("python3", with_workers(&[&"count", &"--dir", &dir]), &|r| {
             r == subset_lines
         }) {
             push("count", w, secs, subset_bytes as f64 / secs / 1e6, "MB/s");
@@ -178,7 +196,7 @@ pub fn baselines(plan: &Plan, paths: &[PathBuf], quick: bool) -> Vec<Row> {
             &"--seconds",
             &spin_secs,
         ]);
-        if let Some(secs) = checked(spin, &|r| !r.is_empty()) {
+        if let Some(secs) = checked("python3", spin, &|r| !r.is_empty()) {
             push(
                 "spin",
                 w,
@@ -188,7 +206,7 @@ pub fn baselines(plan: &Plan, paths: &[PathBuf], quick: bool) -> Vec<Row> {
             );
         }
         let overhead = with_workers(&[&"overhead", &"--tasks", &overhead_tasks]);
-        if let Some(secs) = checked(overhead, &|r| r == overhead_tasks.to_string()) {
+        if let Some(secs) = checked("python3", overhead, &|r| r == overhead_tasks.to_string()) {
             push(
                 "overhead",
                 w,
@@ -196,6 +214,18 @@ pub fn baselines(plan: &Plan, paths: &[PathBuf], quick: bool) -> Vec<Row> {
                 secs / overhead_tasks as f64 * 1e9,
                 "ns/task",
             );
+        }
+        if free_threaded {
+            let on_threads = [pi, argv(&[&"--pool", &"thread"])].concat();
+            for (python, implementation) in [
+                ("python3", "python-threads"),
+                (FREE_THREADED, "python3.14t-threads"),
+            ] {
+                if let Some(secs) = checked(python, on_threads.clone(), &pi_ok) {
+                    let rate = throws as f64 / secs / 1e6;
+                    push_as(implementation, "pi", w, secs, rate, "M throws/s");
+                }
+            }
         }
     }
     let fib = argv(&[
@@ -207,8 +237,8 @@ pub fn baselines(plan: &Plan, paths: &[PathBuf], quick: bool) -> Vec<Row> {
         &"--chunksize",
         &2,
     ]);
-    if let Some(secs) = checked(fib, &|r| r == "1346268") {
-        push("fib-map", available, secs, secs * 1e6, "µs");
+    if let Some(secs) = checked("python3", fib, &|r| r == "1346268") {
+        push_as("python", "fib-map", available, secs, secs * 1e6, "µs");
     }
     rows
 }
@@ -229,14 +259,42 @@ mod tests {
 
     #[test]
     fn the_python_script_answers_in_json() {
-        if !python_present() {
+        if !present("python3") {
             return; // nothing to talk to here
         }
-        let answer = run(&argv(&[&"pi", &"--throws", &20_000, &"--workers", &1])).unwrap();
+        let answer = run(
+            "python3",
+            &argv(&[&"pi", &"--throws", &20_000, &"--workers", &1]),
+        )
+        .unwrap();
         let pi: f64 = answer.result_text().parse().unwrap();
         assert!((pi - std::f64::consts::PI).abs() < 0.1, "{pi}");
         assert!(answer.seconds >= 0.0);
-        let err = run(&argv(&[&"pi", &"--workers", &0])).unwrap_err();
+        let err = run("python3", &argv(&[&"pi", &"--workers", &0])).unwrap_err();
         assert!(err.contains("at least 1"), "{err}");
+    }
+
+    #[test]
+    fn the_python_script_runs_pi_on_a_pool_of_threads() {
+        if !present("python3") {
+            return; // nothing to talk to here
+        }
+        let args = argv(&[
+            &"pi",
+            &"--throws",
+            &20_000,
+            &"--workers",
+            &2,
+            &"--pool",
+            &"thread",
+        ]);
+        let answer = run("python3", &args).unwrap();
+        let pi: f64 = answer.result_text().parse().unwrap();
+        assert!((pi - std::f64::consts::PI).abs() < 0.1, "{pi}");
+    }
+
+    #[test]
+    fn a_missing_interpreter_is_not_present() {
+        assert!(!present("python3.14t-that-does-not-exist"));
     }
 }

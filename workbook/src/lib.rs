@@ -28,6 +28,7 @@ pub mod cpus;
 pub mod model;
 pub mod mpi;
 mod os_threads;
+mod page_faults;
 pub mod panics;
 pub mod pi;
 pub mod procs;
@@ -44,6 +45,7 @@ pub mod trace;
 pub use chart::Chart;
 pub use cpus::cpus;
 pub use os_threads::count as thread_count;
+pub use page_faults::page_faults;
 pub use scratch::scratch_dir;
 pub use started::if_started;
 pub use target_dir::{

@@ -68,7 +68,9 @@ pub fn sleep_task(duration: Duration) {
 ///
 /// It counts CPU time, not wall time, like a real computation: on an idle
 /// core it takes `duration`; when more spinning threads than cores share the
-/// machine, each gets a slice of a core and takes longer.
+/// machine, each gets a slice of a core and takes longer. Nearly all of that
+/// time is `user` time: the CPU-time clock is a system call, so it is read
+/// only about once per millisecond of spinning.
 ///
 /// ```
 /// let rounds = workbook::spin_task(std::time::Duration::from_millis(10));
@@ -79,21 +81,49 @@ pub fn sleep_task(duration: Duration) {
 /// When `duration` is longer than [`MAX_TASK`].
 pub fn spin_task(duration: Duration) -> u64 {
     check_duration("spin_task", "duration", duration);
-    let start = thread_cpu_time();
     let wall = Instant::now();
-    let mut rounds = 0u64;
+    let start = thread_cpu_time();
+    let mut clock = || match (start, thread_cpu_time()) {
+        (Some(a), Some(b)) => b.saturating_sub(a),
+        _ => wall.elapsed(),
+    };
+    spin_on(duration, &mut clock).rounds
+}
+
+/// What one spin did: loop rounds, and how often it read its clock.
+struct Spun {
+    rounds: u64,
+    clock_reads: u64,
+}
+
+/// The longest stretch of spinning between two clock reads: how far a spin
+/// may overshoot its duration.
+const BURST: Duration = Duration::from_millis(1);
+
+/// Spins until `used()` reaches `duration`. Reading a CPU-time clock enters
+/// the kernel (it counted as half the CPU time when read every 1 000
+/// rounds), so the bursts between reads grow until one takes about
+/// [`BURST`]: the spin stays in user code, and overshoots by a burst at most.
+fn spin_on(duration: Duration, used: &mut dyn FnMut() -> Duration) -> Spun {
+    let mut spun = Spun {
+        rounds: 0,
+        clock_reads: 0,
+    };
+    let mut burst = 1_000u64;
+    let mut before = Duration::ZERO;
     loop {
-        // A burst of work between clock reads, so the clock is not the work.
-        for _ in 0..1_000 {
-            rounds = black_box(rounds + 1);
+        for _ in 0..burst {
+            spun.rounds = black_box(spun.rounds + 1);
         }
-        let used = match (start, thread_cpu_time()) {
-            (Some(a), Some(b)) => b.saturating_sub(a),
-            _ => wall.elapsed(),
-        };
-        if used >= duration {
-            return rounds;
+        let now = used();
+        spun.clock_reads += 1;
+        if now >= duration {
+            return spun;
         }
+        if now.saturating_sub(before) < BURST / 2 {
+            burst = burst.saturating_mul(2);
+        }
+        before = now;
     }
 }
 
@@ -173,6 +203,39 @@ mod tests {
     #[should_panic(expected = "spin_task: `duration`")]
     fn absurd_spin_is_refused_by_name() {
         spin_task(Duration::from_secs(61));
+    }
+
+    #[test]
+    fn a_spin_reads_its_clock_about_once_a_millisecond() {
+        let duration = Duration::from_millis(50);
+        let wall = Instant::now();
+        let start = thread_cpu_time();
+        let mut clock = || match (start, thread_cpu_time()) {
+            (Some(a), Some(b)) => b.saturating_sub(a),
+            _ => wall.elapsed(),
+        };
+        let spun = spin_on(duration, &mut clock);
+        assert!(spun.rounds > 0);
+        // Bursts start at 1 000 rounds and double up to about 1 ms each:
+        // some twenty reads to get there, then about one per millisecond.
+        assert!(
+            spun.clock_reads < 150,
+            "{} clock reads in a 50 ms spin: the clock, a system call, is read too often",
+            spun.clock_reads
+        );
+    }
+
+    #[test]
+    fn a_spin_stops_once_its_clock_reaches_the_duration() {
+        // A clock that advances 1 ms per read: the spin stops at the 5th read.
+        let mut ms = 0;
+        let mut clock = || {
+            ms += 1;
+            Duration::from_millis(ms)
+        };
+        let spun = spin_on(Duration::from_millis(5), &mut clock);
+        assert_eq!(spun.clock_reads, 5);
+        assert!(spun.rounds >= 5_000);
     }
 
     #[test]

@@ -29,6 +29,22 @@ fn forgets_the_last(jobs: Vec<Job>) -> u64 {
     handles.into_iter().map(|h| h.join().unwrap()).sum()
 }
 
+/// The chapter's buggy cell: spawn and join in one lazy chain, one job at a time.
+fn one_lazy_chain(jobs: Vec<Job>) -> u64 {
+    jobs.into_iter()
+        .map(thread::spawn)
+        .map(|handle| handle.join().unwrap())
+        .sum()
+}
+
+#[test]
+fn spawning_and_joining_in_one_lazy_chain_is_told_it_ran_sequentially() {
+    assert_wrong(
+        ch03::total(one_lazy_chain),
+        &["ran sequentially", "Submit every job first"],
+    );
+}
+
 #[test]
 fn submitting_and_waiting_in_one_loop_is_told_it_ran_sequentially() {
     assert_wrong(
