@@ -5,9 +5,11 @@
 //! lines read `42`. Values run from 0 to [`VALUES`] − 1. Real words are
 //! counted in a `HashMap<String, u64>`.
 //!
-//! The helpers below that answer an exercise ([`merge_tables`],
-//! [`words_in`]) let the chapter's later cells run before the exercises are
-//! done.
+//! The whole measurements of the chapter's later cells ([`count_numbers`],
+//! [`count_numbers_in_parallel`], [`count_words_in_files`]) run here, so that
+//! they work whatever state the exercises are in. The merges and the word
+//! split inside them are the exercises' answers: they stay private, so that a
+//! learner's answer cannot just call them.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
+use rayon::prelude::*;
 
 /// Values are whole numbers from 0 to `VALUES - 1`.
 pub const VALUES: usize = 100;
@@ -130,13 +133,55 @@ pub fn count_file(path: &Path) -> Result<Vec<u64>, String> {
     count_text(&path.display().to_string(), &bytes)
 }
 
-/// The value-by-value sum of two tables, as long as the longer one.
+/// Every file counted with [`count_file`], one after another, the tables
+/// added up: the sequential baseline.
 ///
+/// # Errors
+/// The first file that cannot be counted; the message names it.
+pub fn count_numbers(paths: &[PathBuf]) -> Result<Vec<u64>, String> {
+    paths.iter().try_fold(Vec::new(), |total, p| {
+        Ok(merge_tables(total, count_file(p)?))
+    })
+}
+
+/// Every file counted with [`count_file`] in parallel: `try_fold` keeps one
+/// running table per piece of work rayon splits the list into, and
+/// `try_reduce` adds those tables up.
+///
+/// # Errors
+/// A file that cannot be counted (which one, when several fail, is not
+/// promised); the message names it.
+pub fn count_numbers_in_parallel(paths: &[PathBuf]) -> Result<Vec<u64>, String> {
+    paths
+        .par_iter()
+        .try_fold(Vec::new, |total, p| Ok(merge_tables(total, count_file(p)?)))
+        .try_reduce(Vec::new, |a, b| Ok(merge_tables(a, b)))
+}
+
+/// The words of every file, each file read and counted on its own in
+/// parallel, and the per-file maps added up.
+///
+/// # Errors
+/// A file that cannot be read; the message names it.
+pub fn count_words_in_files(paths: &[PathBuf]) -> Result<HashMap<String, u64>, String> {
+    paths
+        .par_iter()
+        .map(|p| {
+            fs::read_to_string(p)
+                .map(|text| words_in(&text))
+                .map_err(|e| format!("{}: {e}", p.display()))
+        })
+        .try_reduce(HashMap::new, |a, b| Ok(merge_words(a, b)))
+}
+
+/// The value-by-value sum of two tables, as long as the longer one
+/// (exercise 1's answer: private, see the module's notes).
+///
+/// ```compile_fail
+/// // Not part of the public API: a learner's merge cannot call it.
+/// workbook::counting::merge_tables(vec![1, 2], vec![10, 20, 30]);
 /// ```
-/// let merged = workbook::counting::merge_tables(vec![1, 2], vec![10, 20, 30]);
-/// assert_eq!(merged, vec![11, 22, 30]);
-/// ```
-pub fn merge_tables(a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
+pub(crate) fn merge_tables(a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
     let (mut long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
     long.iter_mut().zip(short).for_each(|(x, y)| *x += y);
     long
@@ -145,14 +190,13 @@ pub fn merge_tables(a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
 /// Counts the words of `text`: a word is a run of letters and digits
 /// (`char::is_alphanumeric`), anything else separates words, and every word
 /// is folded to lower case (`str::to_lowercase`, so `Été` and `été` agree).
+/// Exercise 3's answer: private, see the module's notes.
 ///
+/// ```compile_fail
+/// // Not part of the public API: a learner's count_words cannot call it.
+/// workbook::counting::words_in("Rust, rust!");
 /// ```
-/// let counts = workbook::counting::words_in("Rust, rust! RUST's (été) Été");
-/// assert_eq!(counts["rust"], 3);
-/// assert_eq!(counts["été"], 2);
-/// assert_eq!(counts["s"], 1);
-/// ```
-pub fn words_in(text: &str) -> HashMap<String, u64> {
+pub(crate) fn words_in(text: &str) -> HashMap<String, u64> {
     let mut counts = HashMap::new();
     for word in text.split(|c: char| !c.is_alphanumeric()) {
         if !word.is_empty() {
@@ -163,7 +207,10 @@ pub fn words_in(text: &str) -> HashMap<String, u64> {
 }
 
 /// Adds the counts of `b` into `a`, word by word.
-pub fn merge_words(mut a: HashMap<String, u64>, b: HashMap<String, u64>) -> HashMap<String, u64> {
+pub(crate) fn merge_words(
+    mut a: HashMap<String, u64>,
+    b: HashMap<String, u64>,
+) -> HashMap<String, u64> {
     if a.len() < b.len() {
         return merge_words(b, a);
     }
@@ -239,6 +286,35 @@ mod tests {
             0,
             "nothing was written"
         );
+    }
+
+    #[test]
+    fn tables_of_any_lengths_merge_value_by_value() {
+        assert_eq!(merge_tables(vec![1, 2], vec![10, 20, 30]), vec![11, 22, 30]);
+        assert_eq!(merge_tables(vec![5], Vec::new()), vec![5]);
+    }
+
+    #[test]
+    fn both_counts_of_the_same_files_agree_and_name_a_bad_file() {
+        let dir = crate::scratch_dir("counting-both").unwrap();
+        let mut paths = write_number_files(&dir, 5, 300, 3).unwrap();
+        let sequential = count_numbers(&paths).unwrap();
+        assert_eq!(sequential.iter().sum::<u64>(), 5 * 300);
+        assert_eq!(count_numbers_in_parallel(&paths).unwrap(), sequential);
+        let missing = dir.join("missing.txt");
+        paths.push(missing.clone());
+        let err = count_numbers_in_parallel(&paths).unwrap_err();
+        assert!(err.contains(&missing.display().to_string()), "{err}");
+    }
+
+    #[test]
+    fn words_of_several_files_add_up() {
+        let dir = crate::scratch_dir("counting-words").unwrap();
+        let (a, b) = (dir.join("a.md"), dir.join("b.md"));
+        fs::write(&a, "Rust, rust! RUST's").unwrap();
+        fs::write(&b, "(été) Été rust").unwrap();
+        let words = count_words_in_files(&[a, b]).unwrap();
+        assert_eq!((words["rust"], words["été"], words["s"]), (4, 2, 1));
     }
 
     #[test]
