@@ -36,7 +36,7 @@ pub fn record_max(answer: impl Fn(&AtomicUsize, usize) + Send + Sync + 'static) 
         // (case, the values each thread records, in order); the maximum starts at 0.
         let cases: [(&str, &[&[usize]]); 4] = [
             ("one thread records 3, 5, 4", &[&[3, 5, 4]]),
-            ("two threads record 3 and 5", &[&[3], &[5]]),
+            ("two threads record 3 and 5, a third watches", &[&[3], &[5]]),
             ("three threads record 1, 2 and 3", &[&[1], &[2], &[3]]),
             ("two threads record 2, 7 and 5, 4", &[&[2, 7], &[5, 4]]),
         ];
@@ -44,7 +44,8 @@ pub fn record_max(answer: impl Fn(&AtomicUsize, usize) + Send + Sync + 'static) 
         for (case, values) in cases {
             let values: Vec<Vec<usize>> = values.iter().map(|v| v.to_vec()).collect();
             let threads = values.len();
-            let done = match max_in_model(Arc::clone(&answer), values) {
+            let watch = case.ends_with("watches");
+            let done = match max_in_model(Arc::clone(&answer), values, watch) {
                 Ok(done) => done,
                 // `todo!()` panicked inside the model: pass it on, so that
                 // the answer reads as not started.
@@ -62,10 +63,12 @@ pub fn record_max(answer: impl Fn(&AtomicUsize, usize) + Send + Sync + 'static) 
 }
 
 /// One thread per list of values, each recording its values in order, under
-/// loom; fails when the final maximum is not the largest value recorded.
+/// loom; fails when the final maximum is not the largest value recorded, or,
+/// with `watch`, when one more thread reading it twice sees it go down.
 fn max_in_model(
     answer: Arc<impl Fn(&AtomicUsize, usize) + Send + Sync + 'static>,
     values: Vec<Vec<usize>>,
+    watch: bool,
 ) -> Result<Explored, Failure> {
     let expected = values.iter().flatten().copied().max().unwrap_or(0);
     // At most two forced switches per execution keeps the biggest case to
@@ -80,7 +83,14 @@ fn max_in_model(
                 loom::thread::spawn(move || mine.into_iter().for_each(|v| answer(&max, v)))
             })
             .collect();
-        for h in handles {
+        let watcher = watch.then(|| {
+            let max = max.clone();
+            loom::thread::spawn(move || {
+                let (first, then) = (max.load(SeqCst), max.load(SeqCst));
+                assert!(then >= first, "FELL {first} {then}");
+            })
+        });
+        for h in handles.into_iter().chain(watcher) {
             h.join().unwrap();
         }
         let got = max.load(SeqCst);
@@ -106,14 +116,27 @@ fn stopped(failure: &Failure) -> String {
 }
 
 fn max_problem(failure: &Failure, threads: usize) -> String {
+    if let Some((first, then)) = read_marker(&failure.message, "FELL") {
+        return format!(
+            "in interleaving {} of those loom tried, another thread read the maximum as {first}, \
+             then as {then}: it went down for a moment, even if it ended right. Never store a \
+             value smaller than the one there: compare and store in one indivisible step.",
+            failure.execution
+        );
+    }
     let Some((got, expected)) = read_marker(&failure.message, "MAX") else {
-        let retry = if failure.message.contains("never ends") {
-            " A `compare_exchange` retried in a loop must retry with the value its `Err` \
-             returns: the value loaded first may never come back."
-        } else {
-            ""
-        };
-        return format!("{}{retry}", stopped(failure));
+        if failure.message.contains("never ends") {
+            // `record_max` waits for nothing: a loop that never ends retries a
+            // stale value, and loom's general advice (a spin loop must let
+            // others run) would send the learner the wrong way.
+            return format!(
+                "loom stopped at interleaving {}: the model never ends, a thread loops without \
+                 making progress. A `compare_exchange` retried in a loop must retry with the \
+                 value its `Err` returns: the value loaded first may never come back.",
+                failure.execution
+            );
+        }
+        return stopped(failure);
     };
     let found = format!(
         "in interleaving {} of those loom tried, the maximum ended at {got}, expected {expected}",
@@ -235,19 +258,19 @@ fn lock_problem(failure: &Failure) -> String {
              thread in `work` read the counter as it was before another thread's write. Either \
              both threads took the lock (seeing that it is free and taking it must be one \
              indivisible step: `compare_exchange(false, true, ..)`), or the lock did not hand \
-             over what the previous holder wrote: give it back with a Release store, and take \
-             it with Acquire (the success ordering of `compare_exchange`). The pair makes every \
-             write before the release visible after the acquire. (An x86 processor keeps this \
-             bug hidden, an ARM one does not, and the compiler may reorder Relaxed operations \
-             on either.)"
+             over what the previous holder wrote (a bug an x86 processor keeps hidden and an \
+             ARM one does not; the compiler may reorder Relaxed operations on either): give it \
+             back with a Release store, and take it with Acquire (the success ordering of \
+             `compare_exchange`). The pair makes every write before the release visible after \
+             the acquire."
         )
     } else if message.contains("never ends") {
         format!(
             "{} A thread waiting for the lock must call `loom::hint::spin_loop()` after each \
              failed try, so that loom lets the holder run on, and the holder must give the \
-             lock back. Wait by retrying `compare_exchange`: loom 0.7 does not get to the end \
-             of a waiting loop of `swap`s or of plain loads, though such a loop is right on a \
-             real machine.",
+             lock back. Wait by retrying `compare_exchange` (plain loads before each try are \
+             fine too): loom 0.7 does not get to the end of a waiting loop of `swap`s, though \
+             such a loop is right on a real machine.",
             stopped(failure)
         )
     } else {
