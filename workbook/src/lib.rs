@@ -24,6 +24,7 @@ pub mod chart;
 pub mod check;
 pub mod counting;
 pub mod cpus;
+pub mod filling;
 #[cfg(feature = "loom")]
 pub mod model;
 pub mod mpi;

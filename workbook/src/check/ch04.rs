@@ -170,26 +170,44 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
             ));
         }
 
-        // The check plays a transfer from 1 to 2 that has taken account 1's
-        // lock, and starts the answer on a transfer from 2 to 1. An answer
-        // that locks `from` first now holds account 2 and waits for 1; the
-        // check then asks for account 2, as its transfer would, and waits in
-        // vain: a deadlock, detected by a timeout instead of a hang.
-        let case = "a transfer from 2 to 1 while a transfer from 1 to 2 holds account 1";
+        // Which lock does the answer take first on a transfer from 1 to 2?
+        // Either fixed order is right. With account 2 held, an answer that
+        // starts with account 1 takes it and then waits; with account 1 held,
+        // one that starts with account 2 takes that one.
+        // An answer that holds a lock only briefly may not be seen taking it:
+        // then the order stays unknown until the opposite transfers have run.
+        let first = if takes_other_first(&answer, true, 2)? {
+            Some(1)
+        } else if takes_other_first(&answer, true, 1)? {
+            Some(2)
+        } else {
+            None
+        };
+        if let Some(first) = first {
+        let other = 3 - first;
+
+        // The check plays a transfer from 1 to 2 in the answer's own order: it
+        // has taken account `first`. It starts the answer on a transfer from 2
+        // to 1. An answer whose order follows the direction now holds account
+        // `other` and waits for `first`; the check then asks for `other`, as
+        // its transfer would, and waits in vain: a deadlock, detected by a
+        // timeout instead of a hang.
+        let case = format!("a transfer from 2 to 1 while a transfer from 1 to 2 holds account {first}");
         let (a, b) = (Arc::new(Account::new(1, 100)), Arc::new(Account::new(2, 100)));
-        let held = a.balance.lock().unwrap_or_else(|e| e.into_inner());
+        let (held_account, other_account) = if first == 1 { (&a, &b) } else { (&b, &a) };
+        let held = held_account.balance.lock().unwrap_or_else(|e| e.into_inner());
         let worker = {
             let (a, b, f) = (Arc::clone(&a), Arc::clone(&b), Arc::clone(&answer));
             thread::spawn(move || f(&b, &a, 5))
         };
         // Give the answer up to half a second to take a lock; an answer that
-        // takes account 2 first keeps it, since account 1 never comes free.
+        // takes account `other` first keeps it, since `first` never comes free.
         let patience = Duration::from_millis(300);
         let watch = Instant::now();
         let mut deadlocked = false;
         while watch.elapsed() < Duration::from_millis(500) && !worker.is_finished() {
-            if b.balance.try_lock().is_err() {
-                deadlocked = lock_within(&b.balance, patience).is_none();
+            if other_account.balance.try_lock().is_err() {
+                deadlocked = lock_within(&other_account.balance, patience).is_none();
                 break;
             }
             thread::sleep(Duration::from_millis(2));
@@ -198,26 +216,29 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
         let _ = worker.join();
         if deadlocked {
             return Err(Wrong::in_case(
-                case,
+                &case,
                 format!(
-                    "a deadlock. Your transfer from 2 to 1 took account 2's lock first, then waited \
-                     for account 1 while holding it; the transfer from 1 to 2, holding account 1, \
-                     waited {} ms for account 2 and gave up (a real `lock()` would wait forever). \
-                     Take the two locks in one order for every transfer, whichever way the money \
-                     goes: the lower id first.",
+                    "a deadlock. Your transfer from 1 to 2 takes account {first}'s lock first, but \
+                     your transfer from 2 to 1 took account {other}'s lock first, then waited for \
+                     account {first} while holding it; the transfer from 1 to 2, holding account \
+                     {first}, waited {} ms for account {other} and gave up (a real `lock()` would \
+                     wait forever). Take the two locks in one order for every transfer, whichever \
+                     way the money goes: the lower id first, for instance.",
                     patience.as_millis()
                 ),
             ));
         }
         if (a.balance(), b.balance()) != (105, 95) {
             return Err(Wrong::in_case(
-                case,
+                &case,
                 format!(
                     "expected balances 105 and 95 once the lock was free, got {} and {}.",
                     a.balance(),
                     b.balance()
                 ),
             ));
+        }
+
         }
 
         // Two threads move money each way between the same two accounts at
@@ -271,7 +292,7 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
                     "the transfers stopped making progress after {} of {} and stayed stuck for {} s: \
                      a deadlock. One thread holds account 1 and waits for account 2, the other holds \
                      account 2 and waits for account 1. Take the two locks in one order for every \
-                     transfer, whichever way the money goes: the lower id first.",
+                     transfer, whichever way the money goes: the lower id first, for instance.",
                     progress.load(Ordering::SeqCst),
                     2 * rounds,
                     stall.as_secs()
@@ -301,61 +322,79 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
                 ),
             ));
         }
-        // Both directions, while the check holds the higher account: a transfer
-        // that takes the lower id first locks account 1, then waits. One that
-        // waits for account 2 first (or whose order depends on anything but
-        // the ids) never takes account 1.
-        for (dir, from_low) in [("1 to 2", true), ("2 to 1", false)] {
-            let case = format!("a transfer from {dir} while account 2 is held");
-            let (a, b) = (Arc::new(Account::new(1, 100)), Arc::new(Account::new(2, 100)));
-            let held = b.balance.lock().unwrap_or_else(|e| e.into_inner());
-            let worker = {
-                let (a, b, f) = (Arc::clone(&a), Arc::clone(&b), Arc::clone(&answer));
-                thread::spawn(move || if from_low { f(&a, &b, 5) } else { f(&b, &a, 5) })
-            };
-            let watch = Instant::now();
-            let mut took_low = false;
-            while watch.elapsed() < Duration::from_millis(500) && !worker.is_finished() {
-                if matches!(a.balance.try_lock(), Err(TryLockError::WouldBlock)) {
-                    took_low = true;
-                    break;
-                }
-                thread::sleep(Duration::from_millis(1));
-            }
-            let finished_early = worker.is_finished();
-            drop(held);
-            let _ = worker.join();
-            let want = if from_low { (95, 105) } else { (105, 95) };
-            if (a.balance(), b.balance()) != want {
-                return Err(Wrong::in_case(
-                    &case,
-                    format!(
-                        "expected balances {} and {} once account 2 was free, got {} and {}. \
-                         A transfer must wait for a busy account, not skip the transfer.",
-                        want.0,
-                        want.1,
-                        a.balance(),
-                        b.balance()
-                    ),
-                ));
-            }
-            if !took_low && !finished_early {
-                return Err(Wrong::in_case(
-                    &case,
-                    "it waited for account 2 without first taking account 1's lock. Another \
-                     transfer holding account 1 and waiting for account 2 would wait forever: \
-                     a deadlock. Take the two locks in one order for every transfer, whichever \
-                     way the money goes: the lower id first, and decide that order from the \
-                     ids alone.",
-                ));
-            }
-        }
-
+        let Some(first) = first else {
+            return Err(Wrong::in_case(
+                "a transfer from 1 to 2 while the other account is held",
+                "with account 2 busy it waited without taking account 1's lock, and with account 1 \
+                 busy it waited without taking account 2's lock: it asks first for whichever \
+                 account is busy, an order that depends on more than the ids. Another transfer \
+                 holding one account and waiting for the other would wait forever with it: a \
+                 deadlock. Take the two locks in one order for every transfer, whichever way the \
+                 money goes, decided from the ids alone: the lower id first, for instance.",
+            ));
+        };
         Ok(format!(
             "single transfers both ways were exact; a transfer to the same account did nothing; \
              {} opposite transfers ran at once without deadlock, and no audit saw money in flight; \
-             with account 2 busy, transfers both ways took account 1 first.",
+             transfers both ways took account {first}'s lock first.",
             2 * rounds
         ))
     })
+}
+
+/// Holds account `held` (1 or 2) while the answer runs one transfer of 5, from
+/// 1 to 2 (`from_1`) or from 2 to 1, then frees it. Says whether the answer
+/// took the other account's lock meanwhile, that is, locks that one first: an
+/// answer that starts with `held` waits holding nothing.
+fn takes_other_first<F>(answer: &Arc<F>, from_1: bool, held: u64) -> Result<bool, Wrong>
+where
+    F: Fn(&Account, &Account, i64) + Send + Sync + 'static,
+{
+    let (dir, want) = if from_1 {
+        ("1 to 2", (95, 105))
+    } else {
+        ("2 to 1", (105, 95))
+    };
+    let case = format!("a transfer from {dir} while account {held} is held");
+    let (a, b) = (
+        Arc::new(Account::new(1, 100)),
+        Arc::new(Account::new(2, 100)),
+    );
+    let (held_account, other_account) = if held == 1 { (&a, &b) } else { (&b, &a) };
+    let guard = held_account
+        .balance
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let worker = {
+        let (a, b, f) = (Arc::clone(&a), Arc::clone(&b), Arc::clone(answer));
+        thread::spawn(move || if from_1 { f(&a, &b, 5) } else { f(&b, &a, 5) })
+    };
+    let watch = Instant::now();
+    let mut took_other = false;
+    while watch.elapsed() < Duration::from_millis(500) && !worker.is_finished() {
+        if matches!(
+            other_account.balance.try_lock(),
+            Err(TryLockError::WouldBlock)
+        ) {
+            took_other = true;
+            break;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
+    drop(guard);
+    let _ = worker.join();
+    if (a.balance(), b.balance()) != want {
+        return Err(Wrong::in_case(
+            &case,
+            format!(
+                "expected balances {} and {} once account {held} was free, got {} and {}. \
+                 A transfer must wait for a busy account, not skip the transfer.",
+                want.0,
+                want.1,
+                a.balance(),
+                b.balance()
+            ),
+        ));
+    }
+    Ok(took_other)
 }
