@@ -3,6 +3,7 @@
 //!
 //! - [`timing`]: the `%%time` analogue, wall time beside CPU time.
 //! - [`cpus`]: how many CPUs there are, and how many this process may use.
+//! - [`drain`]: a child's pipe read on a thread of its own, up to a deadline.
 //! - [`tasks`]: a sleeping task and a spinning task the optimiser cannot delete.
 //! - [`trace`]: when each task ran, and on which thread.
 //! - [`check`]: the self-checks under every exercise (✓ done, ✗ wrong, · not started).
@@ -24,6 +25,7 @@ pub mod chart;
 pub mod check;
 pub mod counting;
 pub mod cpus;
+pub mod drain;
 pub mod filling;
 #[cfg(feature = "loom")]
 pub mod model;

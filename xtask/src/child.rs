@@ -1,15 +1,15 @@
 //! Child processes with a bound on every wait, and progress for long ones.
 
-use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Once, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use wait_timeout::ChildExt;
+use workbook::drain::Drained;
 
 pub const SECOND: Duration = Duration::from_secs(1);
 pub const MINUTE: Duration = Duration::from_secs(60);
@@ -50,15 +50,14 @@ pub fn status(cmd: &mut Command, limit: Duration) -> Result<()> {
 /// Runs `cmd` and collects its output, at most `limit` long. The exit status
 /// is the caller's to judge.
 pub fn output(cmd: &mut Command, limit: Duration) -> Result<Output> {
-    let what = program(cmd);
-    let (mut child, stdout, stderr) = spawn_drained(cmd, &what)?;
-    let status = wait(&mut child, limit, &what)?;
-    let ended = Instant::now();
-    Ok(Output {
-        status,
-        stdout: stdout.finish(ended),
-        stderr: stderr.finish(ended),
-    })
+    collect(cmd, None, limit)
+}
+
+/// Like [`output`], with `input` written to the child's standard input, then
+/// closed: the way to hand a child a secret, which its arguments would show
+/// to every local user.
+pub fn output_with_input(cmd: &mut Command, input: &[u8], limit: Duration) -> Result<Output> {
+    collect(cmd, Some(input), limit)
 }
 
 /// How long a command's output is still read once it has ended: a process
@@ -66,38 +65,41 @@ pub fn output(cmd: &mut Command, limit: Duration) -> Result<Output> {
 /// wait, open until it ends.
 const DRAIN: Duration = Duration::from_secs(2);
 
-/// Like [`output`], with `input` written to the child's standard input, then
-/// closed: the way to hand a child a secret, which its arguments would show
-/// to every local user.
-pub fn output_with_input(cmd: &mut Command, input: &[u8], limit: Duration) -> Result<Output> {
+fn collect(cmd: &mut Command, input: Option<&[u8]>, limit: Duration) -> Result<Output> {
     let what = program(cmd);
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start {what}"))?;
-    let stdout = Drained::start(child.stdout.take());
-    let stderr = Drained::start(child.stderr.take());
-    let mut stdin = child.stdin.take().context("the input is piped")?;
-    let input = input.to_vec();
+    let stdin = if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    };
+    let (mut child, stdout, stderr) = spawn_drained(cmd, stdin, &what)?;
     // Written on a thread of its own: a child that answers before it has
     // read everything must not block us.
-    let writer = thread::spawn(move || std::io::Write::write_all(&mut stdin, &input));
+    let writer = match (input, child.stdin.take()) {
+        (Some(input), Some(mut pipe)) => {
+            let input = input.to_vec();
+            Some(thread::spawn(move || {
+                std::io::Write::write_all(&mut pipe, &input)
+            }))
+        }
+        _ => None,
+    };
     let status = wait(&mut child, limit, &what)?;
     let ended = Instant::now();
-    let _ = writer.join();
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
     Ok(Output {
         status,
-        stdout: stdout.finish(ended),
-        stderr: stderr.finish(ended),
+        stdout: stdout.finish(ended + DRAIN),
+        stderr: stderr.finish(ended + DRAIN),
     })
 }
 
-/// Starts `cmd` with no input and both outputs drained (see [`Drained`]).
-fn spawn_drained(cmd: &mut Command, what: &str) -> Result<(Child, Drained, Drained)> {
+/// Starts `cmd` with both outputs drained (see [`Drained`]).
+fn spawn_drained(cmd: &mut Command, stdin: Stdio, what: &str) -> Result<(Child, Drained, Drained)> {
     let mut child = cmd
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -105,48 +107,6 @@ fn spawn_drained(cmd: &mut Command, what: &str) -> Result<(Child, Drained, Drain
     let stdout = Drained::start(child.stdout.take());
     let stderr = Drained::start(child.stderr.take());
     Ok((child, stdout, stderr))
-}
-
-/// A pipe drained on a thread of its own, so that a chatty child never
-/// blocks on a full pipe while we wait for it, and so that reading it never
-/// outlasts a deadline.
-struct Drained {
-    read: Arc<Mutex<Vec<u8>>>,
-    ended: mpsc::Receiver<()>,
-}
-
-impl Drained {
-    fn start(pipe: Option<impl Read + Send + 'static>) -> Drained {
-        let read = Arc::new(Mutex::new(Vec::new()));
-        let (tx, ended) = mpsc::channel();
-        let into = Arc::clone(&read);
-        thread::spawn(move || {
-            if let Some(mut pipe) = pipe {
-                let mut chunk = [0u8; 8192];
-                loop {
-                    match pipe.read(&mut chunk) {
-                        Ok(0) => break,
-                        Ok(n) => into
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .extend(&chunk[..n]),
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        Err(_) => break,
-                    }
-                }
-            }
-            let _ = tx.send(());
-        });
-        Drained { read, ended }
-    }
-
-    /// Everything the child wrote, once the pipe closes or [`DRAIN`] after
-    /// `ended` (when the child ended), whichever comes first.
-    fn finish(self, ended: Instant) -> Vec<u8> {
-        let left = (ended + DRAIN).saturating_duration_since(Instant::now());
-        let _ = self.ended.recv_timeout(left);
-        std::mem::take(&mut *self.read.lock().unwrap_or_else(|p| p.into_inner()))
-    }
 }
 
 /// Set once Ctrl-C (or a termination signal) arrives. The first call
@@ -215,7 +175,7 @@ pub fn output_or_stop(cmd: &mut Command, limit: Duration) -> Result<Option<Outpu
     let what = program(cmd);
     let stop = interrupted();
     own_group(cmd);
-    let (mut child, stdout, stderr) = spawn_drained(cmd, &what)?;
+    let (mut child, stdout, stderr) = spawn_drained(cmd, Stdio::null(), &what)?;
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait()? {
@@ -240,8 +200,8 @@ pub fn output_or_stop(cmd: &mut Command, limit: Duration) -> Result<Option<Outpu
     let ended = Instant::now();
     Ok(Some(Output {
         status,
-        stdout: stdout.finish(ended),
-        stderr: stderr.finish(ended),
+        stdout: stdout.finish(ended + DRAIN),
+        stderr: stderr.finish(ended + DRAIN),
     }))
 }
 

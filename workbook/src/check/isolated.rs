@@ -17,16 +17,15 @@
 //! marked with that nonce. The children never see the nonce, so an answer's
 //! own output cannot pass for a report.
 
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use super::grade::{Select, with_selection};
 use super::protocol::{Graded, JSON_ENV, SELECT_ENV};
 use super::{Exercise, Report, Status, TIME_LIMIT};
+use crate::drain::Drained;
 
 const ONLY: &str = "WORKBOOK_CHECK_ONLY";
 
@@ -190,8 +189,8 @@ fn run_bounded(cmd: &mut Command, input: &str, limit: Duration) -> std::io::Resu
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(input.as_bytes());
     }
-    let stdout = Drain::start(child.stdout.take());
-    let stderr = Drain::start(child.stderr.take());
+    let stdout = Drained::start(child.stdout.take());
+    let stderr = Drained::start(child.stderr.take());
     let start = Instant::now();
     let exit = loop {
         match child.try_wait() {
@@ -205,51 +204,9 @@ fn run_bounded(cmd: &mut Command, input: &str, limit: Duration) -> std::io::Resu
     let deadline = Instant::now() + DRAIN;
     Ok(Ran {
         exit,
-        stdout: stdout.finish(deadline),
-        stderr: stderr.finish(deadline),
+        stdout: String::from_utf8_lossy(&stdout.finish(deadline)).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr.finish(deadline)).into_owned(),
     })
-}
-
-/// A pipe read on a thread of its own, so that reading it never blocks
-/// longer than its caller chooses.
-struct Drain {
-    read: Arc<Mutex<Vec<u8>>>,
-    ended: mpsc::Receiver<()>,
-}
-
-impl Drain {
-    fn start(pipe: Option<impl Read + Send + 'static>) -> Drain {
-        let read = Arc::new(Mutex::new(Vec::new()));
-        let (tx, ended) = mpsc::channel();
-        let into = Arc::clone(&read);
-        thread::spawn(move || {
-            if let Some(mut pipe) = pipe {
-                let mut chunk = [0u8; 8192];
-                loop {
-                    match pipe.read(&mut chunk) {
-                        Ok(0) => break,
-                        Ok(n) => into
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .extend(&chunk[..n]),
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        Err(_) => break,
-                    }
-                }
-            }
-            let _ = tx.send(());
-        });
-        Drain { read, ended }
-    }
-
-    /// What was read: all of it, or what came before `deadline`.
-    fn finish(self, deadline: Instant) -> String {
-        let _ = self
-            .ended
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()));
-        let bytes = self.read.lock().unwrap_or_else(|p| p.into_inner());
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
 }
 
 /// Puts the child `cmd` starts in a process group of its own, which
