@@ -7,6 +7,7 @@ mod book;
 mod child;
 mod cluster;
 mod codegen;
+mod grading;
 mod hint;
 mod kernel_build;
 mod kernelspec;
