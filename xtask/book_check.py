@@ -185,11 +185,10 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     site, out = Path(sys.argv[1]), Path(sys.argv[2])
-    # toc.html is not a page: it is the sidebar for readers without JavaScript,
-    # shown inside every page's <noscript> frame.
-    pages = sorted(
-        str(p.relative_to(site)) for p in site.rglob("*.html") if p.name != "toc.html"
-    )
+    # toc.html is the sidebar for readers without JavaScript, shown inside every
+    # page's <noscript> frame: checked like a page (it names no icon, so the
+    # browser asks for /favicon.ico).
+    pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html"))
     start = time.monotonic()
     server = serve(site)
     base = f"http://127.0.0.1:{server.server_address[1]}/"

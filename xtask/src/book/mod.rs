@@ -9,6 +9,7 @@
 //!
 //! The assets (mdBook settings, the front page's template, style and script) are in `xtask/book/`.
 
+mod favicon;
 mod install;
 mod links;
 pub mod output;
@@ -83,6 +84,7 @@ fn build(root: &Path) -> Result<PathBuf> {
     if !warnings.is_empty() {
         bail!("mdbook build warned:\n{}", warnings.join("\n"));
     }
+    favicon::write(&site)?;
     println!(
         "[book] {} chapters ({} exercises), {} HTML pages, {} charts as SVG files: built in {:.1} s into target/book/",
         written.chapters,
