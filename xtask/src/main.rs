@@ -9,6 +9,7 @@ mod cluster;
 mod codegen;
 mod grading;
 mod hint;
+mod ipynb;
 mod kernel_build;
 mod kernelspec;
 mod lab;

@@ -3,7 +3,16 @@
 
 use serde_json::Value;
 
-use super::page::{Chart, text};
+use crate::ipynb::text;
+
+/// A chart saved in a cell's outputs, to be written as a file of its own.
+pub struct Chart {
+    /// Path inside the book, e.g. `09-pi/chart-2.svg`.
+    pub file: String,
+    /// The chart's title (its first text), used as the image's alt text.
+    pub caption: String,
+    pub svg: String,
+}
 
 /// A cell's outputs as the notebook shows them: text as `<pre>` (consecutive
 /// stream pieces joined), HTML as it is, charts as image files.

@@ -6,7 +6,8 @@
 use anyhow::{Result, bail};
 use serde_json::Value;
 
-use super::output::outputs;
+use super::output::{Chart, outputs};
+use crate::ipynb::text;
 
 /// A chapter page, ready for mdBook.
 pub struct Page {
@@ -21,14 +22,6 @@ pub struct Page {
     pub exercises: usize,
     /// Every chart of the page, in order, each its own file.
     pub charts: Vec<Chart>,
-}
-
-pub struct Chart {
-    /// Path inside the book, e.g. `09-pi/chart-2.svg`.
-    pub file: String,
-    /// The chart's title (its first text), used as the image's alt text.
-    pub caption: String,
-    pub svg: String,
 }
 
 /// Renders `notebooks/{stem}-solved.ipynb`, with `student` its student twin.
@@ -138,15 +131,6 @@ fn tags(cell: &Value) -> Vec<&str> {
         .as_array()
         .map(|t| t.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default()
-}
-
-/// A notebook's multi-line text: one string, or a list of lines.
-pub fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Array(parts) => parts.iter().filter_map(Value::as_str).collect(),
-        _ => String::new(),
-    }
 }
 
 fn first_heading(markdown: &str) -> Option<&str> {

@@ -10,6 +10,7 @@ use workbook::check::protocol::{Graded, NOTEBOOK_MIME};
 
 use crate::codegen::chapter::Chapter;
 use crate::grading::{Verdict, first_line};
+use crate::ipynb::source;
 
 /// Verdicts by (chapter, exercise).
 type Verdicts = BTreeMap<(String, String), Verdict>;
@@ -109,19 +110,6 @@ fn way_back(root: &Path, stem: &str) -> String {
             ". There is no JupyterLab checkpoint of it; `git checkout notebooks/{stem}.ipynb` \
              gives the notebook back as it first came, without your answers"
         )
-    }
-}
-
-fn source(cell: &Value) -> String {
-    text_of(&cell["source"])
-}
-
-/// Jupyter stores text as a string or a list of lines.
-fn text_of(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Array(parts) => parts.iter().filter_map(Value::as_str).collect(),
-        _ => String::new(),
     }
 }
 
