@@ -71,7 +71,7 @@ pub fn mpirun_with(
     }
     if !program.exists() {
         return Err(format!(
-            "{} does not exist: build the MPI programs first with `cargo build --release -p cluster`.",
+            "{} does not exist: build the MPI programs first with `cargo build --release -p mpi-programs`.",
             program.display()
         ));
     }

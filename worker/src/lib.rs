@@ -1,5 +1,5 @@
 //! The task of chapter 10's worker processes, shared by the `workbook-worker`
-//! program, its tests, and the MPI task queue (`cluster`): how many steps of
+//! program, its tests, and the MPI task queue (`mpi-programs`): how many steps of
 //! the Collatz rule take a number to 1. Its cost varies from number to number
 //! in a way nobody can predict, which is what makes it a good queue task.
 

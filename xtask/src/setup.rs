@@ -284,7 +284,7 @@ fn ensure_evcxr(root: &Path) -> Result<(PathBuf, Done)> {
     Ok((cargo_bin().join("evcxr_jupyter"), Done::Installed))
 }
 
-/// What the `cluster` crate needs from Debian: `mpirun` and `mpicc` (Open MPI)
+/// What the `mpi-programs` crate needs from Debian: `mpirun` and `mpicc` (Open MPI)
 /// and libclang (the `mpi` crate generates its bindings with bindgen).
 pub const MPI_PACKAGES: [&str; 3] = ["openmpi-bin", "libopenmpi-dev", "libclang-dev"];
 

@@ -63,7 +63,7 @@ pub(crate) fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// The MPI step: run the cluster crate's checks when Open MPI is there;
+/// The MPI step: run the mpi-programs crate's checks when Open MPI is there;
 /// without it, a visible skip outside CI and a failure in CI.
 fn mpi_step(mpi: Mpi, ci: bool, checks: impl FnOnce() -> Result<()>) -> Result<Outcome> {
     match mpi {
@@ -105,7 +105,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
         cmd
     };
     let passed = |cmd: &mut Command| child::status(cmd, CARGO_LIMIT).map(|()| Outcome::Passed);
-    // `cluster` needs Open MPI to build: it has a step of its own, below.
+    // `mpi-programs` needs Open MPI to build: it has a step of its own, below.
     let steps: Vec<(&str, &str, Step)> = vec![
         (
             "gen-check",
@@ -126,7 +126,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             Box::new(|| {
                 passed(
                     cargo()
-                        .args(["clippy", "--workspace", "--exclude", "cluster"])
+                        .args(["clippy", "--workspace", "--exclude", "mpi-programs"])
                         .args(["--all-targets", "--quiet", "--", "-D", "warnings"]),
                 )
             }),
@@ -143,7 +143,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
                     "--exclude",
                     "exercises",
                     "--exclude",
-                    "cluster",
+                    "mpi-programs",
                 ]))
             }),
         ),
@@ -159,11 +159,11 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
                 mpi_step(setup::mpi()?, in_ci(), || {
                     child::status(
                         cargo()
-                            .args(["clippy", "-p", "cluster", "--all-targets", "--quiet"])
+                            .args(["clippy", "-p", "mpi-programs", "--all-targets", "--quiet"])
                             .args(["--", "-D", "warnings"]),
                         CARGO_LIMIT,
                     )?;
-                    child::status(cargo().args(["test", "-p", "cluster"]), CARGO_LIMIT)
+                    child::status(cargo().args(["test", "-p", "mpi-programs"]), CARGO_LIMIT)
                 })
             }),
         ),

@@ -120,7 +120,7 @@ pub fn test_step(root: &Path) -> Result<()> {
     // The programs the scripts run, built before any job starts, with the
     // scripts' own commands: another package selection would build `pi` with
     // other features, and the job would spend its time rebuilding it.
-    let builds: [&[&str]; 2] = [&["--bin", "pi"], &["-p", "cluster", "--bin", "mpi-pi"]];
+    let builds: [&[&str]; 2] = [&["--bin", "pi"], &["-p", "mpi-programs", "--bin", "mpi-pi"]];
     for args in builds {
         let mut build = cargo();
         build

@@ -16,8 +16,8 @@
 use std::time::Instant;
 
 use clap::Parser;
-use cluster::collatz_block;
 use mpi::traits::*;
+use mpi_programs::{collatz_block, print_result};
 
 const STOP: u64 = u64::MAX;
 
@@ -37,19 +37,19 @@ struct Args {
 
 fn main() {
     // --help prints to stdout and exits 0, before MPI starts.
-    let Args { tasks, crash_rank } = cluster::parse_args();
+    let Args { tasks, crash_rank } = mpi_programs::parse_args();
 
     let universe = mpi::initialize().expect("MPI initialises once");
     let world = universe.world();
     let size = world.size() as u64;
     if size < 2 {
-        cluster::refuse(
+        mpi_programs::refuse(
             universe,
             "mpi-queue: needs at least 2 ranks: rank 0 hands out tasks, the others work (mpirun -n 2 or more)",
         );
     }
     if let Some(r) = crash_rank.filter(|&r| r >= size) {
-        cluster::refuse(
+        mpi_programs::refuse(
             universe,
             &format!(
                 "mpi-queue: --crash-rank {r} names no worker: this run's workers are ranks 1 to {}",
@@ -92,12 +92,12 @@ fn coordinate(world: &impl Communicator, tasks: u64) {
     let once = done.iter().filter(|&&d| d == 1).count();
     let duplicates = done.iter().filter(|&&d| d > 1).count();
     let missing = done.iter().filter(|&&d| d == 0).count();
-    println!(
+    print_result(&format!(
         "tasks={tasks} done_once={once} duplicates={duplicates} missing={missing} total={total} seconds={:.3}",
         start.elapsed().as_secs_f64()
-    );
+    ));
     for (rank, n) in per_worker.iter().enumerate().skip(1) {
-        println!("rank {rank}: {n} tasks");
+        print_result(&format!("rank {rank}: {n} tasks"));
     }
 }
 

@@ -59,7 +59,7 @@ fn the_queue_does_every_task_exactly_once() {
             run.stdout
         );
     }
-    let sequential: u64 = (0..60).map(cluster::collatz_block).sum();
+    let sequential: u64 = (0..60).map(mpi_programs::collatz_block).sum();
     assert_eq!(run.value("total"), Some(sequential as f64));
     let per_rank: u64 = run
         .stdout
@@ -134,4 +134,25 @@ fn on_a_usage_error_every_rank_exits_with_code_2() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn a_closed_standard_output_loses_no_result_and_crashes_nothing() {
+    use std::process::{Command, Stdio};
+    // Run as a singleton (no mpirun), its stdout a pipe whose reading end is closed.
+    let mut child = Command::new(pi())
+        .args(["--throws", "100000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}: {stderr}", out.status);
+    assert!(
+        stderr.contains("could not write to standard output") && stderr.contains("pi="),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -13,10 +13,10 @@
 use std::time::Instant;
 
 use clap::Parser;
-use cluster::chunk_seed;
 use mpi::Threading;
 use mpi::collective::SystemOperation;
 use mpi::traits::*;
+use mpi_programs::{chunk_seed, print_result};
 use rayon::prelude::*;
 use solutions::ch09_pi::{CHUNKS, split_throws};
 use workbook::pi::{count_hits, parse_thread_flag, parse_throws};
@@ -43,7 +43,7 @@ fn main() {
         throws,
         threads,
         seed,
-    } = cluster::parse_args();
+    } = mpi_programs::parse_args();
 
     // Only the main thread calls MPI; rayon's threads just compute.
     let (universe, _) =
@@ -71,7 +71,9 @@ fn main() {
         root.reduce_into_root(&local, &mut inside, SystemOperation::sum());
         let seconds = start.elapsed().as_secs_f64();
         let pi = 4.0 * inside as f64 / throws as f64;
-        println!("pi={pi:.6} throws={throws} ranks={size} threads={threads} seconds={seconds:.3}");
+        print_result(&format!(
+            "pi={pi:.6} throws={throws} ranks={size} threads={threads} seconds={seconds:.3}"
+        ));
     } else {
         root.reduce_into(&local, SystemOperation::sum());
     }

@@ -51,6 +51,18 @@ fn say(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
+/// Prints one result line. Where standard output is closed (`mpi-pi | head -0`),
+/// `println!` would panic in the middle of MPI: the line goes to stderr
+/// instead, with the reason, and the run ends normally.
+pub fn print_result(line: &str) {
+    use std::io::Write;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
+        say(&format!(
+            "could not write to standard output ({e}); the result: {line}\n"
+        ));
+    }
+}
+
 /// Whether an MPI launcher started this process as one rank of several.
 /// Open MPI, MPICH and SLURM each set one of these.
 fn under_launcher() -> bool {
