@@ -52,7 +52,7 @@ pub use page_faults::page_faults;
 pub use scratch::scratch_dir;
 pub use started::if_started;
 pub use target_dir::{
-    cargo_build_release, release_program, target_dir, target_dir_from, workspace_root,
+    cargo_build_release, release_program, target_dir, target_dir_in, workspace_root,
 };
 pub use tasks::{Job, countdown, secs, sleep_task, spin_task};
 pub use timing::{Timing, measure, time};

@@ -27,12 +27,20 @@ pub fn workspace_root() -> PathBuf {
 /// }
 /// ```
 pub fn target_dir() -> PathBuf {
-    target_dir_from(std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from))
+    target_dir_in(&workspace_root())
 }
 
-/// [`target_dir`] with the variable's value given: `None` or empty means unset.
-pub fn target_dir_from(variable: Option<PathBuf>) -> PathBuf {
-    let root = workspace_root();
+/// [`target_dir`] for the workspace at `root`, which may be another checkout
+/// than the one this crate was compiled in (`cargo xtask` run on a clone).
+pub fn target_dir_in(root: &Path) -> PathBuf {
+    resolve(
+        root,
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from),
+    )
+}
+
+/// Cargo's rule, with the variable's value given: `None` or empty means unset.
+fn resolve(root: &Path, variable: Option<PathBuf>) -> PathBuf {
     match variable {
         Some(dir) if !dir.as_os_str().is_empty() => root.join(dir),
         _ => root.join("target"),
@@ -80,11 +88,13 @@ mod tests {
     fn the_variable_wins_and_a_relative_one_starts_at_the_workspace() {
         let root = workspace_root();
         assert!(root.join("Cargo.toml").is_file(), "{}", root.display());
-        assert_eq!(target_dir_from(None), root.join("target"));
-        assert_eq!(target_dir_from(Some("".into())), root.join("target"));
-        assert_eq!(target_dir_from(Some("build".into())), root.join("build"));
+        assert_eq!(resolve(&root, None), root.join("target"));
+        assert_eq!(resolve(&root, Some("".into())), root.join("target"));
+        assert_eq!(resolve(&root, Some("build".into())), root.join("build"));
+        let other = Path::new("/elsewhere/clone");
+        assert_eq!(resolve(other, Some("build".into())), other.join("build"));
         assert_eq!(
-            target_dir_from(Some("/tmp/cargo-out".into())),
+            resolve(&root, Some("/tmp/cargo-out".into())),
             PathBuf::from("/tmp/cargo-out")
         );
     }

@@ -29,6 +29,9 @@ use clap::{Parser, Subcommand};
 
 use crate::codegen::GenMode;
 
+/// Cargo's target folder for the checkout at a root: one rule, `workbook`'s.
+pub use workbook::target_dir_in as target_dir;
+
 /// Project automation for the Parallel Rust Workbook.
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask")]
@@ -233,15 +236,6 @@ pub fn shown(name: &str) -> String {
     match name.char_indices().nth(MAX) {
         Some((end, _)) => format!("{}…", &name[..end]),
         None => name.to_string(),
-    }
-}
-
-/// Cargo's target folder for the workspace at `root`: `CARGO_TARGET_DIR`
-/// (relative to `root` unless absolute) when set, else `target/`.
-pub fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => root.join(dir),
-        _ => root.join("target"),
     }
 }
 
