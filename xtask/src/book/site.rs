@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use super::page::{self, Page};
+use crate::codegen::chapter;
 
 /// What the source holds, for the build's summary line.
 pub struct Written {
@@ -33,16 +34,17 @@ pub fn write(root: &Path, src_dir: &Path, out_dir: &Path) -> Result<Written> {
     let assets = root.join("xtask/book");
 
     let mut chapters = Vec::new();
-    for stem in chapter_stems(root)? {
+    let sources = chapter::read_all(root)?;
+    if sources.is_empty() {
+        bail!("no chapter files (chapters/NN-slug.md) found");
+    }
+    for source in &sources {
+        let stem = source.stem.clone();
         let student_file = root.join(format!("notebooks/{stem}.ipynb"));
         let solved_file = root.join(format!("notebooks/{stem}-solved.ipynb"));
         let page = page::render(&stem, &read_json(&student_file)?, &read_json(&solved_file)?)?;
         // The notebooks tell exercises by their differing code; the chapter names them.
-        let source = read_text(&root.join(format!("chapters/{stem}.md")))?;
-        let named = source
-            .lines()
-            .filter(|l| l.starts_with("```rust") && l.contains(" exercise="))
-            .count();
+        let named = source.exercises().len();
         if named != page.exercises {
             bail!(
                 "chapters/{stem}.md has {named} exercise(s), its notebooks {}: run `cargo xtask gen`",
@@ -86,24 +88,6 @@ pub fn write(root: &Path, src_dir: &Path, out_dir: &Path) -> Result<Written> {
         charts: chapters.iter().map(|c| c.page.charts.len()).sum(),
         exercises: chapters.iter().map(|c| c.page.exercises).sum(),
     })
-}
-
-/// `00-getting-started`, ...: every `chapters/NN-slug.md`, in order.
-fn chapter_stems(root: &Path) -> Result<Vec<String>> {
-    let mut stems: Vec<String> = fs::read_dir(root.join("chapters"))
-        .context("chapters/")?
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter_map(|name| name.strip_suffix(".md").map(str::to_string))
-        .filter(|stem| {
-            let b = stem.as_bytes();
-            b.len() > 3 && b[..2].iter().all(u8::is_ascii_digit) && b[2] == b'-'
-        })
-        .collect();
-    stems.sort();
-    if stems.is_empty() {
-        bail!("no chapter files (chapters/NN-slug.md) found");
-    }
-    Ok(stems)
 }
 
 /// The front page: the template `xtask/book/index.md` with its placeholders filled:
