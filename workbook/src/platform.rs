@@ -188,7 +188,7 @@ pub(crate) fn loaded_libraries() -> Vec<std::path::PathBuf> {
 /// Whether no process `pid` runs any more. Where that cannot be known, the
 /// answer is no.
 #[cfg(unix)]
-pub(crate) fn process_ended(pid: u32) -> bool {
+pub fn process_ended(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
     };
@@ -198,7 +198,7 @@ pub(crate) fn process_ended(pid: u32) -> bool {
 }
 
 #[cfg(not(unix))]
-pub(crate) fn process_ended(_pid: u32) -> bool {
+pub fn process_ended(_pid: u32) -> bool {
     false
 }
 
@@ -261,7 +261,7 @@ pub fn mode(path: &Path) -> Option<u32> {
 }
 
 /// This user's numeric id, where there is one.
-pub(crate) fn user_id() -> Option<u32> {
+pub fn user_id() -> Option<u32> {
     #[cfg(unix)]
     {
         // SAFETY: getuid has no preconditions and cannot fail.
@@ -325,6 +325,33 @@ pub fn signal_group(child: &mut Child, stop: Stop) {
         let _ = stop;
         let _ = child.kill();
     }
+}
+
+/// Sends `stop` to process `pid`, which need not be our child (a daemon
+/// that forked into the background). Off Unix: nothing is sent, and `false`.
+pub fn signal_pid(pid: u32, stop: Stop) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: kill(2) only sends a signal; the caller checked who `pid` is.
+        unsafe { libc::kill(pid, signal_number(stop)) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (pid, stop);
+        false
+    }
+}
+
+/// Options that create a file only its owner may read (mode 0600 on Unix)
+/// from its first byte: for passwords.
+pub fn private_file() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
 }
 
 /// Whether anything is left in the group [`own_group`] made for `child`

@@ -16,6 +16,7 @@ use crate::platform;
 
 pub use crate::platform::{
     Stop, die_with_parent, group_alive, lower_priority, own_group, signal_child, signal_group,
+    signal_pid,
 };
 
 /// How long output is still read once a child has ended: a process it left
