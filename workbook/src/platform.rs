@@ -268,7 +268,9 @@ pub fn user_id() -> Option<u32> {
         Some(unsafe { libc::getuid() })
     }
     #[cfg(not(unix))]
-    None
+    {
+        None
+    }
 }
 
 /// Puts the child `cmd` starts in a process group of its own (Unix), so
@@ -363,7 +365,9 @@ pub fn group_alive(child: &mut Child) -> bool {
         unsafe { libc::kill(-(child.id() as libc::pid_t), 0) == 0 }
     }
     #[cfg(not(unix))]
-    matches!(child.try_wait(), Ok(None))
+    {
+        matches!(child.try_wait(), Ok(None))
+    }
 }
 
 /// Makes the child `cmd` starts receive SIGTERM when the thread that starts
@@ -433,7 +437,9 @@ pub fn terminate_signal() -> Option<i32> {
         Some(libc::SIGTERM)
     }
     #[cfg(not(unix))]
-    None
+    {
+        None
+    }
 }
 
 #[cfg(test)]
