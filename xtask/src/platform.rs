@@ -124,6 +124,10 @@ const MAY_USE_UNIX: &[(&str, &str)] = &[
         "workbook/src/platform.rs",
         "every such call of the workspace",
     ),
+    (
+        "workbook/src/platform/processes.rs",
+        "the same, for processes",
+    ),
     ("xtask/src/platform.rs", "this list, and the check below"),
     // The local SLURM cluster runs on Linux only, by design (Debian's
     // daemons): these read Linux's /proc, and find nothing elsewhere.
