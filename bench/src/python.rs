@@ -3,14 +3,12 @@
 //! Where CPython's free-threaded build is installed too, the pi workload also
 //! runs on a pool of threads under both interpreters: the GIL against none.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::thread;
+use std::process::Command;
 use std::time::Duration;
 
 use serde::Deserialize;
-use wait_timeout::ChildExt;
+use workbook::process::{Ended, Run};
 
 use crate::{Plan, Row};
 
@@ -50,60 +48,25 @@ impl Answer {
 /// Runs one baseline with the interpreter `python`, at most [`LIMIT`] long;
 /// its answer, or says why not.
 fn run(python: &str, args: &[String]) -> Result<Answer, String> {
-    let mut child = Command::new(python)
-        .arg(script())
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    let ran = Run::new(LIMIT)
+        .own_group()
+        .start(Command::new(python).arg(script()).args(args))
         .map_err(|e| format!("{python} could not start ({e})"))?;
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
-    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
-    let status = match child.wait_timeout(LIMIT) {
-        Ok(Some(status)) => status,
-        _ => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("{args:?} ran past {} s: stopped", LIMIT.as_secs()));
-        }
-    };
-    let (stdout, stderr) = (
-        stdout.join().unwrap_or_default(),
-        stderr.join().unwrap_or_default(),
-    );
-    if !status.success() {
-        return Err(format!("{args:?} failed: {}", stderr.trim()));
+    match ran.ended {
+        Ended::Exited(status) if status.success() => {}
+        Ended::Exited(_) => return Err(format!("{args:?} failed: {}", ran.stderr_text().trim())),
+        _ => return Err(format!("{args:?} ran past {} s: stopped", LIMIT.as_secs())),
     }
+    let stdout = ran.stdout_text();
     let line = stdout.lines().last().unwrap_or_default();
     serde_json::from_str(line).map_err(|e| format!("{args:?} answered {line:?} ({e})"))
 }
 
 /// Whether `<python> --version` answers within 10 s.
 fn present(python: &str) -> bool {
-    let Ok(mut child) = Command::new(python)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
-        return false;
-    };
-    match child.wait_timeout(Duration::from_secs(10)) {
-        Ok(Some(status)) => status.success(),
-        _ => {
-            let _ = child.kill();
-            let _ = child.wait();
-            false
-        }
-    }
+    Run::new(Duration::from_secs(10))
+        .start(Command::new(python).arg("--version"))
+        .is_ok_and(|ran| matches!(ran.ended, Ended::Exited(s) if s.success()))
 }
 
 /// Runs a baseline and checks its answer; `None` (with the reason printed) when it fails.

@@ -36,22 +36,10 @@ pub struct Cpus {
 pub fn cpus() -> Cpus {
     let available = std::thread::available_parallelism().map_or(1, |n| n.get());
     Cpus {
-        logical: online_cpus().unwrap_or(available),
+        logical: crate::platform::online_cpus().unwrap_or(available),
         physical: num_cpus::get_physical().max(1),
         available,
     }
-}
-
-#[cfg(unix)]
-fn online_cpus() -> Option<usize> {
-    // SAFETY: sysconf has no preconditions; it returns -1 when unknown.
-    let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
-    usize::try_from(n).ok().filter(|&n| n > 0)
-}
-
-#[cfg(not(unix))]
-fn online_cpus() -> Option<usize> {
-    Some(num_cpus::get())
 }
 
 impl fmt::Display for Cpus {

@@ -13,6 +13,8 @@
 //! - [`sharing`]: accounts behind locks, a lock that gives up, a task that fails at random.
 //! - [`counting`]: files of numbers to count (chapter 08).
 //! - [`pi`]: the dart-throwing kernel of chapter 09, its chunk seeds, and a thread-count parser.
+//! - [`platform`]: every call only some operating systems have, with a plain answer elsewhere.
+//! - [`process`]: the one way to run a child process: output drained, wait bounded, its group stopped with it.
 //! - [`procs`]: worker processes over pipes, surviving a worker that crashes, answers garbage or falls silent.
 //! - [`mpi`]: launching MPI programs with `mpirun`, with clear errors.
 //! - [`if_started`]: run a cell on the learner's own answer, `None` while it is `todo!()`.
@@ -34,6 +36,8 @@ mod os_threads;
 mod page_faults;
 pub mod panics;
 pub mod pi;
+pub mod platform;
+pub mod process;
 pub mod procs;
 pub mod scaling;
 mod scratch;

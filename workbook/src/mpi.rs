@@ -2,10 +2,11 @@
 //! clear errors instead of hangs: no `mpirun`, zero ranks, a rank that died,
 //! or a run past its time limit.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitStatus};
+use std::time::Duration;
+
+use crate::process::{Ended, Run};
 
 /// What a finished, successful `mpirun` printed.
 #[derive(Clone, Debug)]
@@ -28,8 +29,7 @@ impl MpiRun {
 }
 
 /// The hint every "no MPI" error ends with.
-pub const INSTALL_HINT: &str = "Install Open MPI (Debian or Ubuntu: `sudo apt-get install openmpi-bin libopenmpi-dev`), \
-     or run `cargo xtask lab`, which installs it.";
+pub const INSTALL_HINT: &str = crate::platform::OPEN_MPI_INSTALL_HINT;
 
 /// Runs `program args...` on `ranks` MPI ranks with `mpirun`, more ranks than
 /// cores allowed, and waits at most `limit`.
@@ -64,7 +64,8 @@ pub fn mpirun_with(
     if ranks == 0 {
         return Err("mpirun: `ranks` must be at least 1, got 0".into());
     }
-    if Command::new(launcher).arg("--version").output().is_err() {
+    let version = Run::new(Duration::from_secs(30)).start(Command::new(launcher).arg("--version"));
+    if version.is_err() {
         return Err(format!(
             "`{launcher}` was not found on PATH. {INSTALL_HINT}"
         ));
@@ -75,74 +76,36 @@ pub fn mpirun_with(
             program.display()
         ));
     }
-    let start = Instant::now();
-    let mut child = Command::new(launcher)
-        // More ranks than cores is fine for learning (the cores are shared), and
-        // binding each rank to one core would starve the threads inside a rank.
-        .args(["--oversubscribe", "--bind-to", "none", "-n"])
+    let mut cmd = Command::new(launcher);
+    // More ranks than cores is fine for learning (the cores are shared), and
+    // binding each rank to one core would starve the threads inside a rank.
+    cmd.args(["--oversubscribe", "--bind-to", "none", "-n"])
         .arg(ranks.to_string())
         .arg(program)
         .args(args)
         // Open MPI refuses to run as root unless told it is on purpose
         // (containers and CI machines often are root).
         .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
-        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+    // Past the limit mpirun is asked to stop first: it passes that on to every rank.
+    let ran = Run::new(limit)
+        .own_group()
+        .start(&mut cmd)
         .map_err(|e| format!("could not start {launcher}: {e}"))?;
-    // Drain both pipes on their own threads, so a chatty run cannot block.
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().expect("piped")));
-    let err = drain(Box::new(child.stderr.take().expect("piped")));
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break Some(status);
-        }
-        if start.elapsed() > limit {
-            stop(&mut child);
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
     let run = MpiRun {
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
-        seconds: start.elapsed().as_secs_f64(),
+        stdout: ran.stdout_text(),
+        stderr: ran.stderr_text(),
+        seconds: ran.elapsed.as_secs_f64(),
     };
-    match status {
-        None => Err(format!(
+    match ran.ended {
+        Ended::Exited(s) if s.success() => Ok(run),
+        Ended::Exited(s) => Err(failure(s, &run)),
+        Ended::PastLimit | Ended::Interrupted => Err(format!(
             "the run did not finish within {} s and was stopped.\n{}",
             limit.as_secs(),
             tail(&run.stderr)
         )),
-        Some(s) if s.success() => Ok(run),
-        Some(s) => Err(failure(s, &run)),
     }
-}
-
-/// Asks `mpirun` to stop (it passes the signal on to every rank), then insists.
-fn stop(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    {
-        // SAFETY: kill only sends a signal to the process we started.
-        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
-        for _ in 0..100 {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// Explains a failed run, naming the rank that failed first when mpirun says which.
@@ -229,7 +192,7 @@ mod tests {
             err.contains("`no-such-mpirun` was not found on PATH"),
             "{err}"
         );
-        assert!(err.contains("apt-get install openmpi-bin"), "{err}");
+        assert!(err.contains(INSTALL_HINT), "{err}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The operating system's view of this process's threads: their names and
-//! the CPU time they used. Linux answers from `/proc/self/task`; elsewhere
-//! these helpers answer `None` ("not known on this platform"), never a guess.
+//! the CPU time they used. Linux answers everything; macOS and FreeBSD the
+//! count; elsewhere these helpers answer `None` ("not known on this
+//! platform"), never a guess (see [`crate::platform`]).
 //!
 //! A thread's operating-system name is inherited by the threads it starts
 //! (unless they are given one), so every thread an answer starts carries the
@@ -8,6 +9,8 @@
 //! threads from anyone else's.
 
 use std::time::Duration;
+
+use crate::platform;
 
 /// One live thread of this process.
 #[derive(Clone, Debug)]
@@ -19,65 +22,23 @@ pub(crate) struct OsThread {
 }
 
 /// The name the operating system gives the calling thread.
-#[cfg(target_os = "linux")]
 pub(crate) fn current_name() -> Option<String> {
-    let mut buf = [0u8; 16];
-    // SAFETY: PR_GET_NAME writes at most 16 bytes, NUL included, into `buf`.
-    let rc = unsafe { libc::prctl(libc::PR_GET_NAME, buf.as_mut_ptr()) };
-    if rc != 0 {
-        return None;
-    }
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    Some(String::from_utf8_lossy(&buf[..end]).into_owned())
-}
-
-/// Elsewhere only the Rust name is known, which threads do not inherit.
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn current_name() -> Option<String> {
-    std::thread::current().name().map(str::to_string)
+    platform::current_thread_name()
 }
 
 /// Every live thread of this process, or `None` where that is not known.
-#[cfg(target_os = "linux")]
 pub(crate) fn live() -> Option<Vec<OsThread>> {
-    // SAFETY: sysconf has no preconditions.
-    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    let ticks = u64::try_from(ticks).ok().filter(|&t| t > 0)?;
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
-        // A thread may end between the listing and the read: skip it.
-        let (Ok(name), Ok(stat)) = (
-            std::fs::read_to_string(entry.path().join("comm")),
-            std::fs::read_to_string(entry.path().join("stat")),
-        ) else {
-            continue;
-        };
-        // The fields after the name, which is in parentheses and may hold spaces.
-        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-        let field = |i: usize| -> u64 {
-            rest.split_whitespace()
-                .nth(i)
-                .and_then(|f| f.parse().ok())
-                .unwrap_or(0)
-        };
-        // utime and stime are fields 14 and 15 of stat; `rest` starts at field 3.
-        let used = field(11) + field(12);
-        out.push(OsThread {
-            name: name.trim_end().to_string(),
-            cpu: Duration::from_millis(used * 1000 / ticks),
-        });
-    }
-    Some(out)
-}
-
-/// Not known on this platform.
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn live() -> Option<Vec<OsThread>> {
-    None
+    let threads = platform::live_threads()?;
+    Some(
+        threads
+            .into_iter()
+            .map(|(name, cpu)| OsThread { name, cpu })
+            .collect(),
+    )
 }
 
 /// How many threads this process has now, or `None` where the operating
-/// system does not say (Linux answers; elsewhere no guess).
+/// system does not say (Linux, macOS and FreeBSD answer; elsewhere no guess).
 ///
 /// # Examples
 ///
@@ -93,28 +54,13 @@ pub(crate) fn live() -> Option<Vec<OsThread>> {
 /// }
 /// ```
 pub fn count() -> Option<usize> {
-    live().map(|threads| threads.len())
+    platform::thread_count()
 }
 
 /// The shared libraries this process has loaded (in the notebook, the
 /// kernel's compiled cells sit in its build folder); empty where not known.
-#[cfg(target_os = "linux")]
 pub(crate) fn loaded_libraries() -> Vec<std::path::PathBuf> {
-    let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
-    let mut out: Vec<std::path::PathBuf> = maps
-        .lines()
-        .filter_map(|l| l.split_whitespace().nth(5))
-        .filter(|p| p.ends_with(".so"))
-        .map(std::path::PathBuf::from)
-        .collect();
-    out.dedup();
-    out
-}
-
-/// Not known on this platform.
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn loaded_libraries() -> Vec<std::path::PathBuf> {
-    Vec::new()
+    platform::loaded_libraries()
 }
 
 /// The live threads named `name`, or `None` where that is not known.

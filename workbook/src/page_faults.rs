@@ -16,18 +16,8 @@
 ///     drop(fresh);
 /// }
 /// ```
-#[cfg(unix)]
 pub fn page_faults() -> Option<u64> {
-    // SAFETY: getrusage only writes into the struct we hand it.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    (rc == 0).then(|| (usage.ru_minflt + usage.ru_majflt) as u64)
-}
-
-/// Not counted on this platform.
-#[cfg(not(unix))]
-pub fn page_faults() -> Option<u64> {
-    None
+    crate::platform::page_faults()
 }
 
 #[cfg(all(test, target_os = "linux"))]

@@ -17,6 +17,10 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::platform::{
+    self, create_private_dir as create_private, is_private_dir as is_ours, process_ended,
+};
+
 /// The folder `name` inside this process's private scratch folder, created if
 /// missing. The scratch folder is `<temp>/workbook-<user>-<process id>`, made
 /// with permissions 0700 (owner only) where the platform has them; a folder of
@@ -158,51 +162,6 @@ fn remove_leftovers(temp: &Path) {
     }
 }
 
-/// Whether no process `pid` runs any more. Where that cannot be known, the
-/// answer is no: a folder is kept rather than pulled from under a live run.
-#[cfg(unix)]
-fn process_ended(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
-    let alive = unsafe { libc::kill(pid, 0) } == 0;
-    !alive && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
-}
-
-#[cfg(not(unix))]
-fn process_ended(_pid: u32) -> bool {
-    false
-}
-
-#[cfg(unix)]
-fn create_private(path: &Path) -> io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().mode(0o700).create(path)
-}
-
-#[cfg(not(unix))]
-fn create_private(path: &Path) -> io::Result<()> {
-    std::fs::create_dir(path)
-}
-
-/// A real folder (not a link), owned by this user, that nobody else may write into.
-#[cfg(unix)]
-fn is_ours(path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return false;
-    };
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
-    meta.is_dir() && meta.uid() == me && meta.mode() & 0o077 == 0
-}
-
-#[cfg(not(unix))]
-fn is_ours(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
-}
-
 /// The login name, reduced to characters safe in a file name.
 fn user_name() -> String {
     let name = std::env::var("USER")
@@ -216,14 +175,9 @@ fn user_name() -> String {
     if !safe.is_empty() && safe != "." && safe != ".." {
         return safe;
     }
-    #[cfg(unix)]
-    {
-        // SAFETY: getuid has no preconditions and cannot fail.
-        format!("uid{}", unsafe { libc::getuid() })
-    }
-    #[cfg(not(unix))]
-    {
-        "user".to_string()
+    match platform::user_id() {
+        Some(uid) => format!("uid{uid}"),
+        None => "user".to_string(),
     }
 }
 
@@ -254,11 +208,10 @@ mod tests {
         std::fs::create_dir_all(&taken).unwrap();
         #[cfg(unix)]
         {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&taken, std::fs::Permissions::from_mode(0o777)).unwrap();
+            platform::set_mode(&taken, 0o777).unwrap();
             let chosen = private_base(&temp).unwrap();
             assert_eq!(chosen, temp.join(format!("{stem}-1")));
-            let mode = std::fs::metadata(&chosen).unwrap().permissions().mode();
+            let mode = platform::mode(&chosen).unwrap();
             assert_eq!(mode & 0o777, 0o700, "{mode:o}");
         }
         // A private folder of our own from earlier in the run is reused.
@@ -283,7 +236,6 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn only_the_folders_of_ended_processes_are_removed() {
-        use std::os::unix::fs::PermissionsExt;
         let temp =
             std::env::temp_dir().join(format!("workbook-leftovers-test-{}", std::process::id()));
         std::fs::create_dir_all(&temp).unwrap();
@@ -293,7 +245,7 @@ mod tests {
         let folder = |name: String, mode: u32| {
             let path = temp.join(name);
             std::fs::create_dir_all(path.join("charts")).unwrap();
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            platform::set_mode(&path, mode).unwrap();
             path
         };
         // A live process's lock, in a folder named after an ended one (as

@@ -67,16 +67,26 @@ pub fn release_program(name: &str) -> PathBuf {
 /// # Errors
 /// Cargo could not start, or the build failed: its own message.
 pub fn cargo_build_release(args: &[&str]) -> Result<(), String> {
-    let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    use crate::process::{Ended, Run};
+    // A cold release build of the workspace takes minutes; an hour means it hangs.
+    let limit = std::time::Duration::from_secs(3600);
+    let mut cargo =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo
         .args(["build", "--release", "--quiet"])
         .args(args)
-        .current_dir(workspace_root())
-        .output()
+        .current_dir(workspace_root());
+    let ran = Run::new(limit)
+        .own_group()
+        .start(&mut cargo)
         .map_err(|e| format!("could not run cargo: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    match ran.ended {
+        Ended::Exited(status) if status.success() => Ok(()),
+        Ended::Exited(_) => Err(ran.stderr_text()),
+        _ => Err(format!(
+            "cargo was still building after {} s and was stopped",
+            limit.as_secs()
+        )),
     }
 }
 

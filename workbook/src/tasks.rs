@@ -4,6 +4,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use crate::platform::thread_cpu_time;
+
 /// A unit of work to hand to a thread: it runs once and returns a number.
 /// `Box<dyn ...>` lets one list hold different closures; `Send` lets a job
 /// move to another thread.
@@ -125,20 +127,6 @@ fn spin_on(duration: Duration, used: &mut dyn FnMut() -> Duration) -> Spun {
         }
         before = now;
     }
-}
-
-/// CPU time the calling thread has used so far.
-#[cfg(unix)]
-fn thread_cpu_time() -> Option<Duration> {
-    // SAFETY: clock_gettime only writes into the struct we hand it.
-    let mut t: libc::timespec = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
-    (rc == 0).then(|| Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
-}
-
-#[cfg(not(unix))]
-fn thread_cpu_time() -> Option<Duration> {
-    None
 }
 
 /// Counts `n` down to zero one step at a time: the busy loop of the Python

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use crate::human;
+use crate::{human, platform};
 
 /// The wall time and CPU time one block of code took.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -20,6 +20,9 @@ pub struct Timing {
     pub user: Duration,
     /// CPU time the operating system spent on this process's behalf.
     pub sys: Duration,
+    /// False where this platform does not say how much CPU time a process
+    /// used: `user` and `sys` are then zero and mean nothing.
+    pub cpu_known: bool,
 }
 
 impl Timing {
@@ -29,7 +32,11 @@ impl Timing {
     }
 
     /// CPU time divided by wall time: roughly how many cores were busy.
+    /// Not a number (NaN) where CPU time is not known.
     pub fn cores_busy(&self) -> f64 {
+        if !self.cpu_known {
+            return f64::NAN;
+        }
         let wall = self.wall.as_secs_f64();
         if wall == 0.0 {
             0.0
@@ -41,6 +48,13 @@ impl Timing {
 
 impl fmt::Display for Timing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.cpu_known {
+            return write!(
+                f,
+                "wall {} | CPU time not known on this platform",
+                human(self.wall)
+            );
+        }
         write!(
             f,
             "wall {} | CPU {} (user {}, sys {}) | about {:.1} cores busy",
@@ -71,15 +85,24 @@ impl fmt::Display for Timing {
 /// assert!(timing.cores_busy() < 1.0);
 /// ```
 pub fn measure<T>(work: impl FnOnce() -> T) -> (T, Timing) {
-    let (user0, sys0) = process_cpu_time();
+    let before = platform::process_cpu_time();
     let start = Instant::now();
     let value = work();
     let wall = start.elapsed();
-    let (user1, sys1) = process_cpu_time();
-    let timing = Timing {
-        wall,
-        user: user1.saturating_sub(user0),
-        sys: sys1.saturating_sub(sys0),
+    let after = platform::process_cpu_time();
+    let timing = match (before, after) {
+        (Some((user0, sys0)), Some((user1, sys1))) => Timing {
+            wall,
+            user: user1.saturating_sub(user0),
+            sys: sys1.saturating_sub(sys0),
+            cpu_known: true,
+        },
+        _ => Timing {
+            wall,
+            user: Duration::ZERO,
+            sys: Duration::ZERO,
+            cpu_known: false,
+        },
     };
     (value, timing)
 }
@@ -97,27 +120,6 @@ pub fn time<T>(label: &str, work: impl FnOnce() -> T) -> T {
     let (value, timing) = measure(work);
     println!("{label}: {timing}");
     value
-}
-
-/// CPU time used so far by the whole process (every thread), as (user, sys).
-#[cfg(unix)]
-pub(crate) fn process_cpu_time() -> (Duration, Duration) {
-    // SAFETY: getrusage only writes into the struct we hand it.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    if rc != 0 {
-        return (Duration::ZERO, Duration::ZERO);
-    }
-    let to_duration = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
-    };
-    (to_duration(usage.ru_utime), to_duration(usage.ru_stime))
-}
-
-/// Elsewhere CPU time is not measured; it reads as zero.
-#[cfg(not(unix))]
-pub(crate) fn process_cpu_time() -> (Duration, Duration) {
-    (Duration::ZERO, Duration::ZERO)
 }
 
 #[cfg(test)]
@@ -143,10 +145,32 @@ mod tests {
             wall: Duration::from_secs(2),
             user: Duration::from_secs(3),
             sys: Duration::from_secs(1),
+            cpu_known: true,
         };
         assert_eq!(
             t.to_string(),
             "wall 2.00 s | CPU 4.00 s (user 3.00 s, sys 1.00 s) | about 2.0 cores busy"
         );
+    }
+
+    #[test]
+    fn cpu_time_that_is_not_known_is_said_and_never_shown_as_zero() {
+        let t = Timing {
+            wall: Duration::from_secs(2),
+            user: Duration::ZERO,
+            sys: Duration::ZERO,
+            cpu_known: false,
+        };
+        assert_eq!(
+            t.to_string(),
+            "wall 2.00 s | CPU time not known on this platform"
+        );
+        assert!(t.cores_busy().is_nan());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn cpu_time_is_known_on_unix() {
+        assert!(measure(|| ()).1.cpu_known);
     }
 }

@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::child::{self, MINUTE, SECOND};
-use crate::setup::EVCXR_VERSION;
+use crate::notebook_env::EVCXR_VERSION;
 
 /// The whole build on 2 cores, measured (6 min 02 s): the estimate before
 /// cargo's own count says better.

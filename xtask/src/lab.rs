@@ -214,7 +214,7 @@ fn jupyter_command(env: &Env, port: u16, token: &str, headless: bool) -> std::pr
     if headless {
         cmd.arg("--no-browser");
     }
-    if setup::is_root() {
+    if crate::platform::is_root() {
         // Containers and CI machines often run everything as root.
         cmd.arg("--allow-root");
     }
@@ -265,7 +265,7 @@ fn live_record(root: &Path) -> Option<(u16, u32)> {
         SECOND,
     )
     .is_ok();
-    let alive = !cfg!(target_os = "linux") || Path::new(&format!("/proc/{pid}")).exists();
+    let alive = crate::platform::may_run(pid);
     (serving && alive).then_some((port, pid))
 }
 

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -18,6 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
+use workbook::process::{self, Stop};
 
 use crate::child::{self, MINUTE, SECOND};
 
@@ -190,13 +190,13 @@ fn open_in_lab(clone: &Path) -> Result<()> {
     });
     // A signal to `lab` alone, as `kill PID` sends: it must stop JupyterLab
     // too, not leave it serving on its own.
-    let stopped = stop_lab(&mut lab, libc::SIGTERM);
+    let stopped = stop_lab(&mut lab, Stop::Ask);
     asked?;
     stopped?;
     // `kill -9` gives `lab` no chance to stop anything itself.
     let (mut lab, port) = start_lab(clone)?;
     let asked = ask_lab(&mut lab, port);
-    let stopped = stop_lab(&mut lab, libc::SIGKILL);
+    let stopped = stop_lab(&mut lab, Stop::Kill);
     asked?;
     stopped
 }
@@ -207,41 +207,36 @@ fn start_lab(clone: &Path) -> Result<(Child, u16)> {
     let port = std::net::TcpListener::bind(("127.0.0.1", 0))?
         .local_addr()?
         .port();
-    let lab = xtask(clone)
-        .args(["lab", "--headless", "--port", &port.to_string()])
+    let mut cmd = xtask(clone);
+    cmd.args(["lab", "--headless", "--port", &port.to_string()])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .context("could not start `cargo xtask lab`")?;
+        .stderr(Stdio::null());
+    process::own_group(&mut cmd);
+    let lab = cmd.spawn().context("could not start `cargo xtask lab`")?;
     Ok((lab, port))
 }
 
 /// Sends `signal` to `lab` alone, then checks that nothing of its process
 /// group is left (JupyterLab may take a few seconds to shut down).
-fn stop_lab(lab: &mut Child, signal: libc::c_int) -> Result<()> {
-    let how = if signal == libc::SIGKILL {
-        "kill -9"
-    } else {
-        "SIGTERM"
+fn stop_lab(lab: &mut Child, stop: Stop) -> Result<()> {
+    let how = match stop {
+        Stop::Kill => "kill -9",
+        Stop::Ask => "SIGTERM",
     };
-    // SAFETY: kill only sends a signal, to the child started above.
-    unsafe { libc::kill(lab.id() as libc::pid_t, signal) };
-    let group = -(lab.id() as libc::pid_t);
+    process::signal_child(lab, stop);
     let exited = child::wait(lab, 40 * SECOND, &format!("`cargo xtask lab` after {how}"));
     let stopped = Instant::now() + 10 * SECOND;
-    // SAFETY: the group is the one made in `start_lab`; a probe, then a kill.
-    while unsafe { libc::kill(group, 0) } == 0 && Instant::now() < stopped {
+    while process::group_alive(lab) && Instant::now() < stopped {
         thread::sleep(SECOND / 5);
     }
-    let left = unsafe { libc::kill(group, 0) } == 0;
+    let left = process::group_alive(lab);
     if left {
-        unsafe { libc::kill(group, libc::SIGKILL) };
+        process::signal_group(lab, Stop::Kill);
     }
     let status = exited?;
     ensure!(
-        signal == libc::SIGKILL || status.success(),
+        stop == Stop::Kill || status.success(),
         "`cargo xtask lab` ended with {status} on {how}"
     );
     ensure!(

@@ -14,7 +14,9 @@ mod kernel_build;
 mod kernelspec;
 mod lab;
 mod learner_work;
+mod notebook_env;
 mod notebooks;
+mod platform;
 mod probe;
 mod progress;
 mod setup;
@@ -177,7 +179,11 @@ fn run(command: Command) -> Result<()> {
         Command::Book {
             serve: _,
             check: true,
-        } => book::test_step(&root),
+        } => book::test_step(&root, test::in_ci()).map(|skipped| {
+            if let Some(why) = skipped {
+                println!("skipped: {why}");
+            }
+        }),
         Command::Book {
             serve,
             check: false,

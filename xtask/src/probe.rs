@@ -51,7 +51,7 @@ print(f'sweeps {sweeps}')
 pub fn ready(what: &str) -> Result<bool> {
     let reason = if !cfg!(target_os = "linux") {
         "not on Linux"
-    } else if !crate::setup::is_root() {
+    } else if !crate::platform::is_root() {
         "not root"
     } else {
         ensure_user()?;

@@ -5,41 +5,17 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
 use crate::child::{self, MINUTE};
+pub use crate::notebook_env::{Done, EVCXR_VERSION, Env, step};
+use crate::platform::{self, Packages, venv_bin};
 use crate::{kernel_build, kernelspec};
-
-/// The kernel's pinned version.
-pub const EVCXR_VERSION: &str = "0.22.0";
 
 /// The oldest Python the pins in `xtask/requirements.txt` install on
 /// (Debian 12's own python3 is 3.11.2, and it works).
 pub const MIN_PYTHON: (u32, u32) = (3, 11);
-
-/// Everything notebooks need: the virtual environment and the Rust kernel.
-pub struct Env {
-    pub root: PathBuf,
-    pub venv: PathBuf,
-    /// `.venv/share/jupyter`: put first on `JUPYTER_PATH` so our kernelspec wins.
-    pub jupyter_path: PathBuf,
-}
-
-impl Env {
-    /// A command from the virtual environment, with our kernelspec first in line.
-    pub fn venv_command(&self, program: &str) -> Command {
-        let mut cmd = Command::new(venv_bin(&self.venv).join(program));
-        cmd.env("JUPYTER_PATH", &self.jupyter_path);
-        cmd
-    }
-}
-
-/// Where a virtual environment keeps its programs.
-pub fn venv_bin(venv: &Path) -> PathBuf {
-    venv.join(if cfg!(windows) { "Scripts" } else { "bin" })
-}
 
 /// The Python packages and the Rust kernel, installed when missing.
 pub fn notebook_env(root: &Path) -> Result<Env> {
@@ -121,33 +97,9 @@ fn ensure_lab_settings(root: &Path, venv: &Path) -> Result<((), Done)> {
     Ok(((), Done::Installed))
 }
 
-/// Runs one set-up step, framed by what it is and how long it took.
-pub fn step<T>(what: &str, work: impl FnOnce() -> Result<(T, Done)>) -> Result<T> {
-    let start = Instant::now();
-    let (value, done) = work().with_context(|| what.to_string())?;
-    let secs = start.elapsed().as_secs_f64();
-    match done {
-        Done::Already => println!("[setup] {what}: ready ({secs:.1} s to check)"),
-        Done::Installed => println!("[setup] {what}: installed in {secs:.1} s"),
-        Done::Missing(why) => println!("[setup] {what}: not installed, {why}"),
-    }
-    Ok(value)
-}
-
-pub enum Done {
-    Already,
-    Installed,
-    /// Could not be installed here; the message says what to do.
-    Missing(String),
-}
-
-pub fn is_root() -> bool {
-    child::first_line(Command::new("id").arg("-u")).as_deref() == Some("0")
-}
-
 /// Whether Debian's packages may be installed from here.
 fn can_apt() -> bool {
-    is_root() && child::first_line(Command::new("apt-get").arg("--version")).is_some()
+    platform::is_root() && child::first_line(Command::new("apt-get").arg("--version")).is_some()
 }
 
 fn apt_install(packages: &[&str]) -> Result<()> {
@@ -255,11 +207,7 @@ pub fn cargo_bin() -> PathBuf {
     if let Some(root) = std::env::var_os("CARGO_INSTALL_ROOT") {
         return PathBuf::from(root).join("bin");
     }
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .unwrap_or_else(|| PathBuf::from(".cargo"));
-    home.join("bin")
+    crate::platform::cargo_home().join("bin")
 }
 
 fn ensure_evcxr(root: &Path) -> Result<(PathBuf, Done)> {
@@ -284,22 +232,22 @@ fn ensure_evcxr(root: &Path) -> Result<(PathBuf, Done)> {
     Ok((cargo_bin().join("evcxr_jupyter"), Done::Installed))
 }
 
-/// What the `mpi-programs` crate needs from Debian: `mpirun` and `mpicc` (Open MPI)
-/// and libclang (the `mpi` crate generates its bindings with bindgen).
-pub const MPI_PACKAGES: [&str; 3] = ["openmpi-bin", "libopenmpi-dev", "libclang-dev"];
+/// What the `mpi-programs` crate needs: `mpirun` and `mpicc` (Open MPI) and
+/// libclang (the `mpi` crate generates its bindings with bindgen).
+pub const MPI_PACKAGES: Packages = Packages {
+    apt: &["openmpi-bin", "libopenmpi-dev", "libclang-dev"],
+    brew: &["open-mpi", "llvm"],
+};
 
-/// How to install Open MPI by hand.
+/// How to install Open MPI by hand, on this system.
 pub fn mpi_hint() -> String {
-    format!("run `sudo apt-get install {}`", MPI_PACKAGES.join(" "))
+    MPI_PACKAGES.hint()
 }
 
 fn mpi_present() -> bool {
     let works = |program: &str| child::first_line(Command::new(program).arg("--version")).is_some();
-    let libclang = child::first_line(Command::new("sh").args([
-        "-c",
-        "ls /usr/lib/llvm-*/lib/libclang*.so* /usr/lib/*/libclang*.so* 2>/dev/null | head -1",
-    ]))
-    .is_some_and(|line| !line.is_empty());
+    let libclang = child::first_line(Command::new("sh").args(["-c", platform::FIND_LIBCLANG]))
+        .is_some_and(|line| !line.is_empty());
     works("mpirun") && works("mpicc") && libclang
 }
 
@@ -318,9 +266,9 @@ fn ensure_mpi() -> Result<(Mpi, Done)> {
     }
     println!(
         "[setup] installing Open MPI and libclang with apt-get ({}): about a minute",
-        MPI_PACKAGES.join(", ")
+        MPI_PACKAGES.apt.join(", ")
     );
-    apt_install(&MPI_PACKAGES)?;
+    apt_install(MPI_PACKAGES.apt)?;
     if mpi_present() {
         Ok((Mpi::Ready, Done::Installed))
     } else {
@@ -345,12 +293,11 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn an_old_python_is_refused_with_its_version_before_pip_runs() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = std::env::temp_dir().join(format!("xtask-old-python-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let fake = dir.join("python3");
         fs::write(&fake, "#!/bin/sh\necho 3 10 12\n").unwrap();
-        fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
+        platform::set_mode(&fake, 0o755).unwrap();
         let err = check_python(&fake, "python3").unwrap_err().to_string();
         fs::remove_dir_all(&dir).unwrap();
         assert!(

@@ -222,10 +222,10 @@ fn left_running(tag: &str) -> Option<Result<(), String>> {
             return Some(Ok(()));
         }
         if start.elapsed() > SETTLE {
-            let busy = if spinning(tag) {
-                "spinning: using CPU the whole time"
-            } else {
-                "waiting: blocked, using no CPU"
+            let busy = match spinning(tag) {
+                Some(true) => "spinning: using CPU the whole time",
+                Some(false) => "waiting: blocked, using no CPU",
+                None => "whether they use CPU is not known on this platform",
             };
             return Some(Err(format!(
                 "it returned the right results, but left {left} thread(s) running ({busy}). \
@@ -241,7 +241,16 @@ fn left_running(tag: &str) -> Option<Result<(), String>> {
 
 /// Why an answer did not return: spinning or waiting, and what to do.
 fn stuck(tag: &str) -> String {
-    stuck_words(spinning(tag), Place::here())
+    let place = Place::here();
+    match spinning(tag) {
+        Some(spinning) => stuck_words(spinning, place),
+        None => format!(
+            "it did not return, and this platform does not say whether it is spinning or \
+             waiting: look for a loop that never ends, a thread that is never joined, a lock \
+             that is never released or a channel that is never closed. Its thread stays {}.",
+            place.stays()
+        ),
+    }
 }
 
 fn stuck_words(spinning: bool, place: Place) -> String {
@@ -299,19 +308,17 @@ impl Place {
 }
 
 /// True when the threads named `tag` (or, where threads cannot be told
-/// apart, the whole process) use at least a tenth of a core over [`WATCH`].
-fn spinning(tag: &str) -> bool {
+/// apart, the whole process) use at least a tenth of a core over [`WATCH`];
+/// `None` where CPU time is not known.
+fn spinning(tag: &str) -> Option<bool> {
     let cpu = || match os_threads::named(tag) {
-        Some(threads) => threads.iter().map(|t| t.cpu).sum::<Duration>(),
-        None => {
-            let (user, sys) = crate::timing::process_cpu_time();
-            user + sys
-        }
+        Some(threads) => Some(threads.iter().map(|t| t.cpu).sum::<Duration>()),
+        None => crate::platform::process_cpu_time().map(|(user, sys)| user + sys),
     };
-    let before = cpu();
+    let before = cpu()?;
     thread::sleep(WATCH);
     // Threads that ended meanwhile take their time with them: never negative.
-    cpu().saturating_sub(before) >= WATCH / 10
+    Some(cpu()?.saturating_sub(before) >= WATCH / 10)
 }
 
 #[cfg(test)]

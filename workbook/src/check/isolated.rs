@@ -18,20 +18,15 @@
 //! own output cannot pass for a report.
 
 use std::io::{BufRead, Write};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use super::grade::{Select, with_selection};
 use super::protocol::{Graded, JSON_ENV, SELECT_ENV};
 use super::{Exercise, Report, Status, TIME_LIMIT};
-use crate::drain::Drained;
+use crate::process::{Ended, Run, ended_how};
 
 const ONLY: &str = "WORKBOOK_CHECK_ONLY";
-
-/// How long a child's output is still read once it has ended: a process the
-/// answer started and that escaped its process group may hold the pipes open.
-const DRAIN: Duration = Duration::from_secs(2);
 
 /// The exercises `reports` checks, in order, without running any answer.
 ///
@@ -144,10 +139,14 @@ fn run_child(test: &str, ex: &Exercise) -> Result<Status, String> {
         .env(ONLY, key(ex))
         .env_remove(JSON_ENV);
     let limit = TIME_LIMIT + Duration::from_secs(20);
-    let ran = run_bounded(&mut cmd, &format!("{token}\n"), limit)
+    let ran = Run::new(limit)
+        .input(format!("{token}\n").as_bytes())
+        .own_group()
+        .start(&mut cmd)
         .map_err(|e| format!("could not start ({e})"))?;
+    let (stdout, stderr) = (ran.stdout_text(), ran.stderr_text());
     let mut status = None;
-    for line in ran.stdout.lines() {
+    for line in stdout.lines() {
         match line.strip_prefix(&token).and_then(|l| l.strip_prefix('\t')) {
             Some(report) => status = parse(report),
             // The test harness's own lines in the child are noise here.
@@ -157,96 +156,13 @@ fn run_child(test: &str, ex: &Exercise) -> Result<Status, String> {
             None => println!("{line}"),
         }
     }
-    if !ran.stderr.trim().is_empty() {
-        eprint!("{}", ran.stderr);
+    if !stderr.trim().is_empty() {
+        eprint!("{stderr}");
     }
-    match (status, ran.exit) {
+    match (status, ran.ended) {
         (Some(status), _) => Ok(status),
-        (None, None) => Err(format!("was stopped after {} s", limit.as_secs())),
-        (None, Some(exit)) => Err(ended(exit)),
-    }
-}
-
-/// What a child run by [`run_bounded`] did.
-struct Ran {
-    /// `None` when it was stopped at the limit.
-    exit: Option<ExitStatus>,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `cmd` in a process group of its own with `input` on its standard
-/// input, at most `limit` long. Once it has ended, whatever it left running
-/// is killed with its group, and its output is read for at most [`DRAIN`]
-/// more: a process it started would otherwise hold the pipes, and this
-/// wait, open until it ends.
-fn run_bounded(cmd: &mut Command, input: &str, limit: Duration) -> std::io::Result<Ran> {
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    own_group(cmd);
-    let mut child = cmd.spawn()?;
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(input.as_bytes());
-    }
-    let stdout = Drained::start(child.stdout.take());
-    let stderr = Drained::start(child.stderr.take());
-    let start = Instant::now();
-    let exit = loop {
-        match child.try_wait() {
-            Ok(Some(exit)) => break Some(exit),
-            Ok(None) if start.elapsed() < limit => thread::sleep(Duration::from_millis(20)),
-            _ => break None,
-        }
-    };
-    kill_group(&mut child);
-    let _ = child.wait();
-    let deadline = Instant::now() + DRAIN;
-    Ok(Ran {
-        exit,
-        stdout: String::from_utf8_lossy(&stdout.finish(deadline)).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr.finish(deadline)).into_owned(),
-    })
-}
-
-/// Puts the child `cmd` starts in a process group of its own, which
-/// [`kill_group`] ends; on Linux the child is also killed when this process
-/// dies (stopped by Ctrl-C, say). Elsewhere it does nothing.
-fn own_group(cmd: &mut Command) {
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(cmd, 0);
-    #[cfg(target_os = "linux")]
-    // SAFETY: between fork and exec the hook only calls prctl(2), which
-    // allocates nothing and takes no lock.
-    unsafe {
-        std::os::unix::process::CommandExt::pre_exec(cmd, || {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            Ok(())
-        });
-    }
-    #[cfg(not(unix))]
-    let _ = cmd;
-}
-
-/// Kills `child` and, on Unix, everything left in the group [`own_group`] made.
-fn kill_group(child: &mut Child) {
-    #[cfg(unix)]
-    // SAFETY: kill only sends a signal, to the group made for this child
-    // (its id is the child's pid, which stays reserved while the group lives).
-    unsafe {
-        libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
-    }
-    let _ = child.kill();
-}
-
-fn ended(exit: std::process::ExitStatus) -> String {
-    #[cfg(unix)]
-    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&exit) {
-        return format!("was killed by signal {signal}");
-    }
-    match exit.code() {
-        Some(code) => format!("ended with exit code {code}"),
-        None => "ended".to_string(),
+        (None, Ended::Exited(exit)) => Err(ended_how(exit)),
+        (None, _) => Err(format!("was stopped after {} s", limit.as_secs())),
     }
 }
 
@@ -328,34 +244,5 @@ mod tests {
         assert!(selected("02-thread-pools, 01-threads/map_in_threads", &EX));
         assert!(!selected("02-thread-pools", &EX));
         assert!(!selected("01-threads/run_in_threads", &EX));
-    }
-
-    /// An answer that starts a process and returns: the check's process
-    /// ends at once, but the process it left holds the pipes open.
-    #[cfg(unix)]
-    #[test]
-    fn a_process_left_running_neither_holds_the_grade_nor_survives_it() {
-        let marker = std::env::temp_dir().join(format!("workbook-left-{}", std::process::id()));
-        let _ = std::fs::remove_file(&marker);
-        let script = format!(
-            "read token; (sleep 3; touch '{}') & echo \"$token done\"",
-            marker.display()
-        );
-        let start = Instant::now();
-        let mut cmd = Command::new("sh");
-        cmd.args(["-c", &script]);
-        let ran = run_bounded(&mut cmd, "T0KEN\n", Duration::from_secs(60)).unwrap();
-        let took = start.elapsed();
-        assert_eq!(ran.stdout, "T0KEN done\n");
-        assert!(ran.exit.is_some_and(|e| e.success()));
-        assert!(
-            took < Duration::from_secs(2),
-            "it waited {took:?} for the process left running"
-        );
-        thread::sleep(Duration::from_secs(4));
-        assert!(
-            !marker.exists(),
-            "the process left running outlived its check"
-        );
     }
 }

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
+
+use crate::child::{self, MINUTE};
+use crate::notebook_env::venv_python;
 
 /// The pinned mdBook.
 pub const MDBOOK_VERSION: &str = "0.5.4";
@@ -19,10 +22,7 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// watcher are not built, which keeps the first install short.
 pub fn ensure_mdbook() -> Result<PathBuf> {
     let binary = crate::setup::cargo_bin().join("mdbook");
-    let listed = Command::new("cargo")
-        .args(["install", "--list"])
-        .output()
-        .context("could not run `cargo install --list`")?;
+    let listed = child::output(Command::new("cargo").args(["install", "--list"]), MINUTE)?;
     let want = format!("mdbook v{MDBOOK_VERSION}:");
     if binary.exists() && String::from_utf8_lossy(&listed.stdout).contains(&want) {
         return Ok(binary);
@@ -32,16 +32,19 @@ pub fn ensure_mdbook() -> Result<PathBuf> {
          --no-default-features --features search (about 3 minutes of CPU time, once per machine)"
     );
     let start = Instant::now();
-    run(Command::new("cargo").args([
-        "install",
-        "--locked",
-        "mdbook",
-        "--version",
-        MDBOOK_VERSION,
-        "--no-default-features",
-        "--features",
-        "search",
-    ]))?;
+    child::status(
+        Command::new("cargo").args([
+            "install",
+            "--locked",
+            "mdbook",
+            "--version",
+            MDBOOK_VERSION,
+            "--no-default-features",
+            "--features",
+            "search",
+        ]),
+        30 * MINUTE,
+    )?;
     println!(
         "[book] mdBook {MDBOOK_VERSION} installed in {:.0} s",
         start.elapsed().as_secs_f64()
@@ -49,24 +52,43 @@ pub fn ensure_mdbook() -> Result<PathBuf> {
     Ok(binary)
 }
 
-/// Debian's Chromium, installed with apt-get when missing and we are root;
-/// otherwise an error that says what to install.
-pub fn ensure_chromium() -> Result<()> {
+/// Whether the browser check can have Chromium here.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Chromium {
+    Found,
+    /// Missing, and Debian's package may be installed (root, apt-get).
+    Installable,
+    /// Missing, and not installable from here; the text says what to do.
+    Missing(String),
+}
+
+/// Looks for Debian's Chromium, and whether it could be installed.
+pub fn chromium() -> Chromium {
     if Path::new(CHROMIUM).exists() {
-        return Ok(());
+        return Chromium::Found;
     }
-    let apt = Command::new("apt-get").arg("--version").output().is_ok();
-    if !apt || !crate::setup::is_root() {
-        bail!(
-            "the browser check needs Chromium at {CHROMIUM}: on Debian or Ubuntu run \
-             `sudo apt-get install chromium`; elsewhere this check runs only on Debian"
-        );
+    if !cfg!(target_os = "linux") {
+        return Chromium::Missing(crate::platform::linux_only("Debian's Chromium"));
     }
+    let apt = child::first_line(Command::new("apt-get").arg("--version")).is_some();
+    if apt && crate::platform::is_root() {
+        return Chromium::Installable;
+    }
+    Chromium::Missing(format!(
+        "no Chromium at {CHROMIUM}: on Debian or Ubuntu run `sudo apt-get install chromium`"
+    ))
+}
+
+/// Installs Debian's Chromium with apt-get (about a minute).
+pub fn install_chromium() -> Result<()> {
     println!("[book] installing Chromium from Debian's packages with apt-get (about a minute)");
-    run(Command::new("apt-get").args(["update", "-q"]))?;
-    run(Command::new("apt-get")
-        .args(["install", "-y", "-qq", "chromium"])
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    child::status(Command::new("apt-get").args(["update", "-q"]), 10 * MINUTE)?;
+    child::status(
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "chromium"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+        20 * MINUTE,
+    )?;
     if !Path::new(CHROMIUM).exists() {
         bail!("apt-get installed chromium, yet {CHROMIUM} is missing");
     }
@@ -84,10 +106,10 @@ pub fn venv_python_with_playwright(root: &Path) -> Result<PathBuf> {
             python.display()
         );
     }
-    let found = Command::new(&python)
-        .args(["-c", "import playwright"])
-        .output()
-        .with_context(|| format!("could not run {}", python.display()))?;
+    let found = child::output(
+        Command::new(&python).args(["-c", "import playwright"]),
+        MINUTE,
+    )?;
     if !found.status.success() {
         bail!(
             "Playwright is not installed in .venv: run \
@@ -95,33 +117,4 @@ pub fn venv_python_with_playwright(root: &Path) -> Result<PathBuf> {
         );
     }
     Ok(python)
-}
-
-/// The virtual environment's interpreter: `bin/python` on Unix, `Scripts\python.exe` on Windows.
-fn venv_python(root: &Path) -> PathBuf {
-    if cfg!(windows) {
-        root.join(".venv/Scripts/python.exe")
-    } else {
-        root.join(".venv/bin/python")
-    }
-}
-
-/// A Python to serve the site with: the project's `.venv` when it is there, else `python3`.
-pub fn any_python(root: &Path) -> PathBuf {
-    let venv = venv_python(root);
-    if venv.exists() {
-        venv
-    } else {
-        PathBuf::from("python3")
-    }
-}
-
-pub fn run(cmd: &mut Command) -> Result<()> {
-    let status = cmd
-        .status()
-        .with_context(|| format!("could not start {:?}", cmd.get_program()))?;
-    if !status.success() {
-        bail!("{cmd:?} failed ({status})");
-    }
-    Ok(())
 }

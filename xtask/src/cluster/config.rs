@@ -7,7 +7,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use super::Layout;
+use super::layout::Layout;
 use crate::child::{self, SECOND};
 
 /// The cluster's TCP ports, each bound to 127.0.0.1 only. SLURM's own

@@ -2,7 +2,6 @@
 //! what `up` started is ever stopped.
 
 use std::fs;
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::thread;
@@ -11,8 +10,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use super::config::Ports;
-use super::{Layout, ports, step};
+use super::layout::{Layout, timed};
+use super::ports;
 use crate::child::{self, SECOND};
+use workbook::process::{self, Stop};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Daemon {
@@ -121,8 +122,8 @@ impl Daemon {
         let log = fs::File::create(layout.log().join(format!("{}.start.log", self.name())))?;
         let mut cmd = self.command(layout);
         // Its own process group: a Ctrl-C in the learner's terminal is not for it.
-        cmd.process_group(0)
-            .stdin(Stdio::null())
+        process::own_group(&mut cmd);
+        cmd.stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log);
         let mut launcher = cmd
@@ -191,11 +192,11 @@ impl Daemon {
             let _ = fs::remove_file(self.pid_file(layout));
             return Ok(format!("{}: not running", self.name()));
         };
-        signal(pid, libc::SIGTERM);
+        process::signal_pid(pid, Stop::Ask);
         let start = Instant::now();
         while alive(pid, self.name()) {
             if start.elapsed() > STOP_LIMIT {
-                signal(pid, libc::SIGKILL);
+                process::signal_pid(pid, Stop::Kill);
                 thread::sleep(SECOND);
                 if alive(pid, self.name()) {
                     bail!(
@@ -209,14 +210,6 @@ impl Daemon {
         }
         let _ = fs::remove_file(self.pid_file(layout));
         Ok(format!("{}: stopped (pid {pid})", self.name()))
-    }
-}
-
-fn signal(pid: u32, signal: i32) {
-    // SAFETY: kill(2) has no memory effects; the pid was read from our pid file
-    // and checked to be this daemon.
-    unsafe {
-        libc::kill(pid as i32, signal);
     }
 }
 
@@ -293,9 +286,9 @@ pub fn status(layout: &Layout) -> Result<()> {
 
 /// `down`: cancel the cluster's jobs, then stop the daemons in reverse order.
 pub fn down(layout: &Layout) -> Result<()> {
-    super::require_root_on_linux("cargo xtask cluster down")?;
+    super::layout::require_root_on_linux("cargo xtask cluster down")?;
     if Daemon::Slurmctld.running(layout).is_some() {
-        step(|| cancel_all(layout))?;
+        timed(|| cancel_all(layout))?;
     }
     let start = Instant::now();
     let mut stopped = Vec::new();
@@ -351,6 +344,8 @@ fn cancel_all(layout: &Layout) -> Result<String> {
 mod tests {
     use super::*;
 
+    // Reads /proc, which only Linux has.
+    #[cfg(target_os = "linux")]
     #[test]
     fn this_process_is_alive_under_its_own_name_only() {
         let me = std::process::id();

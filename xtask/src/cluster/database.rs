@@ -4,15 +4,15 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::PathBuf;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use super::Layout;
 use super::config::Ports;
+use super::layout::Layout;
 use crate::child::{self, SECOND};
+use crate::platform;
 
 /// The folder for mariadbd's socket and pid file (it runs as user mysql).
 pub fn run_dir(layout: &Layout) -> PathBuf {
@@ -98,10 +98,9 @@ pub fn password(layout: &Layout) -> Result<String> {
         .iter()
         .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
         .collect();
-    let mut out = fs::OpenOptions::new()
+    let mut out = platform::private_file()
         .write(true)
         .create_new(true)
-        .mode(0o600)
         .open(&file)
         .with_context(|| format!("could not create {}", file.display()))?;
     writeln!(out, "{password}")?;
@@ -143,14 +142,13 @@ fn logs_in(layout: &Layout, password: &str) -> Result<bool> {
         Ports::MARIADB
     );
     // Mode 0600 from its creation: the password is never readable by others.
-    let mut file = fs::OpenOptions::new()
+    let mut file = platform::private_file()
         .write(true)
         .create(true)
         .truncate(true)
-        .mode(0o600)
         .open(&options)
         .with_context(|| format!("could not write {}", options.display()))?;
-    fs::set_permissions(&options, fs::Permissions::from_mode(0o600))?;
+    platform::set_mode(&options, 0o600)?;
     file.write_all(text.as_bytes())?;
     let out = child::output(
         Command::new("mariadb")

@@ -4,21 +4,28 @@
 //! lives in one state folder, `target/cluster/`; every daemon listens on
 //! 127.0.0.1 only; `down` stops only the daemons `up` started, by pid file.
 
+//!
+//! The modules depend on each other downwards only: `check` (the test
+//! step) on `up` and `daemons`, those on `database`, `config`, `packages`,
+//! `ports`, and everything on `layout` (where things are, how a step is
+//! reported, who may run them).
+
+mod check;
 mod config;
 mod daemons;
 mod database;
+mod layout;
 mod packages;
 pub mod ports;
-mod step;
 mod up;
 
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::Subcommand;
 
-pub use step::test_step;
+pub use check::test_step;
+use layout::Layout;
 
 #[derive(Debug, Subcommand)]
 pub enum Action {
@@ -33,6 +40,9 @@ pub enum Action {
 }
 
 pub fn run(action: Action) -> Result<()> {
+    if !cfg!(target_os = "linux") {
+        anyhow::bail!(crate::platform::linux_only("cargo xtask cluster"));
+    }
     let layout = Layout::local();
     match action {
         Action::Up => up::up(&layout),
@@ -46,88 +56,6 @@ pub fn run(action: Action) -> Result<()> {
         }
         Action::Down => daemons::down(&layout),
     }
-}
-
-/// Where the cluster keeps everything: `target/cluster/` and folders in it.
-#[derive(Clone, Debug)]
-pub struct Layout {
-    pub dir: PathBuf,
-}
-
-impl Layout {
-    /// The state folder of this workspace: `cluster/` in cargo's target
-    /// folder (`CARGO_TARGET_DIR` when set), where `workbook::slurm` looks.
-    pub fn local() -> Layout {
-        Layout {
-            dir: crate::target_dir(&crate::root()).join("cluster"),
-        }
-    }
-
-    /// Configuration files, the database password among them.
-    pub fn etc(&self) -> PathBuf {
-        self.dir.join("etc")
-    }
-    pub fn slurm_conf(&self) -> PathBuf {
-        self.etc().join("slurm.conf")
-    }
-    /// Pid files and sockets.
-    pub fn run(&self) -> PathBuf {
-        self.dir.join("run")
-    }
-    pub fn log(&self) -> PathBuf {
-        self.dir.join("log")
-    }
-    pub fn spool(&self) -> PathBuf {
-        self.dir.join("spool")
-    }
-    /// MariaDB's data folder.
-    pub fn db(&self) -> PathBuf {
-        self.dir.join("mariadb")
-    }
-    /// The output files of the test step's jobs.
-    pub fn jobs(&self) -> PathBuf {
-        self.dir.join("jobs")
-    }
-    /// munged's folder (socket, pid, log, seed): it must belong to user munge.
-    pub fn munge(&self) -> PathBuf {
-        self.dir.join("munge")
-    }
-    pub fn munge_socket(&self) -> PathBuf {
-        self.munge().join("munge.socket")
-    }
-}
-
-/// Refuses to go on where the daemons cannot run, saying what to do instead.
-pub fn require_root_on_linux(what: &str) -> Result<()> {
-    if !cfg!(target_os = "linux") {
-        bail!(
-            "{what}: not on this platform. The local SLURM cluster needs Linux (Debian's \
-             packages); on macOS or Windows, run it in a Debian container or virtual machine"
-        );
-    }
-    if !crate::setup::is_root() {
-        println!("{what} needs root: the cluster's daemons (munged, MariaDB, slurmdbd, slurmctld,");
-        println!(
-            "slurmd) run as root or as their own users, and jobs as whoever submits them. Run:"
-        );
-        println!();
-        if what.ends_with(" up") {
-            let packages = packages::PACKAGES.join(" ");
-            println!("  sudo apt-get install -y --no-install-recommends {packages}");
-        }
-        println!("  sudo env \"PATH=$PATH\" {what}");
-        println!();
-        bail!("{what}: not root");
-    }
-    Ok(())
-}
-
-/// Runs one step, then prints what it did and how long it took.
-pub fn step(work: impl FnOnce() -> Result<String>) -> Result<()> {
-    let start = Instant::now();
-    let said = work()?;
-    println!("[cluster] {said} ({:.1} s)", start.elapsed().as_secs_f64());
-    Ok(())
 }
 
 /// A path quoted for a POSIX shell.
@@ -157,16 +85,10 @@ mod tests {
     }
 
     #[test]
-    fn everything_lives_in_the_state_folder_under_target() {
-        let layout = Layout::local();
-        assert!(layout.dir.ends_with("cluster"));
-        for path in [
-            layout.slurm_conf(),
-            layout.db(),
-            layout.munge_socket(),
-            layout.jobs(),
-        ] {
-            assert!(path.starts_with(&layout.dir), "{}", path.display());
-        }
+    fn the_cluster_is_configured_where_the_notebooks_look_for_it() {
+        assert_eq!(
+            Layout::local().slurm_conf(),
+            workbook::slurm::Slurm::local().conf()
+        );
     }
 }

@@ -165,6 +165,8 @@ mod tests {
         assert_eq!(parse_table(v6, true)[0].addr, "[::1]:6819".parse().unwrap());
     }
 
+    // Reads /proc, which only Linux has.
+    #[cfg(target_os = "linux")]
     #[test]
     fn a_socket_this_process_opens_is_seen_listening() {
         let socket = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

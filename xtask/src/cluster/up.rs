@@ -3,7 +3,6 @@
 //! is skipped when already done, so a second `up` only checks.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use std::thread;
@@ -13,20 +12,22 @@ use anyhow::{Result, bail};
 
 use super::config::{self, Node};
 use super::daemons::{Daemon, START_ORDER};
-use super::{Layout, database, packages, ports, step};
+use super::layout::{Layout, timed};
+use super::{database, packages, ports};
 use crate::child::{self, SECOND};
+use crate::platform;
 
 /// How long the node may take to report itself idle after slurmd starts.
 const IDLE_LIMIT: Duration = Duration::from_secs(120);
 
 pub fn up(layout: &Layout) -> Result<()> {
-    super::require_root_on_linux("cargo xtask cluster up")?;
+    super::layout::require_root_on_linux("cargo xtask cluster up")?;
     let start = Instant::now();
     // Before anything is installed or started: a port in use would stop
     // `up` half-way, with the daemons before it left running.
-    step(|| ports_free(layout))?;
-    step(packages::ensure)?;
-    step(|| folders(layout))?;
+    timed(|| ports_free(layout))?;
+    timed(packages::ensure)?;
+    timed(|| folders(layout))?;
     let node = Node::detect()?;
     let conf = config::slurm_conf(layout, &node);
     if write_if_changed(&layout.slurm_conf(), &conf, 0o644)? {
@@ -107,9 +108,9 @@ fn start_all(layout: &Layout, started: &mut Vec<Daemon>) -> Result<()> {
         if daemon.running(layout).is_none() {
             started.push(daemon);
         }
-        step(|| daemon.start(layout))?;
+        timed(|| daemon.start(layout))?;
     }
-    step(|| wait_idle(layout))?;
+    timed(|| wait_idle(layout))?;
     for daemon in START_ORDER {
         if let Some(pid) = daemon.running(layout) {
             let exposed = ports::exposed(pid);
@@ -139,10 +140,10 @@ fn folders(layout: &Layout) -> Result<String> {
     fs::create_dir_all(layout.etc())?;
     // Readable by all: the client tools of a learner who is not root read slurm.conf here
     // (the files holding the database password are mode 600 themselves).
-    fs::set_permissions(layout.etc(), fs::Permissions::from_mode(0o755))?;
+    platform::set_mode(&layout.etc(), 0o755)?;
     // munged refuses a socket folder it does not own, or one of mode 0700.
     fs::create_dir_all(layout.munge())?;
-    fs::set_permissions(layout.munge(), fs::Permissions::from_mode(0o755))?;
+    platform::set_mode(&layout.munge(), 0o755)?;
     database::chown(&layout.munge(), "munge")?;
     let key = layout.munge().join("munge.key");
     if !key.is_file() {
@@ -154,7 +155,7 @@ fn folders(layout: &Layout) -> Result<String> {
         )?;
     }
     database::chown(&key, "munge")?;
-    fs::set_permissions(&key, fs::Permissions::from_mode(0o600))?;
+    platform::set_mode(&key, 0o600)?;
     Ok(format!(
         "state folder {} and munge key: ready",
         layout.dir.display()
@@ -179,7 +180,7 @@ fn write_if_changed(path: &Path, text: &str, mode: u32) -> Result<bool> {
     if changed {
         fs::write(path, text)?;
     }
-    fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
+    platform::set_mode(path, mode)?;
     Ok(changed)
 }
 

@@ -12,7 +12,8 @@ use anyhow::{Context, Result, bail, ensure};
 
 use super::config::Ports;
 use super::daemons::START_ORDER;
-use super::{Layout, daemons, database, ports, up};
+use super::layout::Layout;
+use super::{daemons, database, ports, up};
 use crate::child::{self, MINUTE};
 
 /// Runs the jobs' tests matching `filter` (all when empty), ignored ones included.

@@ -1,0 +1,371 @@
+//! The one way this workspace runs a child process and waits for it: both
+//! outputs drained on threads of their own ([`crate::drain`]), every wait
+//! bounded, and, for a child in a group of its own, everything it started
+//! stopped with it. The checks, `mpirun`, the SLURM clients, `cargo xtask`
+//! and the benchmark all run their children through here; the operating
+//! system's part is in [`crate::platform`].
+
+use std::io::{self, Write};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::drain::Drained;
+use crate::platform;
+
+pub use crate::platform::{
+    Stop, die_with_parent, group_alive, lower_priority, own_group, signal_child, signal_group,
+    signal_pid,
+};
+
+/// How long output is still read once a child has ended: a process it left
+/// running would otherwise hold the pipes, and the wait, open until it ends.
+const DRAIN: Duration = Duration::from_secs(2);
+
+/// How long a child asked to stop (SIGTERM) has before it is killed.
+const GRACE: Duration = Duration::from_secs(2);
+
+/// How often a running child is looked at.
+const POLL: Duration = Duration::from_millis(20);
+
+/// How a bounded run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// It ended by itself.
+    Exited(ExitStatus),
+    /// It ran past its limit and was stopped.
+    PastLimit,
+    /// The flag given to [`Run::stop_when`] was set, and it was stopped.
+    Interrupted,
+}
+
+/// What a bounded run gave.
+#[derive(Debug)]
+pub struct Ran {
+    pub ended: Ended,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// From start to end (or stop).
+    pub elapsed: Duration,
+}
+
+impl Ran {
+    /// The standard output as text.
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    /// The standard error as text.
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+}
+
+/// A child to run with its output collected, at most `limit` long.
+///
+/// ```
+/// # #[cfg(unix)] {
+/// use std::process::Command;
+/// use std::time::Duration;
+/// use workbook::process::{Ended, Run};
+///
+/// let ran = Run::new(Duration::from_secs(30))
+///     .input(b"hi")
+///     .start(&mut Command::new("cat"))
+///     .unwrap();
+/// assert!(matches!(ran.ended, Ended::Exited(s) if s.success()));
+/// assert_eq!(ran.stdout, b"hi");
+/// # }
+/// ```
+pub struct Run<'a> {
+    limit: Duration,
+    input: Option<&'a [u8]>,
+    stop: Option<&'a AtomicBool>,
+    group: bool,
+}
+
+impl<'a> Run<'a> {
+    pub fn new(limit: Duration) -> Self {
+        Run {
+            limit,
+            input: None,
+            stop: None,
+            group: false,
+        }
+    }
+
+    /// Written to the child's standard input, then closed (otherwise it
+    /// reads nothing): the way to hand a child a secret, which its
+    /// arguments would show to every local user.
+    pub fn input(mut self, input: &'a [u8]) -> Self {
+        self.input = Some(input);
+        self
+    }
+
+    /// Stops the child once `flag` is set (Ctrl-C, say).
+    pub fn stop_when(mut self, flag: &'a AtomicBool) -> Self {
+        self.stop = Some(flag);
+        self
+    }
+
+    /// Runs the child in a process group of its own that ends with it: what
+    /// it left running is killed once it has ended, a stop reaches its
+    /// children too, and (on Linux) it dies with this process.
+    pub fn own_group(mut self) -> Self {
+        self.group = true;
+        self
+    }
+
+    /// Starts `cmd` and waits for it as set up. An error only when it could
+    /// not be started.
+    pub fn start(self, cmd: &mut Command) -> io::Result<Ran> {
+        let stdin = if self.input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        };
+        cmd.stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if self.group {
+            platform::own_group(cmd);
+            platform::die_with_parent(cmd);
+        }
+        let start = Instant::now();
+        let mut child = cmd.spawn()?;
+        let stdout = Drained::start(child.stdout.take());
+        let stderr = Drained::start(child.stderr.take());
+        // Written on a thread of its own: a child that answers before it has
+        // read everything must not block us.
+        let writer = match (self.input, child.stdin.take()) {
+            (Some(input), Some(mut pipe)) => {
+                let input = input.to_vec();
+                Some(thread::spawn(move || pipe.write_all(&input)))
+            }
+            _ => None,
+        };
+        let ended = self.wait(&mut child, start)?;
+        let elapsed = start.elapsed();
+        if self.group {
+            // Whatever it left running would only hold the pipes open.
+            platform::signal_group(&mut child, Stop::Kill);
+        }
+        if let Some(writer) = writer {
+            let _ = writer.join();
+        }
+        let deadline = Instant::now() + DRAIN;
+        Ok(Ran {
+            ended,
+            stdout: stdout.finish(deadline),
+            stderr: stderr.finish(deadline),
+            elapsed,
+        })
+    }
+
+    fn wait(&self, child: &mut Child, start: Instant) -> io::Result<Ended> {
+        loop {
+            if let Some(status) = child.try_wait()? {
+                return Ok(Ended::Exited(status));
+            }
+            let why = if self.stop.is_some_and(|f| f.load(Ordering::SeqCst)) {
+                Ended::Interrupted
+            } else if start.elapsed() > self.limit {
+                Ended::PastLimit
+            } else {
+                thread::sleep(POLL);
+                continue;
+            };
+            if self.group {
+                stop_group(child);
+            } else {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            return Ok(why);
+        }
+    }
+}
+
+/// Asks the group made for `child` to stop (SIGTERM: `mpirun` passes it on
+/// to its ranks, JupyterLab shuts its kernels down), then kills what is left
+/// after [`GRACE`].
+fn stop_group(child: &mut Child) {
+    platform::signal_group(child, Stop::Ask);
+    let asked = Instant::now();
+    while asked.elapsed() < GRACE {
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        thread::sleep(POLL);
+    }
+    platform::signal_group(child, Stop::Kill);
+    let _ = child.wait();
+}
+
+/// Waits for a child started elsewhere at most `limit`; past it, kills it.
+/// `None` when it was killed.
+pub fn wait(child: &mut Child, limit: Duration) -> io::Result<Option<ExitStatus>> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        thread::sleep(POLL);
+    }
+}
+
+/// How a child ended, in words: "ended with exit code 3", "was killed by
+/// signal 9".
+pub fn ended_how(status: ExitStatus) -> String {
+    if let Some(signal) = platform::ending_signal(&status) {
+        return format!("was killed by signal {signal}");
+    }
+    match status.code() {
+        Some(code) => format!("ended with exit code {code}"),
+        None => "ended".to_string(),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", script]);
+        cmd
+    }
+
+    fn marker(name: &str) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("workbook-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        path
+    }
+
+    #[test]
+    fn output_and_the_exit_code_are_collected() {
+        let ran = Run::new(Duration::from_secs(60))
+            .start(&mut sh("echo hi; echo oops >&2; exit 3"))
+            .unwrap();
+        assert_eq!(ran.stdout_text(), "hi\n");
+        assert_eq!(ran.stderr_text(), "oops\n");
+        assert!(matches!(ran.ended, Ended::Exited(s) if s.code() == Some(3)));
+    }
+
+    #[test]
+    fn a_group_past_its_limit_is_stopped_children_included() {
+        let marker = marker("group");
+        // The shell's child would touch the marker after a second, were it left running.
+        let script = format!("(sleep 1; touch '{}') & wait", marker.display());
+        let ran = Run::new(Duration::from_millis(200))
+            .own_group()
+            .start(&mut sh(&script))
+            .unwrap();
+        assert_eq!(ran.ended, Ended::PastLimit);
+        thread::sleep(Duration::from_millis(1500));
+        assert!(!marker.exists(), "the shell's child outlived the stop");
+    }
+
+    #[test]
+    fn a_process_left_running_neither_holds_the_output_nor_survives_it() {
+        let marker = marker("left");
+        // The shell ends at once; its child holds the pipes for three
+        // seconds, then touches the marker.
+        let script = format!(
+            "read word; (sleep 3; touch '{}') & echo $word",
+            marker.display()
+        );
+        let ran = Run::new(Duration::from_secs(60))
+            .input(b"T0KEN\n")
+            .own_group()
+            .start(&mut sh(&script))
+            .unwrap();
+        assert_eq!(ran.stdout_text(), "T0KEN\n");
+        assert!(
+            ran.elapsed < Duration::from_secs(2),
+            "it waited {:?} for the process left running",
+            ran.elapsed
+        );
+        thread::sleep(Duration::from_secs(4));
+        assert!(
+            !marker.exists(),
+            "the process left running outlived its run"
+        );
+    }
+
+    #[test]
+    fn a_group_asked_to_stop_may_finish_cleanly_first() {
+        let marker = marker("grace");
+        let script = format!(
+            "trap \"touch '{}'; exit 0\" TERM; sleep 30 & wait",
+            marker.display()
+        );
+        let ran = Run::new(Duration::from_millis(300))
+            .own_group()
+            .start(&mut sh(&script))
+            .unwrap();
+        assert_eq!(ran.ended, Ended::PastLimit);
+        assert!(
+            marker.exists(),
+            "the child was given no chance to end cleanly"
+        );
+        let _ = std::fs::remove_file(marker);
+    }
+
+    #[test]
+    fn a_set_flag_stops_the_child() {
+        let flag = AtomicBool::new(true);
+        let ran = Run::new(Duration::from_secs(60))
+            .stop_when(&flag)
+            .start(&mut sh("sleep 30"))
+            .unwrap();
+        assert_eq!(ran.ended, Ended::Interrupted);
+        assert!(ran.elapsed < Duration::from_secs(10));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_child_made_to_die_with_its_parent_ends_when_the_parent_thread_ends() {
+        // The kernel's "parent" is the thread that started the child: its
+        // end stands for this process being killed.
+        let mut sleeper = thread::spawn(|| {
+            let mut cmd = Command::new("sleep");
+            cmd.arg("30");
+            die_with_parent(&mut cmd);
+            cmd.spawn().unwrap()
+        })
+        .join()
+        .unwrap();
+        let status = wait(&mut sleeper, Duration::from_secs(10))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            platform::ending_signal(&status),
+            platform::terminate_signal()
+        );
+    }
+
+    #[test]
+    fn how_a_child_ended_is_said_in_words() {
+        let ran = Run::new(Duration::from_secs(60))
+            .start(&mut sh("exit 3"))
+            .unwrap();
+        let Ended::Exited(status) = ran.ended else {
+            panic!("{:?}", ran.ended)
+        };
+        assert_eq!(ended_how(status), "ended with exit code 3");
+        let ran = Run::new(Duration::from_secs(60))
+            .start(&mut sh("kill -9 $$"))
+            .unwrap();
+        let Ended::Exited(status) = ran.ended else {
+            panic!("{:?}", ran.ended)
+        };
+        assert_eq!(ended_how(status), "was killed by signal 9");
+    }
+}
