@@ -1,6 +1,8 @@
-//! Every check sends the learner to a section that exists: its `section` is a
-//! `## ` heading of its chapter, and every checked exercise is listed in
-//! `workbook::check::EXERCISES`.
+//! Every check sends the learner to a section that exists: its `section`
+//! (generated from the heading the exercise cell sits under) is a `## `
+//! heading of its chapter, and every checked exercise is listed in the
+//! generated `workbook::check::EXERCISES`. Both fail when
+//! `workbook/src/check/declared.rs` is stale.
 
 use std::path::Path;
 

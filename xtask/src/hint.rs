@@ -210,21 +210,15 @@ fn write_seen(target: &Path, seen: &BTreeMap<String, usize>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codegen::tests::fresh_dir;
     use std::path::PathBuf;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A folder with a copy of the chapters (what `hint` reads), removed when dropped.
     struct Root(PathBuf);
 
     impl Root {
         fn new(with_target: bool) -> Self {
-            static COUNT: AtomicUsize = AtomicUsize::new(0);
-            let dir = std::env::temp_dir().join(format!(
-                "xtask-hint-{}-{}",
-                std::process::id(),
-                COUNT.fetch_add(1, Ordering::Relaxed)
-            ));
-            let _ = fs::remove_dir_all(&dir);
+            let dir = fresh_dir("hint");
             fs::create_dir_all(dir.join("chapters")).unwrap();
             for entry in fs::read_dir(crate::root().join("chapters")).unwrap() {
                 let path = entry.unwrap().path();

@@ -102,6 +102,9 @@ pub(super) const SOLVED_ONLY_PROSE: &str = "<!-- solved-only -->";
 /// How a hint's blockquote starts: `> **Hint 1.** Think of ...`.
 const HINT_START: &str = "**Hint ";
 const MINUTES: &str = "<!-- minutes:";
+/// `<!-- deps: workbook/loom -->` turns on a feature of the workbook itself,
+/// in cargo's `crate/feature` spelling.
+const WORKBOOK_FEATURE: &str = "workbook/";
 const MINUTES_FORMAT: &str = "<!-- minutes: reading=N exercises=M -->";
 
 impl Chapter {
@@ -133,7 +136,25 @@ impl Chapter {
         })
     }
 
-    /// The last `## ` heading above exercise `name`: the section that teaches it.
+    /// The crates the chapter loads (`<!-- deps: rayon, rand -->`), the workbook aside.
+    pub fn crate_deps(&self) -> impl Iterator<Item = &str> {
+        self.deps
+            .iter()
+            .map(String::as_str)
+            .filter(|d| !d.starts_with(WORKBOOK_FEATURE))
+    }
+
+    /// The workbook features the chapter turns on (`<!-- deps: workbook/loom -->`).
+    pub fn workbook_features(&self) -> Vec<&str> {
+        self.deps
+            .iter()
+            .filter_map(|d| d.strip_prefix(WORKBOOK_FEATURE))
+            .collect()
+    }
+
+    /// An exercise's section: the last `## ` heading above its cell. Every
+    /// report that sends the learner back (the check's, `cargo xtask hint`)
+    /// names this one.
     pub fn section_of(&self, name: &str) -> Option<String> {
         let mut section = None;
         for cell in &self.cells {

@@ -9,6 +9,7 @@
 
 pub mod chapter;
 mod crates;
+mod declarations;
 mod learner;
 mod notebook;
 #[cfg(test)]
@@ -16,7 +17,7 @@ mod shown_answers;
 #[cfg(test)]
 mod student_notebooks;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -295,6 +296,15 @@ fn generated(root: &Path) -> Result<Vec<Generated>> {
             );
         }
     }
+    declarations::check_solutions_manifest(root, &chapters)?;
+    add(
+        declarations::EXERCISES_FILE.into(),
+        declarations::exercises_source(root, &chapters)?,
+    );
+    add(
+        declarations::EXERCISES_MANIFEST.into(),
+        declarations::exercises_manifest(&chapters),
+    );
     add(
         "exercises/src/lib.rs".into(),
         crates::lib_source(&chapters, Copy::Student)?,

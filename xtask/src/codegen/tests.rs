@@ -31,20 +31,33 @@ fn student_copy_replaces_the_solution_with_todo() {
     );
 }
 
+/// An empty folder of its own under the temp folder, for one test's files.
+pub(crate) fn fresh_dir(what: &str) -> PathBuf {
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "xtask-{what}-{}-{}",
+        std::process::id(),
+        COUNT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// A copy of what the generator reads and writes, removed when dropped.
 struct Workspace(PathBuf);
 
 impl Workspace {
     fn copy() -> Self {
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "xtask-codegen-{}-{}",
-            std::process::id(),
-            COUNT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = fs::remove_dir_all(&dir);
+        let dir = fresh_dir("codegen");
         let root = crate::root();
-        for part in ["chapters", "notebooks", "exercises", "solutions"] {
+        for part in [
+            "chapters",
+            "notebooks",
+            "exercises",
+            "solutions",
+            "workbook/src/check",
+        ] {
             copy_dir(&root.join(part), &dir.join(part));
         }
         for file in ["Cargo.toml", learner::MANIFEST] {
@@ -318,13 +331,7 @@ const WITH_HINTS: &str = "## Exercise 1: add\n\nWrite it.\n\n```rust exercise=f\
 
 /// `text` parsed as chapter `01-test`, under a title and a minutes line.
 pub(super) fn chapter_of(text: &str) -> anyhow::Result<chapter::Chapter> {
-    static COUNT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "xtask-hints-{}-{}",
-        std::process::id(),
-        COUNT.fetch_add(1, Ordering::Relaxed)
-    ));
-    fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("hints");
     let path = dir.join("01-test.md");
     // Every chapter opens with its title and its time.
     let exercises = if text.contains("exercise=") { 5 } else { 0 };
