@@ -210,7 +210,7 @@ fn write_seen(target: &Path, seen: &BTreeMap<String, usize>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codegen::tests::fresh_dir;
+    use crate::codegen::test_support::fresh_dir;
     use std::path::PathBuf;
 
     /// A folder with a copy of the chapters (what `hint` reads), removed when dropped.

@@ -249,63 +249,15 @@ pub fn check_solutions_manifest(root: &Path, chapters: &[Chapter]) -> Result<()>
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
+    use std::fs;
 
-    use super::*;
-    use crate::codegen::chapter;
-    use crate::codegen::tests::fresh_dir;
-
-    /// A workspace holding chapter `01-test` (`text` under its title) and the
-    /// checks file `checks`, removed when dropped.
-    struct Root(PathBuf);
-
-    impl Root {
-        fn new(text: &str, checks: &str) -> Self {
-            let dir = fresh_dir("declarations");
-            fs::create_dir_all(dir.join("chapters")).unwrap();
-            fs::create_dir_all(dir.join("workbook/src/check")).unwrap();
-            fs::create_dir_all(dir.join("target")).unwrap();
-            fs::write(dir.join("workbook/src/check/ch01.rs"), checks).unwrap();
-            let root = Root(dir);
-            root.chapter(text);
-            root
-        }
-
-        fn chapter(&self, text: &str) {
-            let title = "# 01 · Test\n<!-- minutes: reading=5 exercises=5 -->\n\n";
-            fs::write(self.0.join("chapters/01-test.md"), format!("{title}{text}")).unwrap();
-        }
-
-        fn declared(&self) -> Result<String> {
-            exercises_source(&self.0, &chapter::read_all(&self.0).unwrap())
-        }
-
-        fn hint(&self) -> String {
-            crate::hint::next(&self.0, &self.0.join("target"), "add", true)
-                .unwrap()
-                .text
-        }
-    }
-
-    impl Drop for Root {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn chapter_under(heading: &str) -> String {
-        format!(
-            "## {heading}\n\nWrite it.\n\n```rust exercise=add\npub fn add() -> u64 {{\n    \
-             // BEGIN SOLUTION\n    42\n    // END SOLUTION\n}}\n```\n\n\
-             > **Hint 1.** Think.\n\n> **Hint 2.** Add.\n"
-        )
-    }
+    use crate::codegen::test_support::OneChapter;
 
     const CHECK: &str = "pub fn add(answer: impl Fn() -> u64) -> Report {\n    todo!()\n}\n";
 
     #[test]
     fn an_exercise_without_its_check_is_an_error_saying_what_to_write_where() {
-        let root = Root::new(&chapter_under("Adding"), "pub fn other() {}\n");
+        let root = OneChapter::new("Adding", "pub fn other() {}\n");
         let err = root.declared().unwrap_err().to_string();
         assert_eq!(
             err,
@@ -313,7 +265,7 @@ mod tests {
              `pub fn add(answer: ...) -> Report` in workbook/src/check/ch01.rs \
              (chapters/AUTHORING.md, “Checks”)"
         );
-        fs::remove_file(root.0.join("workbook/src/check/ch01.rs")).unwrap();
+        fs::remove_file(root.path("workbook/src/check/ch01.rs")).unwrap();
         let err = root.declared().unwrap_err().to_string();
         assert!(
             err.ends_with(
@@ -326,22 +278,23 @@ mod tests {
 
     #[test]
     fn changing_a_heading_changes_the_section_the_check_and_hint_name() {
-        let root = Root::new(&chapter_under("Adding up"), CHECK);
+        let root = OneChapter::new("Adding up", CHECK);
         let before = root.declared().unwrap();
         assert!(before.contains("section: \"Adding up\""), "{before}");
-        assert!(root.hint().contains("(01-test, section “Adding up”)"));
-        root.chapter(&chapter_under("Sums"));
+        assert!(root.hint(true).contains("(01-test, section “Adding up”)"));
+        root.write_chapter(&OneChapter::text_under("Sums"));
         let after = root.declared().unwrap();
         assert!(after.contains("section: \"Sums\""), "{after}");
         assert!(!after.contains("Adding up"), "{after}");
-        let hint = root.hint();
+        let hint = root.hint(true);
         assert!(hint.contains("(01-test, section “Sums”)"), "{hint}");
     }
 
     #[test]
     fn an_exercise_under_no_section_is_an_error() {
-        let text = chapter_under("Adding").replace("## Adding\n", "");
-        let err = Root::new(&text, CHECK).declared().unwrap_err().to_string();
+        let root = OneChapter::new("Adding", CHECK);
+        root.write_chapter(&OneChapter::text_under("Adding").replace("## Adding\n", ""));
+        let err = root.declared().unwrap_err().to_string();
         assert!(
             err.contains("exercise `add` sits under no `## ` heading"),
             "{err}"

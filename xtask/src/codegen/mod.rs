@@ -11,13 +11,17 @@ pub mod chapter;
 mod crates;
 mod declarations;
 mod learner;
+#[cfg(test)]
+mod messages;
 mod notebook;
 #[cfg(test)]
 mod shown_answers;
 #[cfg(test)]
 mod student_notebooks;
 #[cfg(test)]
-pub(crate) mod tests;
+pub(crate) mod test_support;
+#[cfg(test)]
+mod tests;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
+use super::test_support::fresh_dir;
 use super::*;
 
 #[test]
@@ -29,19 +29,6 @@ fn student_copy_replaces_the_solution_with_todo() {
         chapter::exercise_code(source, Copy::Solved),
         "pub fn f() -> u64 {\n    40 + 2\n}"
     );
-}
-
-/// An empty folder of its own under the temp folder, for one test's files.
-pub(crate) fn fresh_dir(what: &str) -> PathBuf {
-    static COUNT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "xtask-{what}-{}-{}",
-        std::process::id(),
-        COUNT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// A copy of what the generator reads and writes, removed when dropped.
