@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
-use chapter::Copy;
+use chapter::ChapterCopy;
 pub use learner::closest;
 use learner::{Backups, Hashes, State};
 
@@ -188,7 +188,7 @@ pub fn reset(root: &Path, target: &Path, exercise: &str) -> Result<()> {
         );
     };
     let path = PathBuf::from(format!("exercises/src/{}.rs", chapter.module()));
-    let stub = crates::module_source(chapter, Copy::Student)?;
+    let stub = crates::module_source(chapter, ChapterCopy::Student)?;
     let Ok(current) = fs::read_to_string(root.join(&path)) else {
         write(root, &path, &stub)?;
         println!("reset: wrote {} (it was missing)", path.display());
@@ -252,7 +252,7 @@ pub fn save_notebook(root: &Path, executed: &Path) -> Result<()> {
     let chapter = chapter::parse(&source)?;
     let deps = notebook::workspace_deps(root)?;
     let outputs = read_json(executed)?;
-    let mut nb = notebook::notebook(&deps, &chapter, Copy::Solved)?;
+    let mut nb = notebook::notebook(&deps, &chapter, ChapterCopy::Solved)?;
     notebook::keep_outputs(&mut nb, &outputs);
     let path = PathBuf::from("notebooks").join(name);
     let content = notebook::to_json(&nb);
@@ -277,13 +277,13 @@ fn generated(root: &Path) -> Result<Vec<Generated>> {
         })
     };
     for c in &chapters {
-        let student = notebook::notebook(&deps, c, Copy::Student)?;
+        let student = notebook::notebook(&deps, c, ChapterCopy::Student)?;
         add(
             format!("notebooks/{}.ipynb", c.stem),
             notebook::to_json(&student),
         );
         let solved_path = format!("notebooks/{}-solved.ipynb", c.stem);
-        let mut solved = notebook::notebook(&deps, c, Copy::Solved)?;
+        let mut solved = notebook::notebook(&deps, c, ChapterCopy::Solved)?;
         if let Ok(old) = read_json(&root.join(&solved_path)) {
             notebook::keep_outputs(&mut solved, &old);
         }
@@ -292,11 +292,11 @@ fn generated(root: &Path) -> Result<Vec<Generated>> {
             let file = format!("src/{}.rs", c.module());
             add(
                 format!("exercises/{file}"),
-                crates::module_source(c, Copy::Student)?,
+                crates::module_source(c, ChapterCopy::Student)?,
             );
             add(
                 format!("solutions/{file}"),
-                crates::module_source(c, Copy::Solved)?,
+                crates::module_source(c, ChapterCopy::Solved)?,
             );
         }
     }
@@ -311,11 +311,11 @@ fn generated(root: &Path) -> Result<Vec<Generated>> {
     );
     add(
         "exercises/src/lib.rs".into(),
-        crates::lib_source(&chapters, Copy::Student)?,
+        crates::lib_source(&chapters, ChapterCopy::Student)?,
     );
     add(
         "solutions/src/lib.rs".into(),
-        crates::lib_source(&chapters, Copy::Solved)?,
+        crates::lib_source(&chapters, ChapterCopy::Solved)?,
     );
     Ok(out)
 }

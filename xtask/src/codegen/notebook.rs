@@ -8,14 +8,14 @@ use anyhow::{Context, Result, anyhow};
 use serde_json::{Value, json};
 use workbook::check::protocol::NOTEBOOK_MIME;
 
-use super::chapter::{Cell, Chapter, Copy, exercise_code};
+use super::chapter::{Cell, Chapter, ChapterCopy, exercise_code};
 
 /// The notebook for one copy of a chapter, without outputs.
 /// `deps` is the root `Cargo.toml`'s `[workspace.dependencies]` table.
-pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: Copy) -> Result<Value> {
+pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: ChapterCopy) -> Result<Value> {
     let mut cells = vec![code_cell(&first_cell(deps, chapter)?, &[])];
     for cell in &chapter.cells {
-        if copy == Copy::Student && cell.solved_only() {
+        if copy == ChapterCopy::Student && cell.solved_only() {
             continue;
         }
         match cell {

@@ -15,7 +15,7 @@ use std::str::FromStr;
 
 use proc_macro2::{Delimiter, LineColumn, Spacing, TokenStream, TokenTree};
 
-use super::chapter::{self, Cell, Chapter, Copy};
+use super::chapter::{self, Cell, Chapter, ChapterCopy};
 use super::notebook;
 
 /// How many normalised tokens an answer and another cell must share, in one run, for the cell
@@ -324,13 +324,14 @@ fn answer(source: &str) -> Option<Normalised> {
             }
         }
     }
-    let solved = chapter::exercise_code(source, Copy::Solved);
+    let solved = chapter::exercise_code(source, ChapterCopy::Solved);
     Normalised::of(&solved, |t| lines.contains(&t.start.line))
 }
 
 /// Every answer shown in another code cell of its student notebook, one paragraph each.
 fn shown_answers(deps: &toml::Table, chapter: &Chapter) -> Vec<String> {
-    let student = notebook::notebook(deps, chapter, Copy::Student).expect("the notebook builds");
+    let student =
+        notebook::notebook(deps, chapter, ChapterCopy::Student).expect("the notebook builds");
     let cells: Vec<(String, String)> = student["cells"]
         .as_array()
         .into_iter()
@@ -353,7 +354,7 @@ fn shown_answers(deps: &toml::Table, chapter: &Chapter) -> Vec<String> {
         else {
             continue;
         };
-        let own_cell = chapter::exercise_code(source, Copy::Student);
+        let own_cell = chapter::exercise_code(source, ChapterCopy::Student);
         let own_check = chapter.check_call(name, None);
         let Some(answer) = answer(source) else {
             found.push(format!(

@@ -22,11 +22,11 @@ fn generated_files_are_fresh() {
 fn student_copy_replaces_the_solution_with_todo() {
     let source = "pub fn f() -> u64 {\n    // BEGIN SOLUTION\n    40 + 2\n    // END SOLUTION\n}";
     assert_eq!(
-        chapter::exercise_code(source, Copy::Student),
+        chapter::exercise_code(source, ChapterCopy::Student),
         "pub fn f() -> u64 {\n    todo!()\n}"
     );
     assert_eq!(
-        chapter::exercise_code(source, Copy::Solved),
+        chapter::exercise_code(source, ChapterCopy::Solved),
         "pub fn f() -> u64 {\n    40 + 2\n}"
     );
 }
@@ -363,7 +363,7 @@ fn hints_after_an_exercise_belong_to_it_and_leave_the_prose() {
 fn hint_cells_follow_the_check_folded_in_both_notebooks() {
     let c = chapter_of(WITH_HINTS).unwrap();
     let deps = toml::Table::new();
-    for copy in [Copy::Student, Copy::Solved] {
+    for copy in [ChapterCopy::Student, ChapterCopy::Solved] {
         let nb = notebook::notebook(&deps, &c, copy).unwrap();
         let cells = nb["cells"].as_array().unwrap();
         let check = cells
@@ -399,8 +399,11 @@ fn prose_after_a_solved_only_line_reaches_only_the_solved_notebook() {
             .skip(1) // the title
             .collect()
     };
-    assert_eq!(markdown(Copy::Student), ["## Next\n\nOn."]);
-    assert_eq!(markdown(Copy::Solved), ["It printed 1.", "## Next\n\nOn."]);
+    assert_eq!(markdown(ChapterCopy::Student), ["## Next\n\nOn."]);
+    assert_eq!(
+        markdown(ChapterCopy::Solved),
+        ["It printed 1.", "## Next\n\nOn."]
+    );
 
     let empty = chapter_of("Text.\n\n<!-- solved-only -->\n\n```rust\nlet t = 1;\n```\n")
         .err()
