@@ -199,7 +199,7 @@ fn a_pointer_to_the_solved_notebook_is_found_however_it_is_phrased() {
 
 #[test]
 fn prose_in_place_of_a_missing_output_is_found_and_marked_prose_is_not() {
-    let chapter = |text: &str| super::tests::chapter_of(text).unwrap();
+    let chapter = |text: &str| super::test_support::chapter_of(text).unwrap();
     let unmarked = chapter(
         "Intro.\n\n```rust solved-only\nlet t = 1;\n```\n\nThe chart\nshows it. It rises.\n\n## Next\n\nOn.\n",
     );
