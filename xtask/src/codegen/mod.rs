@@ -24,6 +24,7 @@ pub(crate) mod test_support;
 mod tests;
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -64,6 +65,16 @@ impl Generated {
 /// into `target` (cargo's target folder). Returns the files kept as a
 /// learner's work.
 pub fn r#gen(root: &Path, target: &Path, mode: GenMode) -> Result<Vec<String>> {
+    gen_telling(root, target, mode, &mut std::io::stdout())
+}
+
+/// [`r#gen`], telling `out` what it did.
+fn gen_telling(
+    root: &Path,
+    target: &Path,
+    mode: GenMode,
+    out: &mut impl Write,
+) -> Result<Vec<String>> {
     let mut stale = Vec::new();
     let mut edited = Vec::new();
     let mut kept = Vec::new();
@@ -97,8 +108,8 @@ pub fn r#gen(root: &Path, target: &Path, mode: GenMode) -> Result<Vec<String>> {
         write(root, &file.path, &file.content)?;
         written += 1;
         match backup {
-            Some(b) => println!("wrote {shown} (the old copy is in {})", b.display()),
-            None => println!("wrote {shown}"),
+            Some(b) => writeln!(out, "wrote {shown} (the old copy is in {})", b.display())?,
+            None => writeln!(out, "wrote {shown}")?,
         }
     }
     // The hashes of what gen writes now, kept files included: a file is
@@ -133,35 +144,42 @@ pub fn r#gen(root: &Path, target: &Path, mode: GenMode) -> Result<Vec<String>> {
                 problems.join("\n")
             );
         }
-        println!("gen --check: every generated file is up to date");
+        writeln!(out, "gen --check: every generated file is up to date")?;
         if !kept.is_empty() {
-            println!(
+            writeln!(
+                out,
                 "gen --check: these hold a learner's answers or notebook edits (not stale copies), which gen keeps:{}",
                 list(&kept)
-            );
+            )?;
         }
         return Ok(kept);
     }
     if Hashes::read(root) != manifest {
         write(root, Path::new(learner::MANIFEST), &manifest.text())?;
     }
-    println!(
+    writeln!(
+        out,
         "gen: {written} file(s) written, {} unchanged, {} kept as a learner's work",
         files.len() - written - kept.len(),
         kept.len()
-    );
+    )?;
     if let Some(dir) = backups.dir() {
-        println!("gen: the files it replaced are saved in {}", dir.display());
+        writeln!(
+            out,
+            "gen: the files it replaced are saved in {}",
+            dir.display()
+        )?;
     }
     if !kept.is_empty() {
-        println!(
+        writeln!(
+            out,
             "gen: kept {} file(s) as they are, because they hold your answers or notebook edits:{}\n\
              To replace them with what chapters/ generates anyway, run `cargo xtask gen --force`: \
              it first copies each to {}/<time>/. `cargo xtask reset NAME` restores one exercise's stub.",
             kept.len(),
             list(&kept),
             backups_shown(root, target)
-        );
+        )?;
     }
     Ok(kept)
 }
