@@ -83,9 +83,7 @@ fn gen_with_a_learners_work() {
 #[test]
 fn gen_check_on_stale_and_edited_copies() {
     let ws = Workspace::copy();
-    let chapter = ws.path("chapters/01-threads.md");
-    let text = fs::read_to_string(&chapter).unwrap();
-    fs::write(&chapter, text.replacen("thread", "thread (edited)", 1)).unwrap();
+    ws.change_chapter_01();
     let solved = ws.path("solutions/src/ch07_fibonacci.rs");
     let answer = fs::read_to_string(&solved).unwrap();
     fs::write(&solved, format!("{answer}// an edit by hand\n")).unwrap();

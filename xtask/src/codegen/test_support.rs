@@ -116,6 +116,13 @@ impl Workspace {
         Workspace(dir)
     }
 
+    /// Changes chapter 01's prose, as an author would: its notebooks go stale.
+    pub fn change_chapter_01(&self) {
+        let chapter = self.path("chapters/01-threads.md");
+        let text = fs::read_to_string(&chapter).unwrap();
+        fs::write(&chapter, text.replacen("thread", "thread (edited)", 1)).unwrap();
+    }
+
     /// Its cargo target folder, where backups go.
     pub fn target(&self) -> PathBuf {
         self.path("target")

@@ -86,9 +86,7 @@ fn a_changed_chapter_is_told_apart_from_a_learners_work() {
     let ws = Workspace::copy();
     r#gen(&ws.0, &ws.target(), GenMode::Write).unwrap(); // records what it generated
     learner_works(&ws);
-    let chapter = ws.path("chapters/01-threads.md");
-    let text = fs::read_to_string(&chapter).unwrap();
-    fs::write(&chapter, text.replacen("thread", "thread (edited)", 1)).unwrap();
+    ws.change_chapter_01();
 
     let stale = format!(
         "{:#}",
@@ -123,9 +121,7 @@ fn a_stale_copy_is_known_by_its_hash_on_a_fresh_clone() {
     // A chapter changed without regenerating, as a fresh clone or CI sees
     // it: nothing in target/, only the committed hashes.
     let ws = Workspace::copy();
-    let chapter = ws.path("chapters/01-threads.md");
-    let text = fs::read_to_string(&chapter).unwrap();
-    fs::write(&chapter, text.replacen("thread", "thread (edited)", 1)).unwrap();
+    ws.change_chapter_01();
 
     let stale = format!(
         "{:#}",
