@@ -183,3 +183,47 @@ fn the_readme_chapter_table_shows_each_chapters_time() {
         "README.md's chapter table: one row per chapter, its time the sum of the chapter's minutes line"
     );
 }
+
+/// A learner reads a cell whole, and a long one hides what it teaches.
+const MOST_LINES: usize = 40;
+
+/// The code cells of `chapter` over [`MOST_LINES`] lines: its name, the
+/// cell's first line and its length.
+fn long_cells(chapter: &chapter::Chapter) -> Vec<String> {
+    let sources = chapter.cells.iter().filter_map(|c| match c {
+        chapter::Cell::Code { source, .. } => Some(source),
+        chapter::Cell::Markdown { .. } => None,
+    });
+    sources
+        .filter(|s| s.lines().count() > MOST_LINES)
+        .map(|s| {
+            let first = s.lines().next().unwrap_or_default();
+            format!(
+                "{}: the cell `{first}`: {} lines",
+                chapter.stem,
+                s.lines().count()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn no_code_cell_is_over_40_lines() {
+    let long: Vec<String> = chapter::read_all(&crate::root())
+        .unwrap()
+        .iter()
+        .flat_map(long_cells)
+        .collect();
+    assert!(
+        long.is_empty(),
+        "code cells over {MOST_LINES} lines (split them): {long:#?}"
+    );
+    let body = "let x = 1;\n".repeat(MOST_LINES);
+    let at_most = chapter_of(&format!("```rust\n{body}```\n")).unwrap();
+    assert!(long_cells(&at_most).is_empty());
+    let over = chapter_of(&format!("```rust\n// one too many\n{body}```\n")).unwrap();
+    assert_eq!(
+        long_cells(&over),
+        ["01-test: the cell `// one too many`: 41 lines"]
+    );
+}
