@@ -5,22 +5,10 @@ use std::thread;
 use std::time::Duration;
 
 use super::dice::Dice;
-use super::{Exercise, Expect, Probe, Report, compare_lists, expect_parallel};
+use super::{Expect, Probe, Report, compare_lists, expect_parallel};
 use crate::Job;
 
-/// `run_in_threads`: one `thread::spawn` per job, then join them all.
-pub static RUN_IN_THREADS: Exercise = Exercise {
-    notebook: "01-threads",
-    name: "run_in_threads",
-    section: "Exercise 1: start them all, then join them all",
-};
-
-/// `map_in_threads`: one scoped thread per input, results in input order.
-pub static MAP_IN_THREADS: Exercise = Exercise {
-    notebook: "01-threads",
-    name: "map_in_threads",
-    section: "Exercise 2: scoped threads that borrow",
-};
+pub use super::declared::ch01::*;
 
 const SEQUENTIAL_HINT: &str = "Start every thread first and keep its JoinHandle; \
      join them only after the last one has started.";

@@ -7,29 +7,10 @@ use std::thread;
 use std::time::Duration;
 
 use super::dice::Dice;
-use super::{Exercise, Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
+use super::{Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
 use crate::panics::panic_message;
 
-/// `map_on_pool`: a rayon pool of a chosen size, results in input order.
-pub static MAP_ON_POOL: Exercise = Exercise {
-    notebook: "02-thread-pools",
-    name: "map_on_pool",
-    section: "A pool of a chosen size",
-};
-
-/// `map_in_batches`: inputs handed out in batches, one call of `work` per batch.
-pub static MAP_IN_BATCHES: Exercise = Exercise {
-    notebook: "02-thread-pools",
-    name: "map_in_batches",
-    section: "Chunk size: handing out tasks in batches",
-};
-
-/// `apply_pairs`: a task with two arguments, `zip`, and unequal lengths refused.
-pub static APPLY_PAIRS: Exercise = Exercise {
-    notebook: "02-thread-pools",
-    name: "apply_pairs",
-    section: "Tasks with several arguments, and tasks with none",
-};
+pub use super::declared::ch02::*;
 
 /// Runs `f`, catching a panic: `Err` holds the panic's message.
 fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {

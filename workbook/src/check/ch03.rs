@@ -6,29 +6,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::dice::Dice;
-use super::{Exercise, Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
+use super::{Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
 use crate::Job;
 
-/// `total`: submit every job, keep the handles, then wait and add up.
-pub static TOTAL: Exercise = Exercise {
-    notebook: "03-futures",
-    name: "total",
-    section: "Exercise 1: find and fix the waiting loop",
-};
-
-/// `run_batches`: every batch in flight at once, then wait for each batch.
-pub static RUN_BATCHES: Exercise = Exercise {
-    notebook: "03-futures",
-    name: "run_batches",
-    section: "Exercise 2: several batches in flight",
-};
-
-/// `in_completion_order`: results as the jobs finish, tagged with their job.
-pub static IN_COMPLETION_ORDER: Exercise = Exercise {
-    notebook: "03-futures",
-    name: "in_completion_order",
-    section: "Exercise 3: results as they finish",
-};
+pub use super::declared::ch03::*;
 
 const SUBMIT_ALL_HINT: &str = "Submit every job first and keep its handle; \
      wait for the results only after the last one has been submitted.";

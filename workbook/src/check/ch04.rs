@@ -7,23 +7,11 @@ use std::time::{Duration, Instant};
 
 mod watch;
 
-use super::{Exercise, Expect, Probe, Report, Wrong, expect_parallel};
+use super::{Expect, Probe, Report, Wrong, expect_parallel};
 use crate::sharing::{Account, lock_within};
 use watch::{Gate, finishes};
 
-/// `count_shared`: threads bump one shared atomic counter.
-pub static COUNT_SHARED: Exercise = Exercise {
-    notebook: "04-locks",
-    name: "count_shared",
-    section: "Exercise 1: a shared counter that loses nothing",
-};
-
-/// `transfer`: move money between two locked accounts without deadlock.
-pub static TRANSFER: Exercise = Exercise {
-    notebook: "04-locks",
-    name: "transfer",
-    section: "Exercise 2: transfers that cannot deadlock",
-};
+pub use super::declared::ch04::*;
 
 /// Checks `count_shared(inputs: &[u64], threads: usize, is_hit: &(dyn Fn(u64) -> bool + Sync)) -> u64`.
 pub fn count_shared(

@@ -4,21 +4,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread::{self, ThreadId};
 
-use super::{Exercise, Expect, Probe, Report, Wrong, expect_parallel};
+use super::{Expect, Probe, Report, Wrong, expect_parallel};
 
-/// `fill_shared`: threads write their own slots of one shared atomic slice.
-pub static FILL_SHARED: Exercise = Exercise {
-    notebook: "05-shared-arrays",
-    name: "fill_shared",
-    section: "Exercise 1: every slot written once",
-};
-
-/// `fill_chunks`: the same with disjoint `chunks_mut` borrows.
-pub static FILL_CHUNKS: Exercise = Exercise {
-    notebook: "05-shared-arrays",
-    name: "fill_chunks",
-    section: "Exercise 2: disjoint chunks, no atomics",
-};
+pub use super::declared::ch05::*;
 
 const HINT: &str = "Give each thread its own range of indices and start every thread \
      before waiting for any.";

@@ -4,22 +4,10 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use super::{Exercise, Expect, Probe, Report, Wrong, expect_parallel};
+use super::{Expect, Probe, Report, Wrong, expect_parallel};
 use crate::sharing::Fallible;
 
-/// `report_every`: run every task at once, report each outcome.
-pub static REPORT_EVERY: Exercise = Exercise {
-    notebook: "06-errors",
-    name: "report_every",
-    section: "Exercise 1: report every task",
-};
-
-/// `all_or_first_error`: stop at the first error, in parallel, and say which input it was.
-pub static ALL_OR_FIRST_ERROR: Exercise = Exercise {
-    notebook: "06-errors",
-    name: "all_or_first_error",
-    section: "Exercise 2: all results, or the first error",
-};
+pub use super::declared::ch06::*;
 
 /// What the tasks of a case do: `Ok(v)` or `Err(message)` after `ms` milliseconds.
 fn jobs(plan: &[(u64, bool)], probe: Option<Arc<Probe>>) -> Vec<Fallible> {

@@ -4,21 +4,9 @@ use std::sync::Mutex;
 use std::thread;
 
 use super::dice::Dice;
-use super::{Exercise, Probe, Report, Wrong};
+use super::{Probe, Report, Wrong};
 
-/// `fib_checked`: f(n) as a `Result`, an error past f(93).
-pub static FIB_CHECKED: Exercise = Exercise {
-    notebook: "07-fibonacci",
-    name: "fib_checked",
-    section: "Exercise 1: refuse what does not fit",
-};
-
-/// `fib_par`: a `rayon::join` split with a sequential cutoff.
-pub static FIB_PAR: Exercise = Exercise {
-    notebook: "07-fibonacci",
-    name: "fib_par",
-    section: "Exercise 2: a recursive split with a cutoff",
-};
+pub use super::declared::ch07::*;
 
 /// f(0) ..= f(93), every Fibonacci number that fits in a u64.
 fn table() -> Vec<u64> {

@@ -4,21 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::thread;
 
-use crate::check::{Exercise, Probe, Report, Wrong, compare_lists};
+use crate::check::{Probe, Report, Wrong, compare_lists};
 
-/// `merge_counts`: two tables into one, nothing dropped, nothing twice.
-pub static MERGE_COUNTS: Exercise = Exercise {
-    notebook: "08-counting",
-    name: "merge_counts",
-    section: "Exercise 1: merge two tables",
-};
-
-/// `count_files`: every file counted in parallel, the tables merged, errors kept.
-pub static COUNT_FILES: Exercise = Exercise {
-    notebook: "08-counting",
-    name: "count_files",
-    section: "Exercise 2: count every file in parallel",
-};
+pub use super::declared::ch08::*;
 
 /// A named merge: the two tables and the expected result.
 type MergeCase = (&'static str, Vec<u64>, Vec<u64>, Vec<u64>);
@@ -235,13 +223,6 @@ pub fn count_files(
         )
     })
 }
-
-/// `count_words`: real words, case folded, punctuation dropped.
-pub static COUNT_WORDS: Exercise = Exercise {
-    notebook: "08-counting",
-    name: "count_words",
-    section: "Exercise 3: count real words",
-};
 
 /// A named text and the counts it must give.
 type WordCase = (&'static str, &'static str, &'static [(&'static str, u64)]);

@@ -4,22 +4,10 @@ use std::sync::Mutex;
 use std::thread;
 
 use super::dice::Dice;
-use super::{Exercise, Expect, Probe, Report, Wrong, expect_parallel};
+use super::{Expect, Probe, Report, Wrong, expect_parallel};
 use crate::pi::count_hits;
 
-/// `split_throws`: N throws in equal chunks that add up to N.
-pub static SPLIT_THROWS: Exercise = Exercise {
-    notebook: "09-pi",
-    name: "split_throws",
-    section: "Exercise 1: equal chunks that add up",
-};
-
-/// `pi_chunked`: one seeded generator per chunk, the same estimate on any thread count.
-pub static PI_CHUNKED: Exercise = Exercise {
-    notebook: "09-pi",
-    name: "pi_chunked",
-    section: "Exercise 2: one generator per chunk",
-};
+pub use super::declared::ch09::*;
 
 /// Checks `split_throws(throws: u64, chunks: u64) -> Vec<u64>`.
 pub fn split_throws(answer: impl Fn(u64, u64) -> Vec<u64> + Send + 'static) -> Report {

@@ -3,14 +3,9 @@
 use std::thread;
 use std::time::Duration;
 
-use crate::check::{Exercise, Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
+use crate::check::{Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
 
-/// `on_every_rank`: one function run by every rank at once, the lines gathered in rank order.
-pub static ON_EVERY_RANK: Exercise = Exercise {
-    notebook: "10-processes-and-mpi",
-    name: "on_every_rank",
-    section: "Exercise: hello from every rank",
-};
+pub use super::declared::ch10::*;
 
 const HINT: &str = "Give every rank a thread of its own, all started before any is joined \
                     (thread::scope), as mpirun gives every rank a process.";

@@ -12,22 +12,10 @@ use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 
 use loom::sync::atomic::{AtomicBool, AtomicUsize};
 
-use super::{Exercise, Report, Wrong};
+use super::{Report, Wrong};
 use crate::model::{Explored, Failure, explore};
 
-/// `record_max`: keep the largest value several threads report.
-pub static RECORD_MAX: Exercise = Exercise {
-    notebook: "11-loom",
-    name: "record_max",
-    section: "Exercise 1: a maximum loom cannot break",
-};
-
-/// `with_lock`: a spin lock that takes and gives back the writes it guards.
-pub static WITH_LOCK: Exercise = Exercise {
-    notebook: "11-loom",
-    name: "with_lock",
-    section: "Exercise 2: a spin lock that hands over its data",
-};
+pub use super::declared::ch11::*;
 
 /// Checks `record_max(max: &loom::sync::atomic::AtomicUsize, value: usize)`.
 pub fn record_max(answer: impl Fn(&AtomicUsize, usize) + Send + Sync + 'static) -> Report {

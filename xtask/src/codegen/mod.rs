@@ -9,22 +9,28 @@
 
 pub mod chapter;
 mod crates;
+mod declarations;
 mod learner;
+#[cfg(test)]
+mod messages;
 mod notebook;
 #[cfg(test)]
 mod shown_answers;
 #[cfg(test)]
 mod student_notebooks;
 #[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
 mod tests;
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
-use chapter::Copy;
+use chapter::ChapterCopy;
 pub use learner::closest;
 use learner::{Backups, Hashes, State};
 
@@ -59,6 +65,16 @@ impl Generated {
 /// into `target` (cargo's target folder). Returns the files kept as a
 /// learner's work.
 pub fn r#gen(root: &Path, target: &Path, mode: GenMode) -> Result<Vec<String>> {
+    gen_telling(root, target, mode, &mut std::io::stdout())
+}
+
+/// [`r#gen`], telling `out` what it did.
+fn gen_telling(
+    root: &Path,
+    target: &Path,
+    mode: GenMode,
+    out: &mut impl Write,
+) -> Result<Vec<String>> {
     let mut stale = Vec::new();
     let mut edited = Vec::new();
     let mut kept = Vec::new();
@@ -92,8 +108,8 @@ pub fn r#gen(root: &Path, target: &Path, mode: GenMode) -> Result<Vec<String>> {
         write(root, &file.path, &file.content)?;
         written += 1;
         match backup {
-            Some(b) => println!("wrote {shown} (the old copy is in {})", b.display()),
-            None => println!("wrote {shown}"),
+            Some(b) => writeln!(out, "wrote {shown} (the old copy is in {})", b.display())?,
+            None => writeln!(out, "wrote {shown}")?,
         }
     }
     // The hashes of what gen writes now, kept files included: a file is
@@ -128,35 +144,42 @@ pub fn r#gen(root: &Path, target: &Path, mode: GenMode) -> Result<Vec<String>> {
                 problems.join("\n")
             );
         }
-        println!("gen --check: every generated file is up to date");
+        writeln!(out, "gen --check: every generated file is up to date")?;
         if !kept.is_empty() {
-            println!(
+            writeln!(
+                out,
                 "gen --check: these hold a learner's answers or notebook edits (not stale copies), which gen keeps:{}",
                 list(&kept)
-            );
+            )?;
         }
         return Ok(kept);
     }
     if Hashes::read(root) != manifest {
         write(root, Path::new(learner::MANIFEST), &manifest.text())?;
     }
-    println!(
+    writeln!(
+        out,
         "gen: {written} file(s) written, {} unchanged, {} kept as a learner's work",
         files.len() - written - kept.len(),
         kept.len()
-    );
+    )?;
     if let Some(dir) = backups.dir() {
-        println!("gen: the files it replaced are saved in {}", dir.display());
+        writeln!(
+            out,
+            "gen: the files it replaced are saved in {}",
+            dir.display()
+        )?;
     }
     if !kept.is_empty() {
-        println!(
+        writeln!(
+            out,
             "gen: kept {} file(s) as they are, because they hold your answers or notebook edits:{}\n\
              To replace them with what chapters/ generates anyway, run `cargo xtask gen --force`: \
              it first copies each to {}/<time>/. `cargo xtask reset NAME` restores one exercise's stub.",
             kept.len(),
             list(&kept),
             backups_shown(root, target)
-        );
+        )?;
     }
     Ok(kept)
 }
@@ -183,7 +206,7 @@ pub fn reset(root: &Path, target: &Path, exercise: &str) -> Result<()> {
         );
     };
     let path = PathBuf::from(format!("exercises/src/{}.rs", chapter.module()));
-    let stub = crates::module_source(chapter, Copy::Student)?;
+    let stub = crates::module_source(chapter, ChapterCopy::Student)?;
     let Ok(current) = fs::read_to_string(root.join(&path)) else {
         write(root, &path, &stub)?;
         println!("reset: wrote {} (it was missing)", path.display());
@@ -247,7 +270,7 @@ pub fn save_notebook(root: &Path, executed: &Path) -> Result<()> {
     let chapter = chapter::parse(&source)?;
     let deps = notebook::workspace_deps(root)?;
     let outputs = read_json(executed)?;
-    let mut nb = notebook::notebook(&deps, &chapter, Copy::Solved)?;
+    let mut nb = notebook::notebook(&deps, &chapter, ChapterCopy::Solved)?;
     notebook::keep_outputs(&mut nb, &outputs);
     let path = PathBuf::from("notebooks").join(name);
     let content = notebook::to_json(&nb);
@@ -272,13 +295,13 @@ fn generated(root: &Path) -> Result<Vec<Generated>> {
         })
     };
     for c in &chapters {
-        let student = notebook::notebook(&deps, c, Copy::Student)?;
+        let student = notebook::notebook(&deps, c, ChapterCopy::Student)?;
         add(
             format!("notebooks/{}.ipynb", c.stem),
             notebook::to_json(&student),
         );
         let solved_path = format!("notebooks/{}-solved.ipynb", c.stem);
-        let mut solved = notebook::notebook(&deps, c, Copy::Solved)?;
+        let mut solved = notebook::notebook(&deps, c, ChapterCopy::Solved)?;
         if let Ok(old) = read_json(&root.join(&solved_path)) {
             notebook::keep_outputs(&mut solved, &old);
         }
@@ -287,21 +310,30 @@ fn generated(root: &Path) -> Result<Vec<Generated>> {
             let file = format!("src/{}.rs", c.module());
             add(
                 format!("exercises/{file}"),
-                crates::module_source(c, Copy::Student)?,
+                crates::module_source(c, ChapterCopy::Student)?,
             );
             add(
                 format!("solutions/{file}"),
-                crates::module_source(c, Copy::Solved)?,
+                crates::module_source(c, ChapterCopy::Solved)?,
             );
         }
     }
+    declarations::check_solutions_manifest(root, &chapters)?;
+    add(
+        declarations::EXERCISES_FILE.into(),
+        declarations::exercises_source(root, &chapters)?,
+    );
+    add(
+        declarations::EXERCISES_MANIFEST.into(),
+        declarations::exercises_manifest(&chapters),
+    );
     add(
         "exercises/src/lib.rs".into(),
-        crates::lib_source(&chapters, Copy::Student)?,
+        crates::lib_source(&chapters, ChapterCopy::Student)?,
     );
     add(
         "solutions/src/lib.rs".into(),
-        crates::lib_source(&chapters, Copy::Solved)?,
+        crates::lib_source(&chapters, ChapterCopy::Solved)?,
     );
     Ok(out)
 }

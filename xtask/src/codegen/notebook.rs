@@ -8,14 +8,14 @@ use anyhow::{Context, Result, anyhow};
 use serde_json::{Value, json};
 use workbook::check::protocol::NOTEBOOK_MIME;
 
-use super::chapter::{Cell, Chapter, Copy, exercise_code};
+use super::chapter::{Cell, Chapter, ChapterCopy, exercise_code};
 
 /// The notebook for one copy of a chapter, without outputs.
 /// `deps` is the root `Cargo.toml`'s `[workspace.dependencies]` table.
-pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: Copy) -> Result<Value> {
+pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: ChapterCopy) -> Result<Value> {
     let mut cells = vec![code_cell(&first_cell(deps, chapter)?, &[])];
     for cell in &chapter.cells {
-        if copy == Copy::Student && cell.solved_only() {
+        if copy == ChapterCopy::Student && cell.solved_only() {
             continue;
         }
         match cell {
@@ -80,15 +80,10 @@ pub fn workspace_deps(root: &Path) -> Result<toml::Table> {
         .ok_or_else(|| anyhow!("{} has no [workspace.dependencies]", path.display()))
 }
 
-/// `<!-- deps: workbook/loom -->` turns on a feature of the workbook itself,
-/// in cargo's `crate/feature` spelling.
-const WORKBOOK_FEATURE: &str = "workbook/";
-
 fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
     let features: Vec<String> = chapter
-        .deps
+        .workbook_features()
         .iter()
-        .filter_map(|d| d.strip_prefix(WORKBOOK_FEATURE))
         .map(|f| format!("\"{f}\""))
         .collect();
     let (comment, workbook) = if features.is_empty() {
@@ -109,11 +104,7 @@ fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
         )
     };
     let mut lines = vec![comment, workbook];
-    for name in chapter
-        .deps
-        .iter()
-        .filter(|d| !d.starts_with(WORKBOOK_FEATURE))
-    {
+    for name in chapter.crate_deps() {
         let spec = deps.get(name).ok_or_else(|| {
             anyhow!(
                 "chapters/{}.md: dependency `{name}` is not in [workspace.dependencies]",

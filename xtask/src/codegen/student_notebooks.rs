@@ -1,7 +1,7 @@
 //! Guards on whole student notebooks: they never send the learner to the solved notebook, which
 //! holds every answer of the chapter, and they never read an output they do not have.
 
-use super::chapter::{self, Cell, Chapter, Copy, SOLVED_ONLY_PROSE};
+use super::chapter::{self, Cell, Chapter, ChapterCopy, SOLVED_ONLY_PROSE};
 use super::notebook;
 
 /// Words that, right before "solved", make it name a notebook ("the solved notebook", "copy
@@ -84,7 +84,8 @@ fn pointers_to_solved(text: &str) -> Vec<String> {
 
 /// Every line of `chapter`'s student notebook, Markdown or code, that points to the solved one.
 fn pointers_in(deps: &toml::Table, chapter: &Chapter) -> Vec<String> {
-    let student = notebook::notebook(deps, chapter, Copy::Student).expect("the notebook builds");
+    let student =
+        notebook::notebook(deps, chapter, ChapterCopy::Student).expect("the notebook builds");
     let mut found = Vec::new();
     for cell in student["cells"].as_array().into_iter().flatten() {
         let id = cell["id"].as_str().unwrap_or_default();
@@ -198,7 +199,7 @@ fn a_pointer_to_the_solved_notebook_is_found_however_it_is_phrased() {
 
 #[test]
 fn prose_in_place_of_a_missing_output_is_found_and_marked_prose_is_not() {
-    let chapter = |text: &str| super::tests::chapter_of(text).unwrap();
+    let chapter = |text: &str| super::test_support::chapter_of(text).unwrap();
     let unmarked = chapter(
         "Intro.\n\n```rust solved-only\nlet t = 1;\n```\n\nThe chart\nshows it. It rises.\n\n## Next\n\nOn.\n",
     );
