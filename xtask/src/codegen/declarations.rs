@@ -251,6 +251,7 @@ pub fn check_solutions_manifest(root: &Path, chapters: &[Chapter]) -> Result<()>
 mod tests {
     use std::fs;
 
+    use super::*;
     use crate::codegen::test_support::OneChapter;
 
     const CHECK: &str = "pub fn add(answer: impl Fn() -> u64) -> Report {\n    todo!()\n}\n";
@@ -299,5 +300,47 @@ mod tests {
             err.contains("exercise `add` sits under no `## ` heading"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_deps_line_drives_the_crates_dependencies() {
+        let root = OneChapter::new("Adding", CHECK);
+        let text = format!(
+            "<!-- deps: rayon, workbook/loom -->\n\n{}",
+            OneChapter::text_under("Adding")
+        );
+        root.write_chapter(&text);
+        let chapters = crate::codegen::chapter::read_all(&root.0).unwrap();
+        let manifest = exercises_manifest(&chapters);
+        assert!(
+            manifest.ends_with(
+                "[dependencies]\nrayon.workspace = true\n\
+                 workbook = { workspace = true, features = [\"loom\"] }\n"
+            ),
+            "{manifest}"
+        );
+        let solutions = root.path("solutions/Cargo.toml");
+        fs::create_dir_all(solutions.parent().unwrap()).unwrap();
+        fs::write(&solutions, "[dependencies]\nworkbook.workspace = true\n").unwrap();
+        let err = check_solutions_manifest(&root.0, &chapters).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "solutions/Cargo.toml does not depend on `rayon`, which chapters/01-test.md loads: \
+             add `rayon.workspace = true` to its [dependencies]"
+        );
+        fs::write(
+            &solutions,
+            "[dependencies]\nrayon.workspace = true\nworkbook.workspace = true\n",
+        )
+        .unwrap();
+        let err = check_solutions_manifest(&root.0, &chapters).unwrap_err();
+        assert!(
+            err.to_string().contains("the workbook's `loom` feature"),
+            "{err}"
+        );
+        let both = "[dependencies]\nrayon.workspace = true\n\
+                    workbook = { workspace = true, features = [\"loom\"] }\n";
+        fs::write(&solutions, both).unwrap();
+        check_solutions_manifest(&root.0, &chapters).unwrap();
     }
 }
