@@ -5,6 +5,7 @@
 mod bench;
 mod book;
 mod child;
+mod class;
 mod cluster;
 mod codegen;
 mod hint;
@@ -109,6 +110,11 @@ enum Command {
         #[command(subcommand)]
         action: cluster::Action,
     },
+    /// For instructors: grade a whole class's answers, each in a sandbox
+    Class {
+        #[command(subcommand)]
+        action: class::Action,
+    },
     /// The workbook as a static website, into target/book/
     Book {
         /// Serve it on 127.0.0.1 and print the address
@@ -169,6 +175,7 @@ fn run(command: Command) -> Result<()> {
             bench::run(&env, quick)
         }
         Command::Cluster { action } => cluster::run(action),
+        Command::Class { action } => class::run(&root, action),
         Command::Book {
             serve: _,
             check: true,

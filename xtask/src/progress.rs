@@ -372,7 +372,7 @@ fn source(cell: &Value) -> String {
 }
 
 /// Jupyter stores text as a string or a list of lines.
-fn text_of(value: &Value) -> String {
+pub(crate) fn text_of(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Array(parts) => parts.iter().filter_map(Value::as_str).collect(),
