@@ -45,7 +45,7 @@ enum Command {
     Test {
         /// Run only these steps (comma-separated or repeated): gen-check, fmt,
         /// clippy, workspace, exercises-build, mpi, notebooks, learner-work,
-        /// slurm, book, bench
+        /// class, slurm, book, bench
         #[arg(long, value_delimiter = ',', value_name = "STEP", value_parser = test::STEP_IDS)]
         only: Vec<String>,
         /// Run every step but these

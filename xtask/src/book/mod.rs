@@ -9,7 +9,7 @@
 //!
 //! The assets (mdBook settings, the front page's template, style and script) are in `xtask/book/`.
 
-mod install;
+pub mod install;
 mod links;
 pub mod output;
 mod page;

@@ -14,7 +14,8 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use super::sandbox::{self, Mount, Sandbox};
+use super::rustc::rustc;
+use super::sandbox::Sandbox;
 use super::submission::{Answer, stub_cells};
 use crate::child::{self, MINUTE};
 use crate::codegen::chapter::Chapter;
@@ -25,9 +26,9 @@ const CRATES: [&str; 4] = ["workbook", "rayon", "crossbeam", "rand"];
 /// The instructor's compiled crates, the toolchain and the linker.
 pub struct Shared {
     pub deps: PathBuf,
-    externs: Vec<(String, String)>,
+    pub externs: Vec<(String, String)>,
     pub toolchain: PathBuf,
-    linker: PathBuf,
+    pub linker: PathBuf,
 }
 
 /// Builds `workbook` (with chapter 11's `loom`) and the crates answers use,
@@ -146,6 +147,13 @@ pub fn compile(
     let src = work.join("src");
     let out = work.join("out");
     let mut failed = unreadable(chapters, parts);
+    if !parts
+        .values()
+        .any(|p| matches!(p, Part::File(Ok(_)) | Part::Cells(Ok(_))))
+    {
+        // Nothing readable: every exercise handed in is already an error.
+        return Ok(Compiled { dir: out, failed });
+    }
     let mut stubbed = BTreeSet::new();
     for _ in 0..=chapters.len() * 4 {
         let _ = fs::remove_dir_all(work);
@@ -292,133 +300,4 @@ fn write(src: &Path, file: &str, text: &str) -> Result<()> {
     let path = src.join(file);
     fs::create_dir_all(path.parent().expect("a file has a folder"))?;
     fs::write(&path, text).with_context(|| path.display().to_string())
-}
-
-/// Runs rustc on `src/main.rs` in the sandbox: a check first, then (when
-/// it passes) the program `out/grade`. Returns the errors: file (relative
-/// to `src`), line, and what rustc said.
-fn rustc(
-    sandbox: &Sandbox,
-    slot: usize,
-    shared: &Shared,
-    src: &Path,
-    out: &Path,
-) -> Result<Vec<(String, usize, String)>> {
-    let mounts = [
-        Mount {
-            host: shared.toolchain.clone(),
-            inside: "/toolchain",
-            writable: false,
-        },
-        Mount {
-            host: shared.deps.clone(),
-            inside: "/deps",
-            writable: false,
-        },
-        Mount {
-            host: src.to_path_buf(),
-            inside: "/src",
-            writable: false,
-        },
-        Mount {
-            host: out.to_path_buf(),
-            inside: "/out",
-            writable: true,
-        },
-    ];
-    let [toolchain, deps, src_in, out_in] = mounts.each_ref().map(|m| sandbox.path(m));
-    let mut args: Vec<String> = [
-        "--edition",
-        "2024",
-        "--crate-type",
-        "bin",
-        "--crate-name",
-        "grade",
-    ]
-    .into_iter()
-    .chain([
-        "-C",
-        "opt-level=1",
-        "-C",
-        "debuginfo=0",
-        "--cap-lints",
-        "allow",
-    ])
-    .chain(["--error-format", "json"])
-    .map(String::from)
-    .collect();
-    args.push(format!("-Clinker={}", shared.linker.display()));
-    args.push(format!("-Ldependency={}", deps.join("deps").display()));
-    for (name, file) in &shared.externs {
-        args.push(format!("--extern={name}={}", deps.join(file).display()));
-    }
-    args.push(src_in.join("main.rs").display().to_string());
-    let rustc = toolchain.join("bin/rustc");
-    for emit in ["metadata", "link"] {
-        let mut run = args.clone();
-        run.push(format!("--emit={emit}"));
-        run.push("-o".into());
-        run.push(
-            out_in
-                .join(if emit == "link" {
-                    "grade"
-                } else {
-                    "grade.rmeta"
-                })
-                .display()
-                .to_string(),
-        );
-        let ran = sandbox.run(slot, &mounts, &rustc, &run, "", sandbox::COMPILE)?;
-        let errors = errors(&String::from_utf8_lossy(&ran.stderr), &src_in);
-        if !errors.is_empty() {
-            return Ok(errors);
-        }
-        if !ran.exit.is_some_and(|e| e.success()) {
-            let said = String::from_utf8_lossy(&ran.stderr);
-            let first = said.lines().next().unwrap_or("it was stopped");
-            return Ok(vec![(
-                String::new(),
-                0,
-                format!("the compiler failed: {first}"),
-            )]);
-        }
-    }
-    Ok(Vec::new())
-}
-
-/// rustc's errors in its JSON output: the file (relative to `src`), the line, the message and where.
-fn errors(stderr: &str, src: &Path) -> Vec<(String, usize, String)> {
-    let prefix = format!("{}/", src.display());
-    stderr
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|d| d["level"] == "error")
-        .filter(|d| {
-            !d["message"]
-                .as_str()
-                .unwrap_or("")
-                .starts_with("aborting due to")
-        })
-        .map(|d| {
-            let spans = d["spans"].as_array().cloned().unwrap_or_default();
-            let span = spans
-                .iter()
-                .find(|s| s["is_primary"] == true)
-                .cloned()
-                .unwrap_or_default();
-            let file = span["file_name"].as_str().unwrap_or("");
-            let file = file.strip_prefix(&prefix).unwrap_or(file).to_string();
-            let line = span["line_start"].as_u64().unwrap_or(0) as usize;
-            let message = d["message"].as_str().unwrap_or("").to_string();
-            let place = match (file.as_str(), file.rsplit_once("/cell_")) {
-                (_, _) if line == 0 => String::new(),
-                ("main.rs", _) => {
-                    " (where its check calls it: keep the signature the workbook gives)".into()
-                }
-                (_, Some(_)) => format!(" (its cell, line {})", line - 1),
-                _ => format!(" ({file}, line {line})"),
-            };
-            (file, line, format!("{message}{place}"))
-        })
-        .collect()
 }

@@ -150,7 +150,7 @@ fn nonce() -> String {
 fn verdict(ran: &Ran, nonce: &str) -> (Verdict, String) {
     let (reports, _) = crate::progress::parse_lines(&String::from_utf8_lossy(&ran.stdout), nonce);
     let report = reports.into_iter().last();
-    let flood = (ran.printed > sandbox::KEPT_OUTPUT as u64 * 2).then(|| {
+    let flood = (ran.printed > super::output::KEPT_OUTPUT as u64 * 2).then(|| {
         format!(
             " It printed {} MB of output, of which the grader kept only the start.",
             ran.printed / 1_000_000
@@ -168,7 +168,15 @@ fn verdict(ran: &Ran, nonce: &str) -> (Verdict, String) {
         },
         None => (Verdict::Error, ended(ran)),
     };
-    (verdict, format!("{message}{}", flood.unwrap_or_default()))
+    let stop = if message.ends_with(['.', '!', '?', '…']) {
+        ""
+    } else {
+        "."
+    };
+    match flood {
+        Some(flood) => (verdict, format!("{message}{stop}{flood}")),
+        None => (verdict, message),
+    }
 }
 
 /// How a check that never reported ended, in a learner's words.

@@ -3,14 +3,17 @@
 //! ([`sandbox`]); each exercise's check runs alone; the verdicts go to a
 //! gradebook (CSV) and, with `--html`, a class dashboard.
 
+mod browser;
 mod build;
 mod dashboard;
 mod grade;
 mod gradebook;
+mod hostile;
+mod output;
+mod rustc;
 mod sandbox;
+mod selftest;
 mod submission;
-#[cfg(test)]
-mod tests;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fs;
@@ -23,6 +26,8 @@ use anyhow::{Context, Result, bail};
 use crate::codegen::chapter;
 use gradebook::{Row, Verdict};
 use sandbox::Sandbox;
+
+pub use selftest::step as test_step;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {

@@ -9,13 +9,15 @@
 //! With `--no-sandbox`, the same job runs as a plain child process with the
 //! same rlimits and wall-time limit, and the folders at their own paths.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+use super::output;
 
 use crate::child::{self, SECOND};
 
@@ -52,9 +54,6 @@ pub const COMPILE: Limits = Limits {
     file_bytes: 512 << 20,
     open_files: 1024,
 };
-
-/// How much of each of a job's output streams is kept.
-pub const KEPT_OUTPUT: usize = 64 << 10;
 
 /// A folder a job sees: `host` shown at `inside` (in the sandbox), writable or not.
 pub struct Mount {
@@ -256,8 +255,8 @@ fn run_limited(cmd: &mut Command, input: &str, limits: Limits) -> Result<Ran> {
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(input.as_bytes());
     }
-    let stdout = keep_head(child.stdout.take());
-    let stderr = keep_head(child.stderr.take());
+    let stdout = output::keep_head(child.stdout.take());
+    let stderr = output::keep_head(child.stderr.take());
     let start = Instant::now();
     let exit = loop {
         match child.try_wait()? {
@@ -275,63 +274,6 @@ fn run_limited(cmd: &mut Command, input: &str, limits: Limits) -> Result<Ran> {
         stderr,
         printed: out_bytes + err_bytes,
     })
-}
-
-type Head = thread::JoinHandle<(Vec<u8>, u64)>;
-
-/// Reads `pipe` to its end on a thread, keeping its first [`KEPT_OUTPUT`]
-/// bytes and the last report line, and counting the rest.
-fn keep_head(pipe: Option<impl Read + Send + 'static>) -> Head {
-    thread::spawn(move || {
-        let Some(mut pipe) = pipe else {
-            return (Vec::new(), 0);
-        };
-        let mut kept = Vec::new();
-        let mut tail = Tail::default();
-        let mut total = 0u64;
-        let mut buf = vec![0u8; 64 << 10];
-        while let Ok(n) = pipe.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            total += n as u64;
-            let room = KEPT_OUTPUT.saturating_sub(kept.len());
-            kept.extend_from_slice(&buf[..n.min(room)]);
-            tail.push(&buf[..n]);
-        }
-        if total as usize > kept.len() {
-            kept.extend_from_slice(b"\n");
-            kept.extend_from_slice(&tail.last_line());
-        }
-        (kept, total)
-    })
-}
-
-/// The last complete line of a stream past its head (at most [`KEPT_OUTPUT`]
-/// bytes of it), where a check's report line ends up after a flood of output.
-#[derive(Default)]
-struct Tail {
-    current: Vec<u8>,
-    last: Vec<u8>,
-}
-
-impl Tail {
-    fn push(&mut self, bytes: &[u8]) {
-        for line in bytes.split_inclusive(|b| *b == b'\n') {
-            if self.current.len() < KEPT_OUTPUT {
-                let room = KEPT_OUTPUT - self.current.len();
-                self.current
-                    .extend_from_slice(&line[..line.len().min(room)]);
-            }
-            if line.ends_with(b"\n") {
-                self.last = std::mem::take(&mut self.current);
-            }
-        }
-    }
-
-    fn last_line(&self) -> Vec<u8> {
-        self.last.clone()
-    }
 }
 
 #[cfg(unix)]
@@ -385,14 +327,6 @@ fn kill_all(child: &mut Child) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_tail_keeps_the_last_whole_line() {
-        let mut tail = Tail::default();
-        tail.push(b"noise\nmore no");
-        tail.push(b"ise\nREPORT {}\npartial");
-        assert_eq!(tail.last_line(), b"REPORT {}\n");
-    }
-
     #[cfg(unix)]
     #[test]
     fn a_flood_of_output_is_counted_not_kept() {
@@ -401,7 +335,7 @@ mod tests {
         let ran = run_limited(&mut cmd, "", CHECK).unwrap();
         assert_eq!(ran.printed, 50_000_000 + 6);
         assert!(
-            ran.stdout.len() <= 2 * KEPT_OUTPUT + 2,
+            ran.stdout.len() <= 2 * output::KEPT_OUTPUT + 2,
             "{}",
             ran.stdout.len()
         );
