@@ -186,3 +186,47 @@ fn learners(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+    use clap::error::ErrorKind;
+
+    fn parse(args: &[&str]) -> Result<crate::Cli, clap::Error> {
+        crate::Cli::try_parse_from(["cargo xtask", "class", "grade"].iter().chain(args))
+    }
+
+    #[test]
+    fn bad_arguments_are_refused_by_name() {
+        let unknown = parse(&["CLASS", "--out", "g.csv", "--bogus"]).unwrap_err();
+        assert_eq!(unknown.kind(), ErrorKind::UnknownArgument);
+        assert!(unknown.to_string().contains("--bogus"));
+        let no_dir = parse(&["--out", "g.csv"]).unwrap_err();
+        assert_eq!(no_dir.kind(), ErrorKind::MissingRequiredArgument);
+        assert!(no_dir.to_string().contains("<DIR>"));
+        let no_jobs = parse(&["CLASS", "--out", "g.csv", "--jobs", "0"]).unwrap_err();
+        assert_eq!(no_jobs.kind(), ErrorKind::ValueValidation);
+        assert!(parse(&["CLASS", "--out", "g.csv", "--jobs", "4", "--html", "d.html"]).is_ok());
+    }
+
+    #[test]
+    fn a_class_folder_must_exist_and_hold_learners() {
+        let missing = learners(Path::new("/no/such/class")).unwrap_err();
+        assert!(missing.to_string().contains("is not a folder"), "{missing}");
+        let dir = std::env::temp_dir().join(format!("class-empty-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let empty = learners(&dir).unwrap_err();
+        assert!(empty.to_string().contains("holds no learner"), "{empty}");
+        fs::create_dir_all(dir.join("Ann")).unwrap();
+        fs::create_dir_all(dir.join("ann")).unwrap();
+        fs::write(dir.join("notes.txt"), "not a learner").unwrap();
+        let names: Vec<String> = learners(&dir)
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["Ann", "ann"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
