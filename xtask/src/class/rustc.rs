@@ -1,6 +1,6 @@
-//! One rustc run over a learner's tree, in the sandbox: a check first (fast,
-//! and enough to find errors), then the program; rustc's errors read from its
-//! JSON output, each traced to the file it is in.
+//! One rustc run over a learner's tree, in the sandbox, that builds the
+//! grading program; rustc's errors read from its JSON output, each traced to
+//! the file it is in.
 
 use std::path::Path;
 
@@ -10,9 +10,9 @@ use serde_json::Value;
 use super::build::Shared;
 use super::sandbox::{self, Mount, Sandbox};
 
-/// Runs rustc on `src/main.rs` in the sandbox: a check first, then (when
-/// it passes) the program `out/grade`. Returns the errors: file (relative
-/// to `src`), line, and what rustc said.
+/// Runs rustc on `src/main.rs` in the sandbox, into the program
+/// `out/grade`. Returns the errors: file (relative to `src`), line, and
+/// what rustc said.
 pub fn rustc(
     sandbox: &Sandbox,
     slot: usize,
@@ -70,36 +70,22 @@ pub fn rustc(
     }
     args.push(src_in.join("main.rs").display().to_string());
     let rustc = toolchain.join("bin/rustc");
-    for emit in ["metadata", "link"] {
-        let mut run = args.clone();
-        run.push(format!("--emit={emit}"));
-        run.push("-o".into());
-        run.push(
-            out_in
-                .join(if emit == "link" {
-                    "grade"
-                } else {
-                    "grade.rmeta"
-                })
-                .display()
-                .to_string(),
-        );
-        let ran = sandbox.run(slot, &mounts, &rustc, &run, "", sandbox::COMPILE)?;
-        let errors = errors(&String::from_utf8_lossy(&ran.stderr), &src_in);
-        if !errors.is_empty() {
-            return Ok(errors);
-        }
-        if !ran.exit.is_some_and(|e| e.success()) {
-            let said = String::from_utf8_lossy(&ran.stderr);
-            let first = said.lines().next().unwrap_or("it was stopped");
-            return Ok(vec![(
-                String::new(),
-                0,
-                format!("the compiler failed: {first}"),
-            )]);
-        }
+    // One run: rustc finds every error before it generates any code, so a
+    // check-only run first would only add time.
+    args.push("-o".into());
+    args.push(out_in.join("grade").display().to_string());
+    let ran = sandbox.run(slot, &mounts, &rustc, &args, "", sandbox::COMPILE)?;
+    let errors = errors(&String::from_utf8_lossy(&ran.stderr), &src_in);
+    if errors.is_empty() && !ran.exit.is_some_and(|e| e.success()) {
+        let said = String::from_utf8_lossy(&ran.stderr);
+        let first = said.lines().next().unwrap_or("it was stopped");
+        return Ok(vec![(
+            String::new(),
+            0,
+            format!("the compiler failed: {first}"),
+        )]);
     }
-    Ok(Vec::new())
+    Ok(errors)
 }
 
 /// rustc's errors in its JSON output: the file (relative to `src`), the line, the message and where.
