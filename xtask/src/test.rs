@@ -189,7 +189,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             "class",
             "class grade: real and hostile submissions, each contained in the sandbox",
             Box::new(|| {
-                setup::notebook_env(root)?; // the .venv with Playwright, for the dashboard
+                setup::python_env(root)?; // the .venv with Playwright, for the dashboard
                 match crate::class::test_step(root)? {
                     None => Ok(Outcome::Passed),
                     Some(why) if in_ci() => bail!("{why} must run in CI"),
