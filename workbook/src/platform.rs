@@ -268,6 +268,40 @@ pub fn private_file() -> std::fs::OpenOptions {
     options
 }
 
+/// Opens `path` for reading, refusing a symbolic link in its last part
+/// (Unix: `O_NOFOLLOW`; elsewhere the link is followed, so check it first).
+pub fn open_no_follow(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    options.open(path)
+}
+
+/// Makes `path` belong to user `uid` and group `gid` (Unix); elsewhere nothing.
+pub fn give_to(path: &std::path::Path, uid: u32, gid: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    return std::os::unix::fs::chown(path, Some(uid), Some(gid));
+    #[cfg(not(unix))]
+    {
+        let _ = (path, uid, gid);
+        Ok(())
+    }
+}
+
+/// Makes `link` a symbolic link to the file `target`.
+pub fn symlink_file(target: &std::path::Path, link: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    return std::os::unix::fs::symlink(target, link);
+    #[cfg(windows)]
+    return std::os::windows::fs::symlink_file(target, link);
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = (target, link);
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

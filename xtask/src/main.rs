@@ -5,6 +5,7 @@
 mod bench;
 mod book;
 mod child;
+mod class;
 mod cluster;
 mod codegen;
 mod grading;
@@ -51,7 +52,7 @@ enum Command {
     Test {
         /// Run only these steps (comma-separated or repeated): gen-check, fmt,
         /// clippy, workspace, exercises-build, mpi, notebooks, learner-work,
-        /// slurm, book, bench
+        /// class, slurm, book, bench
         #[arg(long, value_delimiter = ',', value_name = "STEP", value_parser = test::STEP_IDS)]
         only: Vec<String>,
         /// Run every step but these
@@ -116,6 +117,11 @@ enum Command {
         #[command(subcommand)]
         action: cluster::Action,
     },
+    /// For instructors: grade a whole class's answers, each in a sandbox
+    Class {
+        #[command(subcommand)]
+        action: class::Action,
+    },
     /// The workbook as a static website, into target/book/
     Book {
         /// Serve it on 127.0.0.1 and print the address
@@ -176,6 +182,7 @@ fn run(command: Command) -> Result<()> {
             bench::run(&env, quick)
         }
         Command::Cluster { action } => cluster::run(action),
+        Command::Class { action } => class::run(&root, action),
         Command::Book {
             serve: _,
             check: true,

@@ -102,7 +102,7 @@ fn can_apt() -> bool {
     platform::is_root() && child::first_line(Command::new("apt-get").arg("--version")).is_some()
 }
 
-fn apt_install(packages: &[&str]) -> Result<()> {
+pub(crate) fn apt_install(packages: &[&str]) -> Result<()> {
     child::status(Command::new("apt-get").args(["update", "-q"]), 10 * MINUTE)?;
     child::status(
         Command::new("apt-get")

@@ -26,7 +26,7 @@ type Step<'a> = Box<dyn FnOnce() -> Result<Outcome> + 'a>;
 
 /// The steps, by the short name `--only` and `--skip` take, in the order
 /// they run (cheap ones first).
-pub const STEP_IDS: [&str; 11] = [
+pub const STEP_IDS: [&str; 12] = [
     "gen-check",
     "fmt",
     "clippy",
@@ -35,6 +35,7 @@ pub const STEP_IDS: [&str; 11] = [
     "mpi",
     "notebooks",
     "learner-work",
+    "class",
     "slurm",
     "book",
     "bench",
@@ -187,6 +188,18 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             Box::new(|| {
                 setup::notebook_env(root)?;
                 crate::learner_work::step(root).map(|()| Outcome::Passed)
+            }),
+        ),
+        (
+            "class",
+            "class grade: real and hostile submissions, each contained in the sandbox",
+            Box::new(|| {
+                setup::python_env(root)?; // the .venv with Playwright, for the dashboard
+                match crate::class::test_step(root)? {
+                    None => Ok(Outcome::Passed),
+                    Some(why) if in_ci() => bail!("{why} must run in CI"),
+                    Some(why) => Ok(Outcome::Skipped(why)),
+                }
             }),
         ),
         (

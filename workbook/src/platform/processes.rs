@@ -136,6 +136,64 @@ pub fn die_with_parent(cmd: &mut Command) {
     let _ = cmd;
 }
 
+/// Resource limits for a child running code nobody vouches for.
+#[derive(Clone, Copy, Debug)]
+pub struct ResourceLimits {
+    pub cpu_secs: u64,
+    pub memory_bytes: u64,
+    /// Processes and threads of the child's user, all together.
+    pub processes: u64,
+    pub file_bytes: u64,
+    pub open_files: u64,
+}
+
+/// Starts the child `cmd` starts under `limits` (no core files either), in a
+/// process group of its own, killed (SIGKILL) if the thread that starts it
+/// ends. Unix (the parent-death part on Linux only); elsewhere an error, since
+/// nothing would hold the child back.
+pub fn limit_resources(cmd: &mut Command, limits: ResourceLimits) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let rlimits = [
+            (libc::RLIMIT_CPU, limits.cpu_secs),
+            (libc::RLIMIT_AS, limits.memory_bytes),
+            (libc::RLIMIT_NPROC, limits.processes),
+            (libc::RLIMIT_FSIZE, limits.file_bytes),
+            (libc::RLIMIT_NOFILE, limits.open_files),
+            (libc::RLIMIT_CORE, 0),
+        ];
+        cmd.process_group(0);
+        // SAFETY: between fork and exec the hook calls only setrlimit(2) and
+        // prctl(2), which allocate nothing and take no lock.
+        unsafe {
+            cmd.pre_exec(move || {
+                for (resource, value) in rlimits {
+                    let limit = libc::rlimit {
+                        rlim_cur: value as libc::rlim_t,
+                        rlim_max: value as libc::rlim_t,
+                    };
+                    if libc::setrlimit(resource, &limit) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                #[cfg(target_os = "linux")]
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (cmd, limits);
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "resource limits are not known on this platform",
+        ))
+    }
+}
+
 /// Runs the child `cmd` starts at a lower priority (Unix: `nice` 10), so that
 /// a long build leaves the machine quick to answer. Elsewhere: as it is.
 pub fn lower_priority(cmd: &mut Command) {
@@ -176,6 +234,37 @@ pub fn terminate_signal() -> Option<i32> {
     }
     #[cfg(not(unix))]
     {
+        None
+    }
+}
+
+/// The signal that ended a process, by what it means for a limited child.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// SIGXCPU: its CPU-time limit ran out.
+    CpuTime,
+    /// SIGSEGV or SIGBUS: a memory access fault.
+    MemoryFault,
+    /// SIGABRT: `abort()`.
+    Abort,
+    Other(i32),
+}
+
+/// The signal that ended `status`'s process, if one did (Unix); `None` elsewhere.
+pub fn ended_by_signal(status: std::process::ExitStatus) -> Option<Signal> {
+    #[cfg(unix)]
+    {
+        let signal = std::os::unix::process::ExitStatusExt::signal(&status)?;
+        Some(match signal {
+            libc::SIGXCPU => Signal::CpuTime,
+            libc::SIGSEGV | libc::SIGBUS => Signal::MemoryFault,
+            libc::SIGABRT => Signal::Abort,
+            other => Signal::Other(other),
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = status;
         None
     }
 }

@@ -79,6 +79,15 @@ pub fn chromium() -> Chromium {
     ))
 }
 
+/// Chromium, installed first where it can be; an error saying how to get it otherwise.
+pub fn ensure_chromium() -> Result<()> {
+    match chromium() {
+        Chromium::Found => Ok(()),
+        Chromium::Installable => install_chromium(),
+        Chromium::Missing(why) => bail!("{why}"),
+    }
+}
+
 /// Installs Debian's Chromium with apt-get (about a minute).
 pub fn install_chromium() -> Result<()> {
     println!("[book] installing Chromium from Debian's packages with apt-get (about a minute)");

@@ -10,7 +10,7 @@
 //! The assets (mdBook settings, the front page's template, style and script) are in `xtask/book/`.
 
 mod favicon;
-mod install;
+pub mod install;
 mod links;
 pub mod output;
 mod page;
