@@ -5,6 +5,7 @@
 mod bench;
 mod book;
 mod child;
+mod ci;
 mod cluster;
 mod codegen;
 mod grading;
@@ -179,7 +180,7 @@ fn run(command: Command) -> Result<()> {
         Command::Book {
             serve: _,
             check: true,
-        } => book::test_step(&root, test::in_ci()).map(|skipped| {
+        } => book::test_step(&root, ci::in_ci()).map(|skipped| {
             if let Some(why) = skipped {
                 println!("skipped: {why}");
             }

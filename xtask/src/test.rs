@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 
 use crate::child;
+use crate::ci::in_ci;
 use crate::codegen::{self, GenMode};
 use crate::learner_work;
 use crate::setup::{self, Mpi};
@@ -57,11 +58,6 @@ impl Selection {
 
 /// A cargo build or test that has not finished in this long is stuck.
 const CARGO_LIMIT: Duration = Duration::from_secs(60 * 60);
-
-/// Whether this runs in CI, where nothing may be skipped.
-pub(crate) fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
 
 /// The MPI step: run the mpi-programs crate's checks when Open MPI is there;
 /// without it, a visible skip outside CI and a failure in CI.
