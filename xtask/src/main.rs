@@ -2,6 +2,7 @@
 //! Every command checks its arguments before it installs anything, and
 //! installs only what it needs.
 
+mod ansi;
 mod bench;
 mod book;
 mod child;
