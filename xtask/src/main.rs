@@ -23,6 +23,8 @@ mod probe;
 mod progress;
 mod setup;
 mod test;
+#[cfg(test)]
+mod test_folder;
 mod watch;
 
 use std::path::{Path, PathBuf};
