@@ -25,6 +25,8 @@ mod setup;
 mod test;
 #[cfg(test)]
 mod test_folder;
+#[cfg(test)]
+mod tidy;
 mod watch;
 
 use std::path::{Path, PathBuf};
