@@ -16,7 +16,7 @@ use wait_timeout::ChildExt;
 
 /// What a run on worker processes produced.
 #[derive(Clone, Debug, Default)]
-pub struct Outcome {
+pub struct WorkersRun {
     /// (task, result) for every task, in task order.
     pub results: Vec<(u64, u64)>,
     /// What happened to the workers, in order: crashes, restarts, reruns.
@@ -143,7 +143,7 @@ pub fn run_on_workers(
     workers: usize,
     inputs: &[u64],
     crash_on: Option<u64>,
-) -> Result<Outcome, String> {
+) -> Result<WorkersRun, String> {
     if !program.exists() {
         return Err(format!(
             "{} does not exist: build it with `cargo build --release -p workbook-worker`",
@@ -173,7 +173,7 @@ impl Workers<'_> {
     /// # Errors
     /// `count` is zero, the program cannot start, or a worker failed more
     /// than [`MAX_RESTARTS`] times: the message says how it failed last.
-    pub fn run(&self, inputs: &[u64]) -> Result<Outcome, String> {
+    pub fn run(&self, inputs: &[u64]) -> Result<WorkersRun, String> {
         if self.count == 0 {
             return Err("run_on_workers: `workers` must be at least 1, got 0".into());
         }
@@ -183,7 +183,7 @@ impl Workers<'_> {
                 .map(|t| (t, 1))
                 .collect::<VecDeque<(u64, u32)>>(),
         );
-        let outcome = Mutex::new(Outcome::default());
+        let outcome = Mutex::new(WorkersRun::default());
         std::thread::scope(|scope| {
             let (queue, outcome) = (&queue, &outcome);
             let handles: Vec<_> = (0..self.count)
@@ -208,7 +208,7 @@ impl Workers<'_> {
         w: usize,
         inputs: &[u64],
         queue: &Mutex<VecDeque<(u64, u32)>>,
-        outcome: &Mutex<Outcome>,
+        outcome: &Mutex<WorkersRun>,
     ) -> Result<(), String> {
         let record = || outcome.lock().unwrap_or_else(|e| e.into_inner());
         let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();

@@ -12,15 +12,17 @@
 //! ```
 
 use std::fmt;
-use std::net::{IpAddr, SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 mod accounting;
+mod controller;
 mod run;
 
 pub use accounting::{Accounting, Finished};
+use controller::{controller_address, unreachable};
 use run::output;
 
 /// What to do when the local cluster does not answer: one line.
@@ -332,31 +334,6 @@ impl Slurm {
     }
 }
 
-/// `SlurmctldHost=name(address)` and `SlurmctldPort=` (6817 by default) of a
-/// `slurm.conf`, when the address is a literal IP.
-fn controller_address(conf: &str) -> Option<SocketAddr> {
-    let value = |key: &str| {
-        conf.lines()
-            .find_map(|l| l.trim().strip_prefix(key)?.strip_prefix('='))
-            .map(str::trim)
-    };
-    let host = value("SlurmctldHost")?;
-    let ip: IpAddr = host.split_once('(')?.1.strip_suffix(')')?.parse().ok()?;
-    let port = value("SlurmctldPort").map_or(Some(6817), |p| p.parse().ok())?;
-    Some(SocketAddr::new(ip, port))
-}
-
-/// The client could not reach the controller (or has no configuration).
-fn unreachable(stderr: &str) -> bool {
-    [
-        "Unable to contact slurm controller",
-        "s_p_parse_file",
-        "Connection refused",
-    ]
-    .iter()
-    .any(|m| stderr.contains(m))
-}
-
 /// The job's name: `--job-name=` among the options, else the script's `#SBATCH --job-name=`.
 fn job_name(options: &[&str], script: &Path) -> String {
     let from_script = std::fs::read_to_string(script).unwrap_or_default();
@@ -385,25 +362,5 @@ mod tests {
         assert_eq!(job_name(&[], &script), "pi");
         assert_eq!(job_name(&["--job-name=scaling"], &script), "scaling");
         assert_eq!(job_name(&[], Path::new("/no/such/job.sh")), "job.sh");
-    }
-
-    #[test]
-    fn the_controller_address_is_read_from_slurm_conf() {
-        let conf = "ClusterName=w\nSlurmctldHost=vm(127.0.0.1)\nSlurmctldPort=6999\n";
-        assert_eq!(controller_address(conf), "127.0.0.1:6999".parse().ok());
-        let default_port = "SlurmctldHost=vm(10.0.0.2)\n";
-        assert_eq!(
-            controller_address(default_port),
-            "10.0.0.2:6817".parse().ok()
-        );
-        assert_eq!(controller_address("SlurmctldHost=login1\n"), None);
-    }
-
-    #[test]
-    fn an_unreachable_controller_reads_as_not_up() {
-        assert!(unreachable(
-            "sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)"
-        ));
-        assert!(!unreachable("sbatch: error: invalid partition specified"));
     }
 }

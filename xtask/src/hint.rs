@@ -12,6 +12,8 @@ use anyhow::{Result, bail};
 use crate::codegen::chapter::{self, Chapter};
 use seen::{lock, read_seen, write_seen};
 
+#[cfg(test)]
+mod messages;
 mod seen;
 #[cfg(test)]
 mod tests;

@@ -274,10 +274,7 @@ fn for_each_segment(mut pipe: impl Read, mut each: impl FnMut(&str) -> Result<()
     let mut first_error = None;
     let mut call = |bytes: &[u8]| {
         if first_error.is_none() {
-            first_error = each(&crate::book::output::strip_ansi(&String::from_utf8_lossy(
-                bytes,
-            )))
-            .err();
+            first_error = each(&crate::ansi::strip_ansi(&String::from_utf8_lossy(bytes))).err();
         }
     };
     let mut pending = Vec::new();

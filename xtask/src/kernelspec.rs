@@ -10,12 +10,12 @@ use anyhow::{Context, Result, bail};
 
 use crate::child::{self, MINUTE};
 use crate::kernel_build;
-use crate::notebook_env::{Done, Env, step};
+use crate::notebook_env::{Done, Env, timed};
 use crate::platform::{self, venv_program};
 
 /// The real kernel's kernelspec, in place of the placeholder's if that is there.
 pub fn install(env: &Env, evcxr: &Path) -> Result<()> {
-    step("Rust kernelspec and kernel settings", || {
+    timed("Rust kernelspec and kernel settings", || {
         ensure_kernelspec(&env.root, &env.jupyter_path, evcxr)
     })?;
     kernel_build::mark_ready(&env.root)
@@ -60,7 +60,7 @@ fn placeholder_spec(root: &Path, python: &Path, spec_dir: &Path) -> serde_json::
 
 /// Puts the placeholder kernelspec where the real one goes.
 pub fn install_placeholder(env: &Env) -> Result<()> {
-    step(
+    timed(
         "Placeholder Rust kernelspec (until the kernel is built)",
         || {
             let python = venv_program(&env.venv, "python");

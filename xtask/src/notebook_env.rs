@@ -1,6 +1,6 @@
 //! What the set-up, the kernel's build and its kernelspec share: the
-//! notebooks' environment, the kernel's pinned version, and how one set-up
-//! step is framed. Below all three, so that none imports another's parent.
+//! notebooks' environment, the kernel's pinned version, and how one part of
+//! the set-up is framed. Below all three, so that none imports another's parent.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,8 +30,8 @@ impl Env {
     }
 }
 
-/// Runs one set-up step, framed by what it is and how long it took.
-pub fn step<T>(what: &str, work: impl FnOnce() -> Result<(T, Done)>) -> Result<T> {
+/// Runs one part of the set-up, framed by what it is and how long it took.
+pub fn timed<T>(what: &str, work: impl FnOnce() -> Result<(T, Done)>) -> Result<T> {
     let start = Instant::now();
     let (value, done) = work().with_context(|| what.to_string())?;
     let secs = start.elapsed().as_secs_f64();
@@ -43,7 +43,7 @@ pub fn step<T>(what: &str, work: impl FnOnce() -> Result<(T, Done)>) -> Result<T
     Ok(value)
 }
 
-/// What a set-up step found or did.
+/// What a part of the set-up found or did.
 pub enum Done {
     Already,
     Installed,

@@ -20,7 +20,7 @@ const NOTEBOOK_LIMIT: Duration = Duration::from_secs(30 * 60);
 
 /// What nbrun.py reports about one notebook.
 #[derive(Debug, Deserialize)]
-pub struct Outcome {
+pub struct NotebookRun {
     pub notebook: String,
     pub ok: bool,
     pub code_cells: u32,
@@ -91,7 +91,7 @@ pub fn resolve(root: &Path, names: &[String]) -> Result<Vec<PathBuf>> {
 /// Runs `paths` in order, printing one line per notebook as it finishes;
 /// with `save`, solved notebooks keep their new outputs. Every notebook's
 /// outcome, or an error when the runner itself broke.
-pub fn execute(env: &Env, paths: &[PathBuf], save: bool) -> Result<Vec<Outcome>> {
+pub fn execute(env: &Env, paths: &[PathBuf], save: bool) -> Result<Vec<NotebookRun>> {
     let mut cmd = env.venv_command("python");
     cmd.arg(env.root.join("xtask/nbrun.py"));
     if save {
@@ -140,7 +140,7 @@ pub fn execute(env: &Env, paths: &[PathBuf], save: bool) -> Result<Vec<Outcome>>
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        let outcome: Outcome = match serde_json::from_str(&line) {
+        let outcome: NotebookRun = match serde_json::from_str(&line) {
             Ok(outcome) => outcome,
             Err(e) => {
                 let _ = runner.kill();
@@ -173,7 +173,7 @@ pub fn execute(env: &Env, paths: &[PathBuf], save: bool) -> Result<Vec<Outcome>>
 
 /// `[3/22] ok   02-thread-pools.ipynb  14 code cells, 3 charts  41.2 s  (2:05 in all)`
 /// and the problems under it.
-fn describe(n: usize, total: usize, start: Instant, o: &Outcome) -> String {
+fn describe(n: usize, total: usize, start: Instant, o: &NotebookRun) -> String {
     let spent = start.elapsed().as_secs();
     let mut text = format!(
         "[{n}/{total}] {} {:<34} {:>3} code cells, {} chart(s) {:>7.1} s  ({}:{:02} in all){}",
@@ -272,7 +272,7 @@ mod tests {
     fn a_runner_line_reads_as_an_outcome() {
         let line = r#"{"notebook": "a.ipynb", "ok": false, "code_cells": 3, "charts": 1, "seconds": 1.5,
             "problems": [{"cell": 2, "what": "boom"}], "log": "x.log", "saved": false}"#;
-        let o: Outcome = serde_json::from_str(line).unwrap();
+        let o: NotebookRun = serde_json::from_str(line).unwrap();
         let text = describe(1, 2, Instant::now(), &o);
         assert!(text.starts_with("[1/2] FAIL a.ipynb"), "{text}");
         assert!(

@@ -58,7 +58,7 @@ pub fn ready(what: &str) -> Result<bool> {
         return Ok(true);
     };
     ensure!(
-        !crate::test::in_ci(),
+        !crate::ci::in_ci(),
         "{what}: the check as a second account must run in CI ({reason})"
     );
     println!(

@@ -9,7 +9,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::child::{self, MINUTE};
-pub use crate::notebook_env::{Done, EVCXR_VERSION, Env, step};
+pub use crate::notebook_env::{Done, EVCXR_VERSION, Env, timed};
 use crate::platform::{self, Packages, venv_bin};
 use crate::{kernel_build, kernelspec};
 
@@ -28,11 +28,11 @@ pub fn notebook_env(root: &Path) -> Result<Env> {
 /// the notebooks (about a minute the first time).
 pub fn python_env(root: &Path) -> Result<Env> {
     let venv = root.join(".venv");
-    step("Python virtual environment (.venv)", || ensure_venv(&venv))?;
-    step("Python packages (xtask/requirements.txt)", || {
+    timed("Python virtual environment (.venv)", || ensure_venv(&venv))?;
+    timed("Python packages (xtask/requirements.txt)", || {
         ensure_requirements(root, &venv)
     })?;
-    step("JupyterLab settings (xtask/jupyter/overrides.json)", || {
+    timed("JupyterLab settings (xtask/jupyter/overrides.json)", || {
         ensure_lab_settings(root, &venv)
     })?;
     let jupyter_path = venv.join("share/jupyter");
@@ -45,7 +45,7 @@ pub fn python_env(root: &Path) -> Result<Env> {
 
 /// The Rust kernel, built here and now when missing, and its kernelspec.
 pub fn rust_kernel(env: &Env) -> Result<()> {
-    let evcxr = step(
+    let evcxr = timed(
         &format!("Rust kernel evcxr_jupyter {EVCXR_VERSION}"),
         || ensure_evcxr(&env.root),
     )?;
@@ -75,7 +75,7 @@ pub enum Mpi {
 /// Open MPI and libclang, installed from Debian's packages when missing and
 /// when we may (root, apt-get).
 pub fn mpi() -> Result<Mpi> {
-    step(
+    timed(
         "Open MPI and libclang (chapter 10's MPI programs)",
         ensure_mpi,
     )

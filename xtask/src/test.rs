@@ -9,20 +9,21 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 
 use crate::child;
+use crate::ci::in_ci;
 use crate::codegen::{self, GenMode};
 use crate::learner_work;
 use crate::setup::{self, Mpi};
 
 /// How a step ended.
 #[derive(Debug)]
-enum Outcome {
+enum StepEnd {
     Passed,
     /// Not run here, and why (outside CI only).
     Skipped(String),
 }
 
 /// One step of the suite: the work, which says why it failed.
-type Step<'a> = Box<dyn FnOnce() -> Result<Outcome> + 'a>;
+type Step<'a> = Box<dyn FnOnce() -> Result<StepEnd> + 'a>;
 
 /// The steps, by the short name `--only` and `--skip` take, in the order
 /// they run (cheap ones first).
@@ -59,20 +60,15 @@ impl Selection {
 /// A cargo build or test that has not finished in this long is stuck.
 const CARGO_LIMIT: Duration = Duration::from_secs(60 * 60);
 
-/// Whether this runs in CI, where nothing may be skipped.
-pub(crate) fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
 /// The MPI step: run the mpi-programs crate's checks when Open MPI is there;
 /// without it, a visible skip outside CI and a failure in CI.
-fn mpi_step(mpi: Mpi, ci: bool, checks: impl FnOnce() -> Result<()>) -> Result<Outcome> {
+fn mpi_step(mpi: Mpi, ci: bool, checks: impl FnOnce() -> Result<()>) -> Result<StepEnd> {
     match mpi {
-        Mpi::Ready => checks().map(|()| Outcome::Passed),
+        Mpi::Ready => checks().map(|()| StepEnd::Passed),
         Mpi::Missing(hint) if ci => {
             bail!("Open MPI is not installed, and CI runs everything: {hint}")
         }
-        Mpi::Missing(hint) => Ok(Outcome::Skipped(format!(
+        Mpi::Missing(hint) => Ok(StepEnd::Skipped(format!(
             "MPI programs (Open MPI not installed: {hint})"
         ))),
     }
@@ -85,14 +81,14 @@ fn cluster_step(
     ci: bool,
     linux: bool,
     jobs: impl FnOnce() -> Result<()>,
-) -> Result<Outcome> {
+) -> Result<StepEnd> {
     match (root && linux, ci) {
-        (true, _) => jobs().map(|()| Outcome::Passed),
+        (true, _) => jobs().map(|()| StepEnd::Passed),
         (false, true) => bail!("the SLURM step needs root on Linux, and CI runs everything"),
-        (false, false) if !linux => Ok(Outcome::Skipped(
+        (false, false) if !linux => Ok(StepEnd::Skipped(
             "SLURM cluster (Linux only: run it in a Debian container or virtual machine)".into(),
         )),
-        (false, false) => Ok(Outcome::Skipped(
+        (false, false) => Ok(StepEnd::Skipped(
             "SLURM cluster (needs root: sudo env \"PATH=$PATH\" cargo xtask cluster up, then rerun)"
                 .into(),
         )),
@@ -105,7 +101,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
         cmd.current_dir(root);
         cmd
     };
-    let passed = |cmd: &mut Command| child::status(cmd, CARGO_LIMIT).map(|()| Outcome::Passed);
+    let passed = |cmd: &mut Command| child::status(cmd, CARGO_LIMIT).map(|()| StepEnd::Passed);
     // `mpi-programs` needs Open MPI to build: it has a step of its own, below.
     let steps: Vec<(&str, &str, Step)> = vec![
         (
@@ -113,7 +109,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             "generated copies up to date (gen --check)",
             Box::new(|| {
                 codegen::r#gen(root, &crate::target_dir(root), GenMode::Check)
-                    .map(|_| Outcome::Passed)
+                    .map(|_| StepEnd::Passed)
             }),
         ),
         (
@@ -148,7 +144,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
                 // xtask's tests that need the .venv's Jupyter, made just above.
                 passed(
                     cargo()
-                        .args(["test", "-p", "xtask", "--bin", "xtask", "--"])
+                        .args(["test", "-p", "xtask", "--lib", "--"])
                         .args(["--ignored", "kernelspec::"]),
                 )
             }),
@@ -179,7 +175,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             Box::new(|| {
                 let env = setup::notebook_env(root)?;
                 let all = crate::notebooks::resolve(root, &[])?;
-                crate::notebooks::run(&env, &all, false).map(|()| Outcome::Passed)
+                crate::notebooks::run(&env, &all, false).map(|()| StepEnd::Passed)
             }),
         ),
         (
@@ -187,7 +183,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             "a learner's work survives gen, notebooks --save and lab (on a clone)",
             Box::new(|| {
                 setup::notebook_env(root)?;
-                crate::learner_work::step(root).map(|()| Outcome::Passed)
+                crate::learner_work::step(root).map(|()| StepEnd::Passed)
             }),
         ),
         (
@@ -196,9 +192,9 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             Box::new(|| {
                 setup::python_env(root)?; // the .venv with Playwright, for the dashboard
                 match crate::class::test_step(root)? {
-                    None => Ok(Outcome::Passed),
+                    None => Ok(StepEnd::Passed),
                     Some(why) if in_ci() => bail!("{why} must run in CI"),
-                    Some(why) => Ok(Outcome::Skipped(why)),
+                    Some(why) => Ok(StepEnd::Skipped(why)),
                 }
             }),
         ),
@@ -220,7 +216,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             Box::new(|| {
                 setup::notebook_env(root)?; // the .venv with Playwright
                 let skipped = crate::book::test_step(root, in_ci())?;
-                Ok(skipped.map_or(Outcome::Passed, Outcome::Skipped))
+                Ok(skipped.map_or(StepEnd::Passed, StepEnd::Skipped))
             }),
         ),
         (
@@ -229,7 +225,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             "cargo xtask bench --quick",
             Box::new(|| {
                 let env = setup::notebook_env(root)?;
-                crate::bench::run(&env, true).map(|()| Outcome::Passed)
+                crate::bench::run(&env, true).map(|()| StepEnd::Passed)
             }),
         ),
     ];
@@ -248,8 +244,8 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
         let result = step();
         let secs = start.elapsed().as_secs_f64();
         match result {
-            Ok(Outcome::Passed) => println!("=== ok: {name} ({secs:.1} s)"),
-            Ok(Outcome::Skipped(why)) => {
+            Ok(StepEnd::Passed) => println!("=== ok: {name} ({secs:.1} s)"),
+            Ok(StepEnd::Skipped(why)) => {
                 println!("=== skipped: {why}");
                 skipped.push(why);
             }
@@ -313,12 +309,12 @@ mod tests {
         let missing = || Mpi::Missing(setup::mpi_hint());
         let never = || -> Result<()> { panic!("nothing to run without MPI") };
         match mpi_step(missing(), false, never).unwrap() {
-            Outcome::Skipped(why) => assert_eq!(
+            StepEnd::Skipped(why) => assert_eq!(
                 why,
                 "MPI programs (Open MPI not installed: run `sudo apt-get install \
                  openmpi-bin libopenmpi-dev libclang-dev`)"
             ),
-            Outcome::Passed => panic!("passed without MPI"),
+            StepEnd::Passed => panic!("passed without MPI"),
         }
         let err = mpi_step(missing(), true, never).unwrap_err();
         assert!(err.to_string().contains("CI runs everything"), "{err}");
@@ -330,19 +326,19 @@ mod tests {
     fn the_cluster_step_runs_as_root_skips_visibly_otherwise_and_never_in_ci() {
         let never = || -> Result<()> { panic!("no cluster without root") };
         match cluster_step(false, false, true, never).unwrap() {
-            Outcome::Skipped(why) => assert!(why.contains("needs root"), "{why}"),
-            Outcome::Passed => panic!("passed without root"),
+            StepEnd::Skipped(why) => assert!(why.contains("needs root"), "{why}"),
+            StepEnd::Passed => panic!("passed without root"),
         }
         match cluster_step(true, false, false, never).unwrap() {
-            Outcome::Skipped(why) => assert!(why.contains("Linux only"), "{why}"),
-            Outcome::Passed => panic!("passed off Linux"),
+            StepEnd::Skipped(why) => assert!(why.contains("Linux only"), "{why}"),
+            StepEnd::Passed => panic!("passed off Linux"),
         }
         assert!(cluster_step(false, true, true, never).is_err());
         let ran = cluster_step(true, true, true, || bail!("job 3 ended FAILED")).unwrap_err();
         assert_eq!(ran.to_string(), "job 3 ended FAILED");
         assert!(matches!(
             cluster_step(true, false, true, || Ok(())),
-            Ok(Outcome::Passed)
+            Ok(StepEnd::Passed)
         ));
     }
 }

@@ -91,7 +91,8 @@ impl Exercise {
     }
 }
 
-type Outcome = thread::Result<Result<String, Wrong>>;
+/// How running the answer on its own thread ended: a panic, or the check's verdict.
+type AnswerRun = thread::Result<Result<String, Wrong>>;
 
 fn run(
     ex: &'static Exercise,
@@ -106,7 +107,7 @@ fn run(
     static NEXT: AtomicU64 = AtomicU64::new(1);
     let tag = format!("check#{}", NEXT.fetch_add(1, Ordering::SeqCst));
     let capture = panics::capture(&tag);
-    let (done, outcome) = mpsc::channel::<Outcome>();
+    let (done, outcome) = mpsc::channel::<AnswerRun>();
     // The answer runs on its own thread, so that one that never returns
     // costs the learner `limit`, not the kernel.
     let spawned = thread::Builder::new().name(tag.clone()).spawn(move || {
@@ -140,7 +141,7 @@ fn run(
 }
 
 /// What the check's outcome means, with the panics its threads raised.
-fn verdict(ex: &Exercise, result: Outcome, caught: &[Caught]) -> Status {
+fn verdict(ex: &Exercise, result: AnswerRun, caught: &[Caught]) -> Status {
     let payload: Box<dyn Any + Send> = match result {
         Ok(Ok(verified)) => return Status::Done(verified),
         Ok(Err(Wrong(problem))) => return Status::Wrong(problem),

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::ansi::strip_ansi;
 use crate::ipynb::text;
 
 /// A chart saved in a cell's outputs, to be written as a file of its own.
@@ -116,34 +117,12 @@ fn unescape(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Terminal escapes (`ESC [ ... letter`: colours, cargo's progress) out of
-/// the kernel's error reports and cargo's output.
-pub fn strip_ansi(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn error_reports_lose_their_terminal_colours() {
-        assert_eq!(
-            strip_ansi("\u{1b}[31m[E0373] Error:\u{1b}[0m x"),
-            "[E0373] Error: x"
-        );
+    fn html_is_escaped_and_a_charts_caption_is_read() {
         assert_eq!(escape("a < \"b\" & c"), "a &lt; &quot;b&quot; &amp; c");
         assert_eq!(
             svg_caption("<svg><text x=\"1\">\n A &amp; B\n</text>").as_deref(),

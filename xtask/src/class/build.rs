@@ -14,7 +14,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use super::rustc::rustc;
+use super::rustc::{Shared, rustc};
 use super::sandbox::Sandbox;
 use super::submission::{Answer, stub_cells};
 use crate::child::{self, MINUTE};
@@ -22,14 +22,6 @@ use crate::codegen::chapter::Chapter;
 
 /// The crates an answer may use, as the `exercises` crate's manifest has them.
 const CRATES: [&str; 4] = ["workbook", "rayon", "crossbeam", "rand"];
-
-/// The instructor's compiled crates, the toolchain and the linker.
-pub struct Shared {
-    pub deps: PathBuf,
-    pub externs: Vec<(String, String)>,
-    pub toolchain: PathBuf,
-    pub linker: PathBuf,
-}
 
 /// Builds `workbook` (with chapter 11's `loom`) and the crates answers use,
 /// with the test profile (opt-level 1), into `dir`, as the `solutions` crate uses them.

@@ -10,8 +10,9 @@ use std::time::Instant;
 use workbook::check::protocol::Outcome;
 use workbook::platform::{Signal, ended_by_signal};
 
-use super::build::{self, Compiled, Part, Shared};
+use super::build::{self, Compiled, Part};
 use super::gradebook::{Row, Source, Verdict};
+use super::rustc::Shared;
 use super::sandbox::{self, Mount, Ran, Sandbox};
 use super::submission::Submission;
 use crate::codegen::chapter::Chapter;

@@ -2,13 +2,20 @@
 //! grading program; rustc's errors read from its JSON output, each traced to
 //! the file it is in.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use serde_json::Value;
 
-use super::build::Shared;
 use super::sandbox::{self, Mount, Sandbox};
+
+/// The instructor's compiled crates, the toolchain and the linker.
+pub struct Shared {
+    pub deps: PathBuf,
+    pub externs: Vec<(String, String)>,
+    pub toolchain: PathBuf,
+    pub linker: PathBuf,
+}
 
 /// Runs rustc on `src/main.rs` in the sandbox, into the program
 /// `out/grade`. Returns the errors: file (relative to `src`), line, and

@@ -162,7 +162,7 @@ fn ensure_bwrap() -> Result<()> {
              install bubblewrap, or pass --no-sandbox to run learners' code unconfined"
         );
     }
-    crate::setup::step("bubblewrap (the sandbox for learners' code)", || {
+    crate::setup::timed("bubblewrap (the sandbox for learners' code)", || {
         crate::setup::apt_install(&["bubblewrap"])?;
         Ok(((), crate::setup::Done::Installed))
     })?;

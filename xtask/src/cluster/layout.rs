@@ -1,4 +1,4 @@
-//! Where the cluster keeps everything, how each step of `up` and `down` is
+//! Where the cluster keeps everything, how each stage of `up` and `down` is
 //! reported, and who may run them: the ground every other module of
 //! `cluster` stands on (it imports none of them but `packages`).
 
@@ -82,7 +82,7 @@ pub fn require_root_on_linux(what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Runs one step, then prints what it did and how long it took.
+/// Runs one stage of `up` or `down`, then prints what it did and how long it took.
 pub fn timed(work: impl FnOnce() -> Result<String>) -> Result<()> {
     let start = Instant::now();
     let said = work()?;

@@ -7,7 +7,7 @@
 //!
 //! The modules depend on each other downwards only: `check` (the test
 //! step) on `up` and `daemons`, those on `database`, `config`, `packages`,
-//! `ports`, and everything on `layout` (where things are, how a step is
+//! `ports`, and everything on `layout` (where things are, how a stage is
 //! reported, who may run them).
 
 mod check;

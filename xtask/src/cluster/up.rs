@@ -1,5 +1,5 @@
 //! `up`: packages, folders, the munge key, the configuration, then the
-//! daemons in order, and a bounded wait until the node is idle. Every step
+//! daemons in order, and a bounded wait until the node is idle. Every stage
 //! is skipped when already done, so a second `up` only checks.
 
 use std::fs;

@@ -142,6 +142,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_multi_line_use_reaches_the_crate_module_whole() {
+        let text = "```rust exercise=f\nuse std::sync::{\n    Arc,\n    Mutex,\n};\n\n\
+                    pub fn f() -> Arc<Mutex<u8>> {\n    // BEGIN SOLUTION\n    Arc::new(Mutex::new(1))\n    // END SOLUTION\n}\n```\n";
+        let chapter = super::super::test_support::chapter_of(text).unwrap();
+        let module = module_source(&chapter, ChapterCopy::Student).unwrap();
+        assert!(
+            module.contains("use std::sync::{Arc, Mutex};\n"),
+            "{module}"
+        );
+        assert!(
+            module.contains("pub fn f() -> Arc<Mutex<u8>> {\n    todo!()\n}"),
+            "{module}"
+        );
+    }
+
+    #[test]
     fn a_use_over_several_lines_is_hoisted_whole() {
         let code = "use std::sync::{\n    Arc,\n    Mutex,\n};\nuse std::thread;\n\npub fn f() {}";
         let (uses, body) = split_uses(code);

@@ -1,4 +1,4 @@
-//! What `cargo xtask gen`, `reset` and `hint` tell an author or a learner,
+//! What `cargo xtask gen` and `reset` tell an author or a learner,
 //! under snapshot tests: a change of wording shows as a diff of the whole
 //! text in review. The snapshots are in `snapshots/`; after a deliberate
 //! change, `INSTA_UPDATE=always cargo test -p xtask messages` rewrites them
@@ -8,50 +8,19 @@ use std::fs;
 
 use insta::assert_snapshot;
 
+use super::declarations::declared_in;
 use super::test_support::{OneChapter, Workspace, learner_works};
 use super::{GenMode, gen_telling};
 
 const CHECK: &str = "pub fn add(answer: impl Fn() -> u64) -> Report {\n    todo!()\n}\n";
 
-/// An error's text, with the test's own folder replaced by `[root]`.
-fn error_of<T>(root: &OneChapter, result: anyhow::Result<T>) -> String {
-    let Err(e) = result else {
-        panic!("an error was expected");
-    };
-    format!("{e:#}").replace(&root.0.display().to_string(), "[root]")
-}
-
-#[test]
-fn hints_one_at_a_time() {
-    let root = OneChapter::new("Adding up", CHECK);
-    assert_snapshot!("hint_first", root.hint(false));
-    assert_snapshot!("hint_last", root.hint(false));
-    assert_snapshot!("hint_seen_all", root.hint(false));
-    assert_snapshot!("hint_all", root.hint(true));
-}
-
-#[test]
-fn hint_refusals() {
-    let root = OneChapter::new("Adding up", CHECK);
-    let target = root.path("target");
-    let next = |name| crate::hint::next(&root.0, &target, name, false);
-    assert_snapshot!("hint_unknown_close", error_of(&root, next("ad")));
-    assert_snapshot!("hint_unknown_far", error_of(&root, next("zzzzzzzz")));
-    fs::remove_dir(&target).unwrap();
-    assert_snapshot!("hint_no_target", error_of(&root, next("add")));
-    let no_hints = OneChapter::text_under("Adding up");
-    let no_hints = &no_hints[..no_hints.find("> **Hint").unwrap()];
-    root.write_chapter(no_hints);
-    assert_snapshot!("hint_none_written", error_of(&root, next("add")));
-}
-
 #[test]
 fn declaration_errors() {
     let root = OneChapter::new("Adding up", "pub fn other() {}\n");
-    assert_snapshot!("gen_no_check", error_of(&root, root.declared()));
+    assert_snapshot!("gen_no_check", root.error_of(declared_in(&root.0)));
     fs::write(root.path("workbook/src/check/ch01.rs"), CHECK).unwrap();
     root.write_chapter(&OneChapter::text_under("Adding up").replace("## Adding up\n", ""));
-    assert_snapshot!("gen_no_section", error_of(&root, root.declared()));
+    assert_snapshot!("gen_no_section", root.error_of(declared_in(&root.0)));
 }
 
 /// What `gen` in `mode` prints in `ws`, or its error, with the count of
@@ -96,6 +65,6 @@ fn reset_of_an_unknown_exercise() {
     let target = root.path("target");
     assert_snapshot!(
         "reset_unknown",
-        error_of(&root, super::reset(&root.0, &target, "ad"))
+        root.error_of(super::reset(&root.0, &target, "ad"))
     );
 }

@@ -1,28 +1,15 @@
-//! Folders for the tests of `gen`, `reset` and `hint`: an empty one, one with a
-//! single small chapter, and a copy of the repository's chapters and generated files.
+//! Workspaces for the tests of `gen`, `reset` and `hint`: one with a single
+//! small chapter, and a copy of the repository's chapters and generated files.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::{chapter, declarations, learner, notebook};
-
-/// An empty folder of its own under the temp folder, for one test's files.
-pub(crate) fn fresh_dir(what: &str) -> PathBuf {
-    static COUNT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "xtask-{what}-{}-{}",
-        std::process::id(),
-        COUNT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use super::{chapter, learner, notebook};
+use crate::test_folder;
 
 /// A workspace with one chapter, `01-test`, holding exercise `add` (two
 /// hints) under a `## ` heading, a checks file, and a target folder;
@@ -32,7 +19,7 @@ pub(crate) struct OneChapter(pub PathBuf);
 impl OneChapter {
     /// `heading` above exercise `add`; `checks` as `workbook/src/check/ch01.rs`.
     pub fn new(heading: &str, checks: &str) -> Self {
-        let root = OneChapter(fresh_dir("one-chapter"));
+        let root = OneChapter(test_folder::fresh("one-chapter"));
         for dir in ["chapters", "workbook/src/check", "target"] {
             fs::create_dir_all(root.path(dir)).unwrap();
         }
@@ -61,16 +48,12 @@ impl OneChapter {
         fs::write(self.path("chapters/01-test.md"), format!("{title}{text}")).unwrap();
     }
 
-    /// What `gen` writes as `workbook/src/check/declared.rs`.
-    pub fn declared(&self) -> Result<String> {
-        declarations::exercises_source(&self.0, &chapter::read_all(&self.0)?)
-    }
-
-    /// What `cargo xtask hint add` (with `--all` when `all`) prints.
-    pub fn hint(&self, all: bool) -> String {
-        crate::hint::next(&self.0, &self.path("target"), "add", all)
-            .unwrap()
-            .text
+    /// An error's text, with this folder replaced by `[root]`.
+    pub fn error_of<T>(&self, result: Result<T>) -> String {
+        let Err(e) = result else {
+            panic!("an error was expected");
+        };
+        format!("{e:#}").replace(&self.0.display().to_string(), "[root]")
     }
 }
 
@@ -82,7 +65,7 @@ impl Drop for OneChapter {
 
 /// `text` parsed as chapter `01-test`, under a title and a minutes line.
 pub(crate) fn chapter_of(text: &str) -> Result<chapter::Chapter> {
-    let dir = fresh_dir("chapter");
+    let dir = test_folder::fresh("chapter");
     let path = dir.join("01-test.md");
     // Every chapter opens with its title and its time.
     let exercises = if text.contains("exercise=") { 5 } else { 0 };
@@ -98,7 +81,7 @@ pub(crate) struct Workspace(pub PathBuf);
 
 impl Workspace {
     pub fn copy() -> Self {
-        let dir = fresh_dir("codegen");
+        let dir = test_folder::fresh("codegen");
         let root = crate::root();
         for part in [
             "chapters",

@@ -5,14 +5,14 @@ use std::path::PathBuf;
 
 use super::seen::SEEN;
 use super::*;
-use crate::codegen::test_support::fresh_dir;
+use crate::test_folder;
 
 /// A folder with a copy of the chapters (what `hint` reads), removed when dropped.
 struct Root(PathBuf);
 
 impl Root {
     fn new(with_target: bool) -> Self {
-        let dir = fresh_dir("hint");
+        let dir = test_folder::fresh("hint");
         fs::create_dir_all(dir.join("chapters")).unwrap();
         for entry in fs::read_dir(crate::root().join("chapters")).unwrap() {
             let path = entry.unwrap().path();

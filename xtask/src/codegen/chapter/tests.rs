@@ -39,32 +39,6 @@ fn top_level_rust_fences_are_cells_and_everything_else_stays_prose() {
 }
 
 #[test]
-fn a_multi_line_use_reaches_the_crate_module_whole() {
-    let text = "```rust exercise=f\nuse std::sync::{\n    Arc,\n    Mutex,\n};\n\n\
-                pub fn f() -> Arc<Mutex<u8>> {\n    // BEGIN SOLUTION\n    Arc::new(Mutex::new(1))\n    // END SOLUTION\n}\n```\n";
-    let (deps, _, cells) = cells(text).unwrap();
-    let chapter = Chapter {
-        number: "01".into(),
-        stem: "01-test".into(),
-        deps,
-        minutes: Minutes {
-            reading: 1,
-            exercises: 1,
-        },
-        cells,
-    };
-    let module = super::super::crates::module_source(&chapter, ChapterCopy::Student).unwrap();
-    assert!(
-        module.contains("use std::sync::{Arc, Mutex};\n"),
-        "{module}"
-    );
-    assert!(
-        module.contains("pub fn f() -> Arc<Mutex<u8>> {\n    todo!()\n}"),
-        "{module}"
-    );
-}
-
-#[test]
 fn an_unclosed_cell_and_a_bad_name_are_errors() {
     let unclosed = cells("Text.\n\n```rust\nlet x = 1;\n").err().unwrap();
     assert_eq!(
@@ -134,7 +108,7 @@ fn a_malformed_or_misplaced_minutes_line_is_an_error() {
 #[test]
 fn minutes_for_exercises_in_a_chapter_without_any_is_an_error() {
     // (`exercises=0` in a chapter with exercises: codegen::tests.)
-    let dir = crate::codegen::test_support::fresh_dir("minutes");
+    let dir = crate::test_folder::fresh("minutes");
     let path = dir.join("01-test.md");
     fs::write(
         &path,
