@@ -13,7 +13,7 @@ mod declarations;
 mod learner;
 #[cfg(test)]
 mod messages;
-mod notebook;
+pub mod notebook;
 #[cfg(test)]
 mod shown_answers;
 #[cfg(test)]
