@@ -19,6 +19,7 @@ mod notebooks;
 mod platform;
 mod probe;
 mod progress;
+mod protocol;
 mod setup;
 mod test;
 mod watch;

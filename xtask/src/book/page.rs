@@ -10,6 +10,7 @@ use super::output::{Chart, outputs};
 use crate::codegen::chapter::{Cell, Chapter, ChapterCopy, exercise_code};
 use crate::codegen::notebook::{self, Origin};
 use crate::ipynb::source;
+use crate::protocol::COMPILE_FAIL_TAG;
 
 /// A chapter page, ready for mdBook.
 pub struct Page {
@@ -104,7 +105,7 @@ pub fn render(chapter: &Chapter, deps: &toml::Table, solved: &Value) -> Result<P
                 page.markdown += &outputs(saved, stem, &mut page.charts);
             }
             Cell::Code { source, tags, .. } => {
-                if tags.iter().any(|t| t == "compile-fail") {
+                if tags.iter().any(|t| t == COMPILE_FAIL_TAG) {
                     page.markdown += "<p class=\"nb-label\">This cell does not compile, on purpose: \
                                       the compiler's error below is the lesson.</p>\n\n";
                 }

@@ -328,6 +328,10 @@ fn generated(root: &Path) -> Result<Vec<Generated>> {
         declarations::exercises_manifest(&chapters),
     );
     add(
+        crate::protocol::PYTHON_MODULE.into(),
+        crate::protocol::python_module(),
+    );
+    add(
         "exercises/src/lib.rs".into(),
         crates::lib_source(&chapters, ChapterCopy::Student)?,
     );

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use workbook::check::protocol::NOTEBOOK_MIME;
 
 use super::chapter::{Cell, Chapter, ChapterCopy, exercise_code};
+use crate::protocol::HINT_TAG;
 
 /// Which chapter cell a notebook cell came from: the generator's own mapping,
 /// which the book follows to find each chapter cell's saved outputs.
@@ -147,9 +148,6 @@ fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
     }
     Ok(lines.join("\n"))
 }
-
-/// The cell tag of a hint, which the book folds too.
-const HINT_TAG: &str = "hint";
 
 /// Hint `number` of an exercise, closed until the learner opens it: a
 /// `<details>` block, which JupyterLab and the book both show folded.
