@@ -5,9 +5,10 @@ Prints one JSON object per notebook on its own line, read by `cargo xtask`:
  "seconds": s, "problems": [{"cell": n, "what": text}], "log": path, "saved": bool}
 (cell 0 is the kernel itself). Nothing else goes to stdout. A notebook fails on
 an error output, on `panicked at` anywhere in its outputs (the kernel does not
-always turn a panic into an error), on a check that reports `✗` (a wrong
-answer), on a cell tagged `compile-fail` that compiles or fails for another
-reason, on a cell tagged `expect-wrong` whose check does not report `✗`,
+always turn a panic into an error), on a wrong answer (a check's JSON result
+says `wrong`; a cell with no check result, a line starting with `✗`), on a cell
+tagged `compile-fail` that compiles or fails for another reason, on a cell
+tagged `expect-wrong` that shows no wrong answer,
 on a cell that shows a bare `()` (its last line lacks a `;`), and on a chart
 listed as SVG text instead of drawn. A drawn chart carries the
 `data-workbook-chart` attribute that `workbook::Chart` puts in its display.
@@ -23,6 +24,9 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+# The tag names and the check result's MIME type, generated from xtask/src/protocol.rs.
+import protocol
 
 CELL_TIMEOUT = 600  # seconds: the first cell compiles the helper crates cold
 LOG_DIR = Path(__file__).resolve().parent.parent / "target" / "notebook-logs"
@@ -43,8 +47,6 @@ def cell_text(cell):
     return "".join(parts)
 
 
-# A check's own result, beside its text (`workbook::check::protocol::NOTEBOOK_MIME`).
-CHECK_MIME = "application/vnd.workbook.check+json"
 CHART_MARKER = "data-workbook-chart"
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 # rustc writes `error[E0373]: ...`; the evcxr kernel writes `[E0373] Error: ...`.
@@ -63,21 +65,24 @@ def problems(nb):
             continue
         text = cell_text(cell)
         errors = [o for o in cell.outputs if o.output_type == "error"]
-        if "compile-fail" in cell.metadata.get("tags", []):
+        if protocol.COMPILE_FAIL_TAG in cell.metadata.get("tags", []):
             if not errors:
                 yield number, "was meant not to compile, but it compiled"
             elif not COMPILE_ERROR.search(text):
                 yield number, "was meant to fail compiling, but failed otherwise:\n" + short(text)
             continue
-        # A check's result says so; a report printed as text (a summary, a demo) starts with ✗.
-        results = [o.get("data", {}).get(CHECK_MIME) for o in cell.outputs]
-        wrong = any(isinstance(r, dict) and r.get("status") == "wrong" for r in results) or any(
-            line.startswith("✗") for line in text.splitlines()
-        )
-        if "expect-wrong" in cell.metadata.get("tags", []):
+        # A check's JSON result says so. A cell without one (a demo that prints
+        # its own verdict, a summary) can only say it in text, starting with ✗.
+        results = [o.get("data", {}).get(protocol.CHECK_MIME) for o in cell.outputs]
+        results = [r for r in results if isinstance(r, dict)]
+        if results:
+            wrong = any(r.get("status") == protocol.CHECK_WRONG for r in results)
+        else:
+            wrong = any(line.startswith("✗") for line in text.splitlines())
+        if protocol.EXPECT_WRONG_TAG in cell.metadata.get("tags", []):
             # A demo of a check rejecting a wrong answer on purpose.
             if not wrong:
-                yield number, "was meant to show a check rejecting an answer, but no ✗ came out:\n" + short(text)
+                yield number, "was meant to show a check rejecting an answer, but none was rejected:\n" + short(text)
             continue
         if errors:
             yield number, "error:\n" + short(text)
@@ -111,7 +116,7 @@ def save(nb, path):
 def run(path, save_wanted):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
-        if cell.cell_type == "code" and "compile-fail" in cell.metadata.get("tags", []):
+        if cell.cell_type == "code" and protocol.COMPILE_FAIL_TAG in cell.metadata.get("tags", []):
             # nbclient's own tag for a cell whose error is expected.
             cell.metadata.setdefault("tags", []).append("raises-exception")
     client = NotebookClient(

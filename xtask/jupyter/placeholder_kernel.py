@@ -20,6 +20,10 @@ import subprocess
 import sys
 import time
 
+# The progress file's field names and states, generated from xtask/src/protocol.rs.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import protocol  # noqa: E402
+
 # The build's progress file, read by every cell.
 PROGRESS = None
 
@@ -53,10 +57,10 @@ def clock(seconds):
 
 def minutes_left(progress, now):
     """Whole minutes left, from the build's last estimate and the time since it was made."""
-    left = progress.get("left_s")
+    left = progress.get(protocol.PROGRESS_LEFT_S)
     if left is None:
         return None
-    return max(0.0, left - (now - progress.get("updated", now))) / 60
+    return max(0.0, left - (now - progress.get(protocol.PROGRESS_UPDATED, now))) / 60
 
 
 def message(progress, now):
@@ -67,17 +71,17 @@ def message(progress, now):
             "The Rust kernel is not built yet. Run `cargo xtask lab` in a terminal: it builds it "
             "(about 6 minutes on 2 cores, once per machine) while you read; then " + how
         )
-    state = progress.get("state")
-    if state == "ready":
+    state = progress.get(protocol.PROGRESS_STATE)
+    if state == protocol.STATE_READY:
         return "The Rust kernel is ready: restart the kernel (Kernel > Restart) and run this cell again."
-    if state == "failed":
+    if state == protocol.STATE_FAILED:
         return (
             "The Rust kernel could not be built (what went wrong is at the end of "
-            f"{progress.get('log', 'the build log')}). Run `cargo xtask lab` again in a terminal: "
+            f"{progress.get(protocol.PROGRESS_LOG, 'the build log')}). Run `cargo xtask lab` again in a terminal: "
             "it says what to do."
         )
-    started = clock(progress.get("started", now))
-    if not alive(progress.get("pid")):
+    started = clock(progress.get(protocol.PROGRESS_STARTED, now))
+    if not alive(progress.get(protocol.PROGRESS_PID)):
         return (
             f"The Rust kernel's build (started {started}) stopped before it finished, "
             "so this kernel cannot run Rust. Run `cargo xtask lab` again in a terminal: it "
@@ -91,7 +95,7 @@ def message(progress, now):
     else:
         n = math.ceil(minutes)
         left = f"about {n} minute{'s' if n != 1 else ''} left"
-    done, total = progress.get("done"), progress.get("total")
+    done, total = progress.get(protocol.PROGRESS_DONE), progress.get(protocol.PROGRESS_TOTAL)
     crates = f", {done} of {total} crates compiled" if total else ""
     return (
         f"The Rust kernel is still being built: {left} (started {started}{crates}). "
@@ -102,7 +106,7 @@ def message(progress, now):
 
 def real_kernel(spec_dir, progress):
     """The real kernel's argv and env, once the build is done and its kernelspec is in place."""
-    if (progress or {}).get("state") != "ready":
+    if (progress or {}).get(protocol.PROGRESS_STATE) != protocol.STATE_READY:
         return None
     spec = read_json(os.path.join(spec_dir, "kernel.json"))
     if not spec or spec.get("metadata", {}).get("workbook_placeholder") or not spec.get("argv"):

@@ -25,6 +25,7 @@ mod notebooks;
 mod platform;
 mod probe;
 mod progress;
+mod protocol;
 mod setup;
 mod test;
 #[cfg(test)]

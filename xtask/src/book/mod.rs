@@ -1,9 +1,9 @@
 //! `cargo xtask book [--serve]`: the workbook as a static website, built with
-//! mdBook into `target/book/` from the chapters' notebooks (the solved ones
-//! carry the saved outputs and charts), and checked in a real browser by the test command.
+//! mdBook into `target/book/` from the chapters (`chapters/NN-slug.md`) and the
+//! outputs and charts saved in the solved notebooks, and checked in a real browser by the test command.
 //!
 //! - `site` writes the mdBook source into `target/book-src/` (nothing of it is committed);
-//! - `page` turns one chapter's notebooks into its page, `output` a cell's saved outputs;
+//! - `page` turns one chapter into its page, `output` a cell's saved outputs;
 //! - `links` checks that every internal link and image of the built site resolves;
 //! - `install` brings mdBook, Chromium and Playwright.
 //!

@@ -1,19 +1,22 @@
-//! One chapter page, written as mdBook Markdown from the chapter's two notebooks:
-//! the solved one gives the prose, the code and the saved outputs; the student
-//! one tells which cells are exercises (the generator puts `todo!()` there, so
-//! those are the cells whose code differs), and gives the code a reader starts from.
+//! One chapter page, written as mdBook Markdown from the chapter model
+//! (`chapters/NN-slug.md`: prose, code, exercises with their stub and answer,
+//! hints, tags); the solved notebook gives only the saved outputs, found through
+//! the generator's own mapping from notebook cells to chapter cells.
 
 use anyhow::{Result, bail};
 use serde_json::Value;
 
 use super::output::{Chart, outputs};
-use crate::ipynb::text;
+use crate::codegen::chapter::{Cell, Chapter, ChapterCopy, exercise_code};
+use crate::codegen::notebook::{self, Origin};
+use crate::ipynb::source;
+use crate::protocol::COMPILE_FAIL_TAG;
 
 /// A chapter page, ready for mdBook.
 pub struct Page {
-    /// `09 · Monte Carlo pi and scaling`: the notebook's first heading.
+    /// `09 · Monte Carlo pi and scaling`: the chapter's first heading.
     pub title: String,
-    /// `45 min`, when the chapter states how long it takes.
+    /// `45 min`: the chapter's estimated time.
     pub time: Option<String>,
     /// The first of "By the end ... you will be able to:", for the front page.
     pub first_goal: Option<String>,
@@ -24,113 +27,94 @@ pub struct Page {
     pub charts: Vec<Chart>,
 }
 
-/// Renders `notebooks/{stem}-solved.ipynb`, with `student` its student twin.
-pub fn render(stem: &str, student: &Value, solved: &Value) -> Result<Page> {
-    let solved_cells = cells(solved);
-    // A cell tagged `solved-only` has no student twin: it pairs with itself.
-    let mut student_iter = cells(student).iter();
-    let student_cells: Vec<Option<&Value>> = solved_cells
-        .iter()
-        .map(|c| {
-            if tags(c).contains(&"solved-only") {
-                Some(c)
-            } else {
-                student_iter.next()
-            }
-        })
-        .collect();
-    let same_shape = student_iter.next().is_none()
-        && solved_cells
-            .iter()
-            .zip(&student_cells)
-            .all(|(a, b)| b.is_some_and(|b| a["cell_type"] == b["cell_type"]));
-    if !same_shape {
+/// Renders `chapter`, with `solved` its saved solved notebook and `deps` the
+/// workspace's dependencies (the set-up cell names them).
+pub fn render(chapter: &Chapter, deps: &toml::Table, solved: &Value) -> Result<Page> {
+    let stem = chapter.stem.as_str();
+    let generated = notebook::cells(deps, chapter, ChapterCopy::Solved)?;
+    let saved = solved["cells"].as_array().map_or(&[][..], Vec::as_slice);
+    let in_step = saved.len() == generated.len()
+        && generated.iter().zip(saved).all(|((_, fresh), old)| {
+            fresh["cell_type"] == old["cell_type"] && source(fresh) == source(old)
+        });
+    if !in_step {
         bail!(
-            "notebooks/{stem}.ipynb and {stem}-solved.ipynb do not have the same cells: \
-             run `cargo xtask gen`"
+            "notebooks/{stem}-solved.ipynb is not what chapters/{stem}.md makes: run `cargo xtask gen`"
         );
     }
     // The page opens with the title and the notebook bar, even though the
     // notebook opens with its set-up cell: the title is the opening cell's heading.
-    let opening = solved_cells
+    let opening = chapter
+        .cells
         .iter()
-        .find(|c| c["cell_type"] == "markdown")
-        .map(|c| text(&c["source"]))
+        .find_map(|c| match c {
+            Cell::Markdown { text, .. } => Some(text.as_str()),
+            Cell::Code { .. } => None,
+        })
         .unwrap_or_default();
-    let title = first_heading(&opening).unwrap_or(stem).to_string();
-    let time = estimated_time(&opening);
+    let title = first_heading(opening).unwrap_or(stem).to_string();
+    let time = Some(format!("{} min", chapter.minutes.total()));
     let mut page = Page {
         markdown: header(&title, stem, time.as_deref()),
-        first_goal: first_goal(&opening),
+        first_goal: first_goal(opening),
         title,
         time,
         exercises: 0,
         charts: Vec::new(),
     };
-    let (mut hints, mut opened) = (0, false);
-    for (cell, student_cell) in solved_cells.iter().zip(student_cells.into_iter().flatten()) {
-        let source = text(&cell["source"]);
-        let tags = tags(cell);
-        if cell["cell_type"] == "markdown" {
-            if !opened {
+    let mut opened = false;
+    for ((origin, fresh), saved) in generated.iter().zip(saved) {
+        let cell = match origin {
+            Origin::Cell(n) => &chapter.cells[*n],
+            Origin::Hint(n, number) => {
+                let hint = match &chapter.cells[*n] {
+                    Cell::Code { hints, .. } => &hints[number - 1],
+                    Cell::Markdown { .. } => unreachable!("only an exercise has hints"),
+                };
+                page.markdown += &fold("hint", &format!("Hint {number}"), hint.trim());
+                page.markdown += "\n\n";
+                continue;
+            }
+            Origin::Setup | Origin::Check(_) => {
+                page.markdown += &code_block(&source(fresh));
+                page.markdown += &outputs(saved, stem, &mut page.charts);
+                continue;
+            }
+        };
+        match cell {
+            Cell::Markdown { text, .. } if !opened => {
                 opened = true;
-                page.markdown += &without_heading(&source);
-            } else if let Some((summary, body)) = unfold(&source).filter(|_| is_hint(cell, &tags)) {
-                // The generator's hint: folded already, refolded in the book's style.
-                hints += 1;
-                page.markdown += &fold("hint", summary, body);
-            } else if is_hint(cell, &tags) && !source.trim_start().starts_with("<details") {
-                hints += 1;
-                page.markdown += &fold("hint", &format!("Hint {hints}"), &source);
-            } else {
-                page.markdown += &source;
+                page.markdown += &without_heading(text);
+                page.markdown += "\n\n";
             }
-            page.markdown += "\n\n";
-            continue;
-        }
-        let student_source = text(&student_cell["source"]);
-        if student_source != source || tags.contains(&"solution") {
-            page.exercises += 1;
-            hints = 0; // each exercise's hints count from 1
-            page.markdown +=
-                "<p class=\"nb-label\">The exercise, as the student notebook has it:</p>\n\n";
-            page.markdown += &code_block(&student_source);
-            page.markdown += &fold("solution", "Show the solution", &code_block(&source));
-        } else {
-            if tags.contains(&"compile-fail") {
-                page.markdown += "<p class=\"nb-label\">This cell does not compile, on purpose: \
-                                  the compiler's error below is the lesson.</p>\n\n";
+            Cell::Markdown { text, .. } => {
+                page.markdown += text;
+                page.markdown += "\n\n";
             }
-            page.markdown += &code_block(&source);
+            Cell::Code {
+                source,
+                exercise: Some(_),
+                ..
+            } => {
+                page.exercises += 1;
+                page.markdown +=
+                    "<p class=\"nb-label\">The exercise, as the student notebook has it:</p>\n\n";
+                page.markdown += &code_block(&exercise_code(source, ChapterCopy::Student));
+                let answer = code_block(&exercise_code(source, ChapterCopy::Solved));
+                page.markdown += &fold("solution", "Show the solution", &answer);
+                page.markdown += &outputs(saved, stem, &mut page.charts);
+            }
+            Cell::Code { source, tags, .. } => {
+                if tags.iter().any(|t| t == COMPILE_FAIL_TAG) {
+                    page.markdown += "<p class=\"nb-label\">This cell does not compile, on purpose: \
+                                      the compiler's error below is the lesson.</p>\n\n";
+                }
+                page.markdown += &code_block(source);
+                page.markdown += &outputs(saved, stem, &mut page.charts);
+            }
         }
-        page.markdown += &outputs(cell, stem, &mut page.charts);
     }
     Ok(page)
-}
-
-fn cells(notebook: &Value) -> &[Value] {
-    notebook["cells"].as_array().map_or(&[], Vec::as_slice)
-}
-
-/// A hint: a Markdown cell tagged `hint`, or one JupyterLab keeps collapsed.
-fn is_hint(cell: &Value, tags: &[&str]) -> bool {
-    tags.contains(&"hint") || cell["metadata"]["jupyter"]["source_hidden"] == true
-}
-
-/// The summary and the body of a cell that is one `<details>` block, as the
-/// generator writes hints: `<details><summary>Hint 1</summary>\n\nText\n\n</details>`.
-fn unfold(source: &str) -> Option<(&str, &str)> {
-    let rest = source.trim().strip_prefix("<details>")?.trim_start();
-    let (summary, rest) = rest.strip_prefix("<summary>")?.split_once("</summary>")?;
-    let body = rest.trim().strip_suffix("</details>")?;
-    (!body.contains("<details")).then_some((summary.trim(), body.trim()))
-}
-
-fn tags(cell: &Value) -> Vec<&str> {
-    cell["metadata"]["tags"]
-        .as_array()
-        .map(|t| t.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
 }
 
 fn first_heading(markdown: &str) -> Option<&str> {
@@ -152,36 +136,6 @@ fn first_goal(markdown: &str) -> Option<String> {
         goal = goal + " " + more.trim();
     }
     Some(goal.trim_end_matches([';', '.']).to_string())
-}
-
-/// How long the chapter takes, from a line of its opening cell that mentions
-/// time and a number of minutes or hours ("Time: about 45 minutes" gives `45 min`).
-pub fn estimated_time(markdown: &str) -> Option<String> {
-    markdown.lines().find_map(|line| {
-        let lower = line.to_lowercase();
-        if !(lower.contains("time") || lower.contains("takes")) {
-            return None;
-        }
-        let words: Vec<&str> = lower
-            .split(|c: char| c.is_whitespace() || "*_():,;".contains(c))
-            .filter(|w| !w.is_empty())
-            .collect();
-        words.windows(2).find_map(|pair| {
-            let number = pair[0];
-            let is_number = number.chars().next()?.is_ascii_digit()
-                && number
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || "–-.".contains(c));
-            let unit = if pair[1].starts_with("min") {
-                "min"
-            } else if pair[1].starts_with("hour") || pair[1] == "h" {
-                "h"
-            } else {
-                return None;
-            };
-            is_number.then(|| format!("{number} {unit}"))
-        })
-    })
 }
 
 /// The page's title and the notebook bar: downloads, time, how to run it.
@@ -232,46 +186,74 @@ fn code_block(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codegen::chapter::Minutes;
     use serde_json::json;
 
-    fn notebook(cells: Vec<Value>) -> Value {
-        json!({ "cells": cells })
+    fn markdown(text: &str) -> Cell {
+        Cell::Markdown {
+            text: text.into(),
+            solved_only: false,
+        }
+    }
+
+    fn code(source: &str, exercise: Option<&str>, hints: &[&str]) -> Cell {
+        Cell::Code {
+            source: source.into(),
+            exercise: exercise.map(str::to_string),
+            tags: Vec::new(),
+            hints: hints.iter().map(|h| h.to_string()).collect(),
+        }
+    }
+
+    fn chapter(cells: Vec<Cell>) -> Chapter {
+        Chapter {
+            number: "09".into(),
+            stem: "09-pi".into(),
+            deps: Vec::new(),
+            minutes: Minutes {
+                reading: 15,
+                exercises: 30,
+            },
+            cells,
+        }
+    }
+
+    /// The solved notebook `gen` writes for `chapter`, with `outputs` saved
+    /// under the cells the chapter's cells `n` became.
+    fn solved(chapter: &Chapter, outputs: Vec<(usize, Value)>) -> Value {
+        let mut cells = notebook::cells(&toml::Table::new(), chapter, ChapterCopy::Solved).unwrap();
+        for (n, saved) in outputs {
+            let (_, cell) = cells
+                .iter_mut()
+                .find(|(origin, _)| *origin == Origin::Cell(n))
+                .unwrap();
+            cell["outputs"] = saved;
+        }
+        json!({ "cells": cells.into_iter().map(|(_, c)| c).collect::<Vec<_>>() })
     }
 
     #[test]
     fn folds_the_solution_and_writes_each_chart_as_a_file() {
-        let heading = json!({"cell_type": "markdown", "metadata": {},
-            "source": "# 09 · Pi\n\nBy the end you will be able to:\n\n- throw darts\n  in parallel;\n- more"});
-        let hint =
-            json!({"cell_type": "markdown", "metadata": {"tags": ["hint"]}, "source": "Split it."});
-        let folded = json!({"cell_type": "markdown", "metadata": {"tags": ["hint"]},
-            "source": ["<details><summary>Hint 2</summary>\n", "\n", "Count the *leaves*.\n", "\n", "</details>"]});
-        let collapsed = json!({"cell_type": "markdown",
-            "metadata": {"jupyter": {"source_hidden": true}}, "source": "Use `%`."});
-        let code = |source: &str, outputs: Value| json!({"cell_type": "code", "metadata": {}, "source": source, "outputs": outputs});
+        let chapter = chapter(vec![
+            markdown(
+                "# 09 · Pi\n\nBy the end you will be able to:\n\n- throw darts\n  in parallel;\n- more",
+            ),
+            code(
+                "fn f() -> u64 {\n    // BEGIN SOLUTION\n    42\n    // END SOLUTION\n}",
+                Some("f"),
+                &["Split it.", "Count the *leaves*.", "Use `%`."],
+            ),
+            code("draw()", None, &[]),
+        ]);
         let chart = json!([{"output_type": "execute_result", "data": {
             "image/svg+xml": "<svg><text x=\"1\">Strong scaling &amp; more</text></svg>"}}]);
         let printed = json!([{"output_type": "stream", "name": "stdout", "text": ["a < b\n"]},
                              {"output_type": "stream", "name": "stdout", "text": "c\n"}]);
-        let student = notebook(vec![
-            heading.clone(),
-            code("fn f() -> u64 {\n    todo!()\n}", json!([])),
-            code("draw()", json!([])),
-            hint.clone(),
-            folded.clone(),
-            collapsed.clone(),
-        ]);
-        let solved = notebook(vec![
-            heading,
-            code("fn f() -> u64 {\n    42\n}", printed),
-            code("draw()", chart),
-            hint,
-            folded,
-            collapsed,
-        ]);
-        let page = render("09-pi", &student, &solved).unwrap();
+        let solved = solved(&chapter, vec![(1, printed), (2, chart)]);
+        let page = render(&chapter, &toml::Table::new(), &solved).unwrap();
         assert_eq!(page.title, "09 · Pi");
         assert_eq!(page.first_goal.as_deref(), Some("throw darts in parallel"));
+        assert_eq!(page.time.as_deref(), Some("45 min"));
         assert_eq!(page.exercises, 1);
         let md = &page.markdown;
         let todo = md.find("todo!()").expect("the student's cell is shown");
@@ -304,32 +286,17 @@ mod tests {
     }
 
     #[test]
-    fn notebooks_out_of_step_are_refused() {
-        let md = json!({"cell_type": "markdown", "metadata": {}, "source": "# 01"});
-        let err = render(
-            "01-x",
-            &notebook(vec![md.clone()]),
-            &notebook(vec![md.clone(), md]),
-        )
-        .err()
-        .expect("different cells");
+    fn a_solved_notebook_out_of_step_with_its_chapter_is_refused() {
+        let chapter = chapter(vec![markdown("# 09 · Pi"), code("f()", None, &[])]);
+        let mut stale = solved(&chapter, Vec::new());
+        stale["cells"][2]["source"] = json!("g()");
+        let err = render(&chapter, &toml::Table::new(), &stale)
+            .err()
+            .expect("a cell's code differs");
         assert!(err.to_string().contains("cargo xtask gen"), "{err}");
-    }
-
-    #[test]
-    fn reads_the_estimated_time_when_the_chapter_states_one() {
-        let opening = "# 09 · Pi\n\n**Time:** about 45 minutes (15 reading, 30 exercises).";
-        assert_eq!(estimated_time(opening).as_deref(), Some("45 min"));
-        assert_eq!(
-            estimated_time("Estimated time: 1 hour").as_deref(),
-            Some("1 h")
-        );
-        assert_eq!(
-            estimated_time("It takes 30–40 min.").as_deref(),
-            Some("30–40 min")
-        );
-        assert_eq!(estimated_time("A run of minutes, not 10 seconds."), None);
-        assert_eq!(estimated_time("Wall time against 8 threads"), None);
+        let mut short = solved(&chapter, Vec::new());
+        short["cells"].as_array_mut().unwrap().pop();
+        assert!(render(&chapter, &toml::Table::new(), &short).is_err());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Writes the mdBook source (`target/book-src/`) from the chapters' notebooks:
+//! Writes the mdBook source (`target/book-src/`) from the chapters and their
+//! solved notebooks' saved outputs:
 //! `book.toml`, the table of contents, the front page, one page per chapter,
 //! every chart as its own SVG file, and the notebooks to download.
 
@@ -9,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use super::page::{self, Page};
-use crate::codegen::chapter;
+use crate::codegen::{chapter, notebook};
 
 /// What the source holds, for the build's summary line.
 pub struct Written {
@@ -38,19 +39,12 @@ pub fn write(root: &Path, src_dir: &Path, out_dir: &Path) -> Result<Written> {
     if sources.is_empty() {
         bail!("no chapter files (chapters/NN-slug.md) found");
     }
+    let deps = notebook::workspace_deps(root)?;
     for source in &sources {
         let stem = source.stem.clone();
         let student_file = root.join(format!("notebooks/{stem}.ipynb"));
         let solved_file = root.join(format!("notebooks/{stem}-solved.ipynb"));
-        let page = page::render(&stem, &read_json(&student_file)?, &read_json(&solved_file)?)?;
-        // The notebooks tell exercises by their differing code; the chapter names them.
-        let named = source.exercises().len();
-        if named != page.exercises {
-            bail!(
-                "chapters/{stem}.md has {named} exercise(s), its notebooks {}: run `cargo xtask gen`",
-                page.exercises
-            );
-        }
+        let page = page::render(source, &deps, &read_json(&solved_file)?)?;
         write_file(&pages.join(format!("{stem}.md")), &page.markdown)?;
         for chart in &page.charts {
             write_file(&pages.join(&chart.file), &chart.svg)?;

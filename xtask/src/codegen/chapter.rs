@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::protocol::SOLVED_ONLY_TAG;
 use read::{MINUTES_FORMAT, cells};
 
 mod read;
@@ -41,10 +42,6 @@ pub enum Cell {
     },
 }
 
-/// The cell tag for a code cell that only the solved notebook gets: it uses an
-/// exercise's answer, which the student notebook must not show above it.
-const SOLVED_ONLY: &str = "solved-only";
-
 impl Cell {
     /// Whether only the solved notebook gets this cell: a ```` ```rust solved-only ```` code
     /// cell, or prose after a `<!-- solved-only -->` line.
@@ -55,7 +52,7 @@ impl Cell {
                 exercise: None,
                 tags,
                 ..
-            } => tags.iter().any(|t| t == SOLVED_ONLY),
+            } => tags.iter().any(|t| t == SOLVED_ONLY_TAG),
             Cell::Code { .. } => false,
         }
     }

@@ -13,7 +13,7 @@ mod declarations;
 mod learner;
 #[cfg(test)]
 mod messages;
-mod notebook;
+pub mod notebook;
 #[cfg(test)]
 mod shown_answers;
 #[cfg(test)]
@@ -326,6 +326,10 @@ fn generated(root: &Path) -> Result<Vec<Generated>> {
     add(
         declarations::EXERCISES_MANIFEST.into(),
         declarations::exercises_manifest(&chapters),
+    );
+    add(
+        crate::protocol::PYTHON_MODULE.into(),
+        crate::protocol::python_module(),
     );
     add(
         "exercises/src/lib.rs".into(),

@@ -9,41 +9,29 @@ use serde_json::{Value, json};
 use workbook::check::protocol::NOTEBOOK_MIME;
 
 use super::chapter::{Cell, Chapter, ChapterCopy, exercise_code};
+use crate::protocol::HINT_TAG;
+
+/// Which chapter cell a notebook cell came from: the generator's own mapping,
+/// which the book follows to find each chapter cell's saved outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The set-up cell that loads the workbook: no chapter cell has it.
+    Setup,
+    /// Chapter cell `n` itself (for an exercise, its student or solved code).
+    Cell(usize),
+    /// The check cell under exercise cell `n`.
+    Check(usize),
+    /// Hint `hint` (counted from 1) under exercise cell `n`.
+    Hint(usize, usize),
+}
 
 /// The notebook for one copy of a chapter, without outputs.
 /// `deps` is the root `Cargo.toml`'s `[workspace.dependencies]` table.
 pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: ChapterCopy) -> Result<Value> {
-    let mut cells = vec![code_cell(&first_cell(deps, chapter)?, &[])];
-    for cell in &chapter.cells {
-        if copy == ChapterCopy::Student && cell.solved_only() {
-            continue;
-        }
-        match cell {
-            Cell::Markdown { text, .. } => cells.push(json!({
-                "cell_type": "markdown",
-                "metadata": {},
-                "source": lines_of(text),
-            })),
-            Cell::Code {
-                source,
-                exercise: None,
-                tags,
-                ..
-            } => cells.push(code_cell(source, tags)),
-            Cell::Code {
-                source,
-                exercise: Some(name),
-                tags,
-                hints,
-            } => {
-                cells.push(code_cell(&exercise_code(source, copy), tags));
-                cells.push(code_cell(&chapter.check_call(name, None), &[]));
-                for (i, hint) in hints.iter().enumerate() {
-                    cells.push(hint_cell(i + 1, hint));
-                }
-            }
-        }
-    }
+    let mut cells: Vec<Value> = cells(deps, chapter, copy)?
+        .into_iter()
+        .map(|(_, cell)| cell)
+        .collect();
     for (i, cell) in cells.iter_mut().enumerate() {
         cell["id"] = json!(format!("{}-{:03}", chapter.number, i));
     }
@@ -63,6 +51,51 @@ pub fn notebook(deps: &toml::Table, chapter: &Chapter, copy: ChapterCopy) -> Res
         "nbformat": 4,
         "nbformat_minor": 5,
     }))
+}
+
+/// A copy's cells, in order, each with the chapter cell it came from.
+pub fn cells(
+    deps: &toml::Table,
+    chapter: &Chapter,
+    copy: ChapterCopy,
+) -> Result<Vec<(Origin, Value)>> {
+    let mut cells = vec![(Origin::Setup, code_cell(&first_cell(deps, chapter)?, &[]))];
+    for (n, cell) in chapter.cells.iter().enumerate() {
+        if copy == ChapterCopy::Student && cell.solved_only() {
+            continue;
+        }
+        match cell {
+            Cell::Markdown { text, .. } => cells.push((
+                Origin::Cell(n),
+                json!({
+                    "cell_type": "markdown",
+                    "metadata": {},
+                    "source": lines_of(text),
+                }),
+            )),
+            Cell::Code {
+                source,
+                exercise: None,
+                tags,
+                ..
+            } => cells.push((Origin::Cell(n), code_cell(source, tags))),
+            Cell::Code {
+                source,
+                exercise: Some(name),
+                tags,
+                hints,
+            } => {
+                let code = code_cell(&exercise_code(source, copy), tags);
+                cells.push((Origin::Cell(n), code));
+                let check = code_cell(&chapter.check_call(name, None), &[]);
+                cells.push((Origin::Check(n), check));
+                for (i, hint) in hints.iter().enumerate() {
+                    cells.push((Origin::Hint(n, i + 1), hint_cell(i + 1, hint)));
+                }
+            }
+        }
+    }
+    Ok(cells)
 }
 
 /// The `[workspace.dependencies]` table of the root `Cargo.toml`.
@@ -115,9 +148,6 @@ fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
     }
     Ok(lines.join("\n"))
 }
-
-/// The cell tag of a hint, which the book folds too.
-const HINT_TAG: &str = "hint";
 
 /// Hint `number` of an exercise, closed until the learner opens it: a
 /// `<details>` block, which JupyterLab and the book both show folded.

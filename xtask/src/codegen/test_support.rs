@@ -92,7 +92,11 @@ impl Workspace {
         ] {
             copy_dir(&root.join(part), &dir.join(part));
         }
-        for file in ["Cargo.toml", learner::MANIFEST] {
+        for file in [
+            "Cargo.toml",
+            learner::MANIFEST,
+            crate::protocol::PYTHON_MODULE,
+        ] {
             fs::create_dir_all(dir.join(file).parent().unwrap()).unwrap();
             fs::copy(root.join(file), dir.join(file)).unwrap();
         }
