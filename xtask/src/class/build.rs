@@ -24,6 +24,7 @@ use crate::codegen::chapter::Chapter;
 const CRATES: [&str; 4] = ["workbook", "rayon", "crossbeam", "rand"];
 
 /// The instructor's compiled crates, the toolchain and the linker.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Shared {
     pub deps: PathBuf,
     pub externs: Vec<(String, String)>,
