@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail, ensure};
 
 /// Where an answer came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -84,6 +84,37 @@ pub fn write(path: &Path, rows: &[Row]) -> Result<()> {
         ])?;
     }
     out.flush().with_context(|| path.display().to_string())
+}
+
+/// The rows of a gradebook that [`write`] wrote.
+pub fn read(path: &Path) -> Result<Vec<Row>> {
+    let mut reader = csv::Reader::from_path(path).with_context(|| path.display().to_string())?;
+    let header: Vec<String> = reader.headers()?.iter().map(String::from).collect();
+    ensure!(header == COLUMNS, "the gradebook's columns are {header:?}");
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let r = record?;
+        let verdict = match &r[3] {
+            "done" => Verdict::Done,
+            "wrong" => Verdict::Wrong,
+            "not-started" => Verdict::NotStarted,
+            "error" => Verdict::Error,
+            other => bail!("a row's verdict is {other}"),
+        };
+        rows.push(Row {
+            learner: r[0].into(),
+            exercise: r[1].into(),
+            source: if &r[2] == "notebook" {
+                Source::Notebook
+            } else {
+                Source::Crate
+            },
+            verdict,
+            message: r[4].into(),
+            seconds: r[5].parse()?,
+        });
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ mod output;
 mod rustc;
 mod sandbox;
 mod selftest;
+mod slurm;
+pub mod slurm_check;
 mod submission;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -33,6 +35,9 @@ pub use selftest::step as test_step;
 pub enum Action {
     /// Grade every learner's answers (one folder per learner) into a gradebook
     Grade(Options),
+    /// One learner of a `--slurm` run: what each task of its array job runs
+    #[command(hide = true)]
+    GradeOne(slurm::Task),
 }
 
 #[derive(Debug, clap::Args)]
@@ -54,10 +59,22 @@ pub struct Options {
     /// other learners' answers, use the network and outlive the grading
     #[arg(long)]
     no_sandbox: bool,
+    /// Grade each learner in a task of a SLURM array job (the cluster of
+    /// `cargo xtask cluster up`, or the one SLURM_CONF names), then merge
+    #[arg(long)]
+    slurm: bool,
 }
 
-pub fn run(root: &Path, Action::Grade(options): Action) -> Result<()> {
-    let rows = grade(root, &options)?;
+pub fn run(root: &Path, action: Action) -> Result<()> {
+    let options = match action {
+        Action::Grade(options) => options,
+        Action::GradeOne(task) => return slurm::grade_one(&task),
+    };
+    let rows = if options.slurm {
+        slurm::grade(root, &options)?
+    } else {
+        grade(root, &options)?
+    };
     gradebook::write(&options.out, &rows)?;
     if let Some(html) = &options.html {
         dashboard::write(html, &rows)?;
@@ -79,20 +96,8 @@ pub fn run(root: &Path, Action::Grade(options): Action) -> Result<()> {
 fn grade(root: &Path, options: &Options) -> Result<Vec<Row>> {
     let learners = learners(&options.dir)?;
     let jobs = usize::from(options.jobs);
-    let sandbox = if options.no_sandbox {
-        eprintln!(
-            "warning: --no-sandbox: learners' code runs with your account's rights. It can read \
-             your files and other learners' answers, use the network, write anywhere you can, and \
-             leave processes running. Only the time, memory and output limits still hold."
-        );
-        Sandbox::None
-    } else {
-        Sandbox::prepare(jobs)?
-    };
-    let chapters: Vec<_> = chapter::read_all(root)?
-        .into_iter()
-        .filter(|c| !c.exercises().is_empty())
-        .collect();
+    let sandbox = sandbox(options.no_sandbox, jobs)?;
+    let chapters = graded_chapters(root)?;
     let class_dir = crate::target_dir(root).join("class");
     let work = class_dir.join("work");
     let _ = fs::remove_dir_all(&work);
@@ -114,21 +119,7 @@ fn grade(root: &Path, options: &Options) -> Result<Vec<Row>> {
                     let Some((index, (name, folder))) = queue.lock().unwrap().pop_front() else {
                         break;
                     };
-                    let began = Instant::now();
-                    let found = submission::read(folder, grader.chapters);
-                    if found.is_empty() {
-                        eprintln!(
-                            "warning: {name}: no answers found (no exercises/src/chNN_*.rs, no \
-                             notebooks/NN-*.ipynb): every exercise is not-started"
-                        );
-                    }
-                    let rows = grader.learner(slot, index, name, &found);
-                    let done = rows.iter().filter(|r| r.verdict == Verdict::Done).count();
-                    println!(
-                        "[class] {name}: {done} of {} rows done ({:.1} s)",
-                        rows.len(),
-                        began.elapsed().as_secs_f64()
-                    );
+                    let rows = grade_learner(grader, slot, index, name, folder);
                     graded.lock().unwrap().insert(index, rows);
                 }
             });
@@ -145,6 +136,53 @@ fn grade(root: &Path, options: &Options) -> Result<Vec<Row>> {
         .into_values()
         .flatten()
         .collect())
+}
+
+/// The sandbox learners' code runs in, for `jobs` learners at once.
+fn sandbox(no_sandbox: bool, jobs: usize) -> Result<Sandbox> {
+    if !no_sandbox {
+        return Sandbox::prepare(jobs);
+    }
+    eprintln!(
+        "warning: --no-sandbox: learners' code runs with your account's rights. It can read \
+         your files and other learners' answers, use the network, write anywhere you can, and \
+         leave processes running. Only the time, memory and output limits still hold."
+    );
+    Ok(Sandbox::None)
+}
+
+/// The chapters that have exercises, in order.
+fn graded_chapters(root: &Path) -> Result<Vec<chapter::Chapter>> {
+    Ok(chapter::read_all(root)?
+        .into_iter()
+        .filter(|c| !c.exercises().is_empty())
+        .collect())
+}
+
+/// Every row of the learner `name`, the `index`th of the class, whose answers are in `folder`.
+fn grade_learner(
+    grader: &grade::Grader,
+    slot: usize,
+    index: usize,
+    name: &str,
+    folder: &Path,
+) -> Vec<Row> {
+    let began = Instant::now();
+    let found = submission::read(folder, grader.chapters);
+    if found.is_empty() {
+        eprintln!(
+            "warning: {name}: no answers found (no exercises/src/chNN_*.rs, no \
+             notebooks/NN-*.ipynb): every exercise is not-started"
+        );
+    }
+    let rows = grader.learner(slot, index, name, &found);
+    let done = rows.iter().filter(|r| r.verdict == Verdict::Done).count();
+    println!(
+        "[class] {name}: {done} of {} rows done ({:.1} s)",
+        rows.len(),
+        began.elapsed().as_secs_f64()
+    );
+    rows
 }
 
 /// The learners' folders in `dir`, by name; what is not a folder is left

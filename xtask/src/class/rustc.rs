@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::sandbox::{self, Mount, Sandbox};
 
 /// The instructor's compiled crates, the toolchain and the linker.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Shared {
     pub deps: PathBuf,
     pub externs: Vec<(String, String)>,

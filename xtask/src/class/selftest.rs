@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 
-use super::gradebook::{COLUMNS, Row, Source, Verdict};
+use super::gradebook::{Row, Source, Verdict};
 use super::{Options, hostile};
 use crate::codegen::chapter;
 
@@ -47,6 +47,7 @@ pub fn step(root: &Path) -> Result<Option<String>> {
         html: Some(dir.join("dashboard.html")),
         jobs: 2,
         no_sandbox: false,
+        slurm: false,
     };
     let start = Instant::now();
     super::run(root, super::Action::Grade(options))?;
@@ -54,7 +55,7 @@ pub fn step(root: &Path) -> Result<Option<String>> {
         "[class] the test class was graded in {:.0} s",
         start.elapsed().as_secs_f64()
     );
-    let rows = read_gradebook(&dir.join("gradebook.csv"))?;
+    let rows = super::gradebook::read(&dir.join("gradebook.csv"))?;
     check_rows(&rows)?;
     ensure!(
         connections.load(Ordering::SeqCst) == 0,
@@ -78,11 +79,21 @@ pub fn step(root: &Path) -> Result<Option<String>> {
     Ok(None)
 }
 
-/// The class: alice (a crate file and a notebook, both right), carol (broken
-/// and unreadable files, one right file), dave (nothing), Frank and frank
-/// (folders that differ by case), mallory (the attacks). Returns alice's answer.
+/// The class: [`write_small_class`], Frank and frank (folders that differ
+/// by case), mallory (the attacks). Returns alice's answer.
 fn write_class(root: &Path, class: &Path, port: u16) -> Result<PathBuf> {
+    let alice = write_small_class(root, class)?;
+    for empty in ["Frank", "frank"] {
+        fs::create_dir_all(class.join(empty))?;
+    }
     let chapters = chapter::read_all(root)?;
+    hostile::write(&class.join("mallory"), &chapters, port, &alice)?;
+    Ok(alice)
+}
+
+/// alice (a crate file and a notebook, both right), carol (broken and
+/// unreadable files, one right file), dave (nothing). Returns alice's answer.
+pub fn write_small_class(root: &Path, class: &Path) -> Result<PathBuf> {
     let solution =
         |module: &str| fs::read_to_string(root.join(format!("solutions/src/{module}.rs")));
     let put = |path: PathBuf, text: &[u8]| -> Result<()> {
@@ -117,41 +128,8 @@ fn write_class(root: &Path, class: &Path, port: u16) -> Result<PathBuf> {
     )?;
     let python = r#"{"cells": [], "metadata": {"kernelspec": {"name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}"#;
     put(notebooks.join("03-futures.ipynb"), python.as_bytes())?;
-    for empty in ["dave", "Frank", "frank"] {
-        fs::create_dir_all(class.join(empty))?;
-    }
-    hostile::write(&class.join("mallory"), &chapters, port, &alice)?;
+    fs::create_dir_all(class.join("dave"))?;
     Ok(alice)
-}
-
-fn read_gradebook(path: &Path) -> Result<Vec<Row>> {
-    let mut reader = csv::Reader::from_path(path)?;
-    let header: Vec<String> = reader.headers()?.iter().map(String::from).collect();
-    ensure!(header == COLUMNS, "the gradebook's columns are {header:?}");
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let r = record?;
-        let verdict = match &r[3] {
-            "done" => Verdict::Done,
-            "wrong" => Verdict::Wrong,
-            "not-started" => Verdict::NotStarted,
-            "error" => Verdict::Error,
-            other => bail!("a row's verdict is {other}"),
-        };
-        rows.push(Row {
-            learner: r[0].into(),
-            exercise: r[1].into(),
-            source: if &r[2] == "notebook" {
-                Source::Notebook
-            } else {
-                Source::Crate
-            },
-            verdict,
-            message: r[4].into(),
-            seconds: r[5].parse()?,
-        });
-    }
-    Ok(rows)
 }
 
 /// Rows the class must have: learner, exercise, source, verdict, words in the message.

@@ -130,7 +130,8 @@ pub fn test_step(root: &Path) -> Result<()> {
             .args(args);
         child::status(&mut build, 30 * MINUTE)?;
     }
-    let jobs = job_tests(root, "on_the_cluster");
+    let jobs = job_tests(root, "on_the_cluster")
+        .and_then(|()| crate::class::slurm_check::on_the_cluster(root));
     // Down whatever happened to the jobs: a failed test must not leave daemons behind.
     let pids: Vec<(&str, u32)> = START_ORDER
         .iter()
@@ -153,6 +154,7 @@ pub fn test_step(root: &Path) -> Result<()> {
     }
     // With the daemons gone, a job submitted from a cell gets one clear line.
     job_tests(root, "when_the_cluster_is_down")?;
+    crate::class::slurm_check::when_the_cluster_is_down(root)?;
     println!(
         "[cluster] test step: up in {up_s:.1} s, jobs and faults passed, down with nothing left on ports {:?} ({:.0} s in all)",
         Ports::ALL,
