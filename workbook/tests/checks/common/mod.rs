@@ -1,4 +1,4 @@
-//! Helpers shared by the tests of the checks (`check_chNN.rs`): each feeds a
+//! Helpers shared by the tests of the checks (`check_chNN.rs` in this folder): each feeds a
 //! check plausible wrong answers and asserts the verdict and its words.
 
 use workbook::check::Report;
@@ -36,7 +36,6 @@ pub fn assert_wrong(report: Report, words: &[&str]) {
 ///
 /// # Panics
 /// When it is not, with the report's text.
-#[allow(dead_code)] // not every test file has right answers of its own
 pub fn assert_done(report: Report) {
     assert!(report.is_done(), "a right answer must pass, got: {report}");
 }

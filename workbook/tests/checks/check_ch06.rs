@@ -3,9 +3,7 @@
 
 use std::thread;
 
-mod common;
-
-use common::{assert_done, assert_wrong};
+use crate::common::{assert_done, assert_wrong};
 use rayon::prelude::*;
 use std::sync::{Mutex, mpsc};
 use workbook::check::ch06;

@@ -38,7 +38,7 @@ fn reports() -> Vec<workbook::check::Report> {
 #[test]
 fn an_answer_that_exits_the_process_is_wrong_and_named() {
     let graded = isolated(
-        "an_answer_that_exits_the_process_is_wrong_and_named",
+        "isolated::an_answer_that_exits_the_process_is_wrong_and_named",
         reports,
     );
     assert_eq!(graded.len(), 3);
@@ -96,7 +96,7 @@ fn starts_a_process() -> Vec<workbook::check::Report> {
 fn a_process_an_answer_leaves_running_neither_holds_the_grade_nor_survives_it() {
     let started = std::time::Instant::now();
     let graded = isolated(
-        "a_process_an_answer_leaves_running_neither_holds_the_grade_nor_survives_it",
+        "isolated::a_process_an_answer_leaves_running_neither_holds_the_grade_nor_survives_it",
         starts_a_process,
     );
     let took = started.elapsed();

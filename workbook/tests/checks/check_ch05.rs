@@ -7,9 +7,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
-mod common;
-
-use common::{assert_done, assert_wrong};
+use crate::common::{assert_done, assert_wrong};
 use workbook::check::ch05;
 
 type ValueOf<'a> = &'a (dyn Fn(usize) -> u64 + Sync);

@@ -5,9 +5,8 @@ use std::thread;
 
 use crossbeam::channel;
 use workbook::Job;
-mod common;
 
-use common::{assert_done, assert_wrong};
+use crate::common::{assert_done, assert_wrong};
 use workbook::check::ch03;
 
 // ch03 total ----------------------------------------------------------------

@@ -2,9 +2,8 @@
 //! message must say what went wrong.
 
 use rayon::prelude::*;
-mod common;
 
-use common::{assert_done, assert_wrong};
+use crate::common::{assert_done, assert_wrong};
 use workbook::check::ch09;
 
 // ch09 split_throws -------------------------------------------------------

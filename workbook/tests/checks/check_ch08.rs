@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-mod common;
 
-use common::assert_wrong;
+use crate::common::assert_wrong;
 use workbook::check::ch08;
 
 fn good_merge(a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {

@@ -5,9 +5,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
-mod common;
-
-use common::{assert_done, assert_wrong};
+use crate::common::{assert_done, assert_wrong};
 use workbook::check::ch04;
 use workbook::sharing::Account;
 

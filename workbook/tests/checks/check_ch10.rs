@@ -4,9 +4,7 @@
 use std::sync::mpsc;
 use std::thread;
 
-mod common;
-
-use common::assert_wrong;
+use crate::common::assert_wrong;
 use workbook::check::ch10;
 
 type RankFn<'a> = &'a (dyn Fn(usize, usize) -> String + Sync);

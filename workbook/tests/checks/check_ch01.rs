@@ -5,9 +5,8 @@ use std::sync::mpsc;
 use std::thread;
 
 use workbook::Job;
-mod common;
 
-use common::{assert_done, assert_wrong};
+use crate::common::{assert_done, assert_wrong};
 use workbook::check::ch01;
 
 // ch01 run_in_threads ------------------------------------------------------

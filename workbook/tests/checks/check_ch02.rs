@@ -4,9 +4,7 @@
 use rayon::ThreadPoolBuilder;
 use rayon::prelude::*;
 
-mod common;
-
-use common::{assert_done, assert_wrong};
+use crate::common::{assert_done, assert_wrong};
 use std::sync::Mutex;
 use std::thread;
 use workbook::check::ch02;

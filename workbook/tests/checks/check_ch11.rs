@@ -7,9 +7,8 @@
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
 
 use loom::sync::atomic::{AtomicBool, AtomicUsize};
-mod common;
 
-use common::{assert_done, assert_wrong};
+use crate::common::{assert_done, assert_wrong};
 use workbook::check::ch11;
 
 // ch11 record_max ---------------------------------------------------------

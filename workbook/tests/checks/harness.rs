@@ -214,7 +214,7 @@ fn a_panic_beside_a_running_check_is_still_printed() {
     }
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
-            "a_panic_beside_a_running_check_is_still_printed",
+            "harness::a_panic_beside_a_running_check_is_still_printed",
             "--exact",
             "--nocapture",
         ])

@@ -1,9 +1,7 @@
 //! Wrong answers to chapter 07's exercises: each must be rejected, and the
 //! message must say what went wrong.
 
-mod common;
-
-use common::{assert_done, assert_wrong};
+use crate::common::{assert_done, assert_wrong};
 use workbook::check::ch07;
 
 fn fib_seq(n: u32) -> u64 {

@@ -3,9 +3,7 @@
 
 use std::collections::HashMap;
 
-mod common;
-
-use common::assert_wrong;
+use crate::common::assert_wrong;
 use workbook::check::ch08;
 
 fn count(words: impl Iterator<Item = String>) -> HashMap<String, u64> {

@@ -4,7 +4,7 @@
 
 use std::thread;
 
-use common::assert_done;
+use crate::common::assert_done;
 
 use super::*;
 

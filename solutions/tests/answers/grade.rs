@@ -21,7 +21,10 @@ fn every_reference_answer_passes_its_check() {
 
 #[test]
 fn your_exercises_have_no_wrong_answer() {
-    let reports = isolated("your_exercises_have_no_wrong_answer", exercises::reports);
+    let reports = isolated(
+        "grade::your_exercises_have_no_wrong_answer",
+        exercises::reports,
+    );
     // Written straight to stderr, past the test harness's capture, so the
     // learner sees their progress even when everything passes.
     let _ = writeln!(
