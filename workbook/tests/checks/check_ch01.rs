@@ -45,7 +45,7 @@ fn loses_the_last(jobs: Vec<Job>) -> Vec<u64> {
 #[test]
 fn joining_each_thread_at_once_is_told_it_ran_sequentially() {
     assert_wrong(
-        ch01::run_in_threads(join_right_after_spawn),
+        || ch01::run_in_threads(join_right_after_spawn),
         &[
             "ran sequentially",
             "join them only after the last one has started",
@@ -55,17 +55,20 @@ fn joining_each_thread_at_once_is_told_it_ran_sequentially() {
 
 #[test]
 fn a_loop_without_threads_is_told_no_thread_was_started() {
-    assert_wrong(ch01::run_in_threads(plain_loop), &["no thread was started"]);
+    assert_wrong(
+        || ch01::run_in_threads(plain_loop),
+        &["no thread was started"],
+    );
 }
 
 #[test]
 fn results_in_completion_order_are_out_of_order() {
-    assert_wrong(ch01::run_in_threads(completion_order), &["out of order"]);
+    assert_wrong(|| ch01::run_in_threads(completion_order), &["out of order"]);
 }
 
 #[test]
 fn a_missing_result_is_counted() {
-    assert_wrong(ch01::run_in_threads(loses_the_last), &["1 missing"]);
+    assert_wrong(|| ch01::run_in_threads(loses_the_last), &["1 missing"]);
 }
 
 #[test]
@@ -103,7 +106,7 @@ fn two_threads_only(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64>
 #[test]
 fn scoped_threads_joined_one_by_one_ran_sequentially() {
     assert_wrong(
-        ch01::map_in_threads(scoped_but_one_at_a_time),
+        || ch01::map_in_threads(scoped_but_one_at_a_time),
         &["ran sequentially"],
     );
 }
@@ -111,7 +114,7 @@ fn scoped_threads_joined_one_by_one_ran_sequentially() {
 #[test]
 fn two_threads_for_six_inputs_is_not_one_thread_per_input() {
     assert_wrong(
-        ch01::map_in_threads(two_threads_only),
+        || ch01::map_in_threads(two_threads_only),
         &["tasks were running at the same time; expected 6"],
     );
 }
@@ -119,7 +122,7 @@ fn two_threads_for_six_inputs_is_not_one_thread_per_input() {
 #[test]
 fn an_answer_that_panics_is_wrong_and_says_so() {
     assert_wrong(
-        ch01::map_in_threads(|inputs, _| vec![inputs[0]]),
+        || ch01::map_in_threads(|inputs, _| vec![inputs[0]]),
         &["it panicked"],
     );
 }
@@ -202,7 +205,7 @@ fn joined_backwards(jobs: Vec<Job>) -> Vec<u64> {
 #[test]
 fn sorting_results_gathered_in_completion_order_is_out_of_order() {
     assert_wrong(
-        ch01::run_in_threads(completion_order_sorted),
+        || ch01::run_in_threads(completion_order_sorted),
         &["out of order", "not the order the tasks finished"],
     );
 }
@@ -210,7 +213,7 @@ fn sorting_results_gathered_in_completion_order_is_out_of_order() {
 #[test]
 fn a_job_run_on_the_calling_thread_is_caught() {
     assert_wrong(
-        ch01::run_in_threads(first_job_on_the_caller),
+        || ch01::run_in_threads(first_job_on_the_caller),
         &["one of them the calling thread", "expected 6 new threads"],
     );
 }
@@ -218,7 +221,7 @@ fn a_job_run_on_the_calling_thread_is_caught() {
 #[test]
 fn two_threads_at_a_time_is_not_all_at_once() {
     assert_wrong(
-        ch01::run_in_threads(two_at_a_time),
+        || ch01::run_in_threads(two_at_a_time),
         &["tasks were running at the same time; expected 6"],
     );
 }
@@ -226,7 +229,7 @@ fn two_threads_at_a_time_is_not_all_at_once() {
 #[test]
 fn a_thread_left_waiting_on_a_channel_is_reported() {
     assert_wrong(
-        ch01::run_in_threads(collector_left_running),
+        || ch01::run_in_threads(collector_left_running),
         &[
             "thread(s) running (waiting",
             "join each one",
@@ -238,14 +241,14 @@ fn a_thread_left_waiting_on_a_channel_is_reported() {
 #[test]
 fn hard_coded_results_are_caught() {
     assert_wrong(
-        ch01::run_in_threads(hard_coded),
+        || ch01::run_in_threads(hard_coded),
         &["five jobs", "expected ["],
     );
 }
 
 #[test]
 fn results_joined_backwards_are_out_of_order() {
-    assert_wrong(ch01::run_in_threads(joined_backwards), &["out of order"]);
+    assert_wrong(|| ch01::run_in_threads(joined_backwards), &["out of order"]);
 }
 
 #[test]
@@ -276,122 +279,5 @@ fn scoped_threads_and_an_indexed_channel_are_right_too() {
     }));
 }
 
-// ch01 map_in_threads: more wrong answers, and a right one written differently
-
-/// Gathers (input, result) as threads finish, and sorts by result.
-fn map_sorted(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> {
-    let (tx, rx) = mpsc::channel();
-    thread::scope(|s| {
-        for &x in inputs {
-            let tx = tx.clone();
-            s.spawn(move || tx.send(f(x)).unwrap());
-        }
-    });
-    drop(tx);
-    let mut out: Vec<u64> = rx.iter().collect();
-    out.sort();
-    out
-}
-
-/// Computes each distinct input once: fewer threads than inputs.
-fn memoized(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> {
-    let mut distinct = inputs.to_vec();
-    distinct.sort();
-    distinct.dedup();
-    let results: Vec<u64> = thread::scope(|s| {
-        let hs: Vec<_> = distinct.iter().map(|&x| s.spawn(move || f(x))).collect();
-        hs.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    inputs
-        .iter()
-        .map(|x| results[distinct.binary_search(x).unwrap()])
-        .collect()
-}
-
-/// Maps the index instead of the value.
-fn maps_the_index(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> {
-    thread::scope(|s| {
-        let hs: Vec<_> = (0..inputs.len() as u64)
-            .map(|i| s.spawn(move || f(i)))
-            .collect();
-        hs.into_iter().map(|h| h.join().unwrap()).collect()
-    })
-}
-
-/// The first input on the calling thread, the rest on scoped threads.
-fn first_on_the_caller(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> {
-    let Some((&first, rest)) = inputs.split_first() else {
-        return Vec::new();
-    };
-    thread::scope(|s| {
-        let hs: Vec<_> = rest.iter().map(|&x| s.spawn(move || f(x))).collect();
-        let mut out = vec![f(first)];
-        out.extend(hs.into_iter().map(|h| h.join().unwrap()));
-        out
-    })
-}
-
-/// Results pushed into a shared vector as each thread finishes.
-fn pushed_as_they_finish(inputs: &[u64], f: &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> {
-    let out = std::sync::Mutex::new(Vec::new());
-    thread::scope(|s| {
-        for &x in inputs {
-            let out = &out;
-            s.spawn(move || {
-                let y = f(x);
-                out.lock().unwrap().push(y);
-            });
-        }
-    });
-    out.into_inner().unwrap()
-}
-
-#[test]
-fn results_sorted_by_value_are_out_of_order() {
-    assert_wrong(ch01::map_in_threads(map_sorted), &["out of order"]);
-}
-
-#[test]
-fn computing_each_distinct_input_once_is_not_a_thread_per_input() {
-    assert_wrong(
-        ch01::map_in_threads(memoized),
-        &["tasks were running at the same time; expected 6"],
-    );
-}
-
-#[test]
-fn mapping_the_index_gives_wrong_values() {
-    assert_wrong(
-        ch01::map_in_threads(maps_the_index),
-        &["one input", "expected [9], got [0]"],
-    );
-}
-
-#[test]
-fn mapping_one_input_on_the_caller_is_caught() {
-    assert_wrong(
-        ch01::map_in_threads(first_on_the_caller),
-        &["one of them the calling thread"],
-    );
-}
-
-#[test]
-fn pushing_results_as_threads_finish_is_out_of_order() {
-    assert_wrong(
-        ch01::map_in_threads(pushed_as_they_finish),
-        &["out of order"],
-    );
-}
-
-#[test]
-fn slots_filled_by_scoped_threads_are_right_too() {
-    assert_done(ch01::map_in_threads(|inputs, f| {
-        let mut out = vec![0; inputs.len()];
-        thread::scope(|s| {
-            for (slot, &x) in out.iter_mut().zip(inputs) {
-                s.spawn(move || *slot = f(x));
-            }
-        });
-        out
-    }));
-}
+mod cores;
+mod more_map;

@@ -50,18 +50,21 @@ fn zero_let_through(threads: usize, inputs: &[u64], f: F1) -> Vec<u64> {
 
 #[test]
 fn the_global_pool_is_a_pool_of_the_wrong_size() {
-    assert_wrong(ch02::map_on_pool(global_pool), &["threads was asked for"]);
+    assert_wrong(
+        || ch02::map_on_pool(global_pool),
+        &["threads was asked for"],
+    );
 }
 
 #[test]
 fn a_pool_one_thread_too_big_is_the_wrong_size() {
-    assert_wrong(ch02::map_on_pool(off_by_one), &["threads was asked for"]);
+    assert_wrong(|| ch02::map_on_pool(off_by_one), &["threads was asked for"]);
 }
 
 #[test]
 fn forgetting_install_runs_on_the_calling_thread() {
     assert_wrong(
-        ch02::map_on_pool(pool_built_but_not_used),
+        || ch02::map_on_pool(pool_built_but_not_used),
         &["calling thread", "pool.install"],
     );
 }
@@ -69,7 +72,7 @@ fn forgetting_install_runs_on_the_calling_thread() {
 #[test]
 fn a_pool_of_zero_threads_must_be_refused() {
     assert_wrong(
-        ch02::map_on_pool(zero_let_through),
+        || ch02::map_on_pool(zero_let_through),
         &["a pool of 0 threads", "clear panic"],
     );
 }
@@ -96,7 +99,7 @@ fn loses_results(inputs: &[u64], batch: usize, work: Work) -> Vec<u64> {
 #[test]
 fn ignoring_the_batch_size_is_told_the_batch_sizes() {
     assert_wrong(
-        ch02::map_in_batches(one_by_one),
+        || ch02::map_in_batches(one_by_one),
         &["once per batch of 3", "sizes [3, 3, 2]"],
     );
 }
@@ -104,14 +107,14 @@ fn ignoring_the_batch_size_is_told_the_batch_sizes() {
 #[test]
 fn batches_in_a_plain_loop_run_on_the_calling_thread() {
     assert_wrong(
-        ch02::map_in_batches(sequential_batches),
+        || ch02::map_in_batches(sequential_batches),
         &["calling thread", "par_chunks"],
     );
 }
 
 #[test]
 fn keeping_one_result_per_batch_loses_results() {
-    assert_wrong(ch02::map_in_batches(loses_results), &["missing"]);
+    assert_wrong(|| ch02::map_in_batches(loses_results), &["missing"]);
 }
 
 // ch02 apply_pairs ----------------------------------------------------------
@@ -138,19 +141,19 @@ fn plain_zip(xs: &[u64], ys: &[u64], f: F2) -> Vec<u64> {
 #[test]
 fn a_zip_that_drops_values_silently_is_wrong() {
     assert_wrong(
-        ch02::apply_pairs(silent_zip),
+        || ch02::apply_pairs(silent_zip),
         &["3 xs and 2 ys", "dropped without a word"],
     );
 }
 
 #[test]
 fn swapped_arguments_give_wrong_values() {
-    assert_wrong(ch02::apply_pairs(swapped), &["expected [8, 9, 1]"]);
+    assert_wrong(|| ch02::apply_pairs(swapped), &["expected [8, 9, 1]"]);
 }
 
 #[test]
 fn a_plain_zip_runs_on_the_calling_thread() {
-    assert_wrong(ch02::apply_pairs(plain_zip), &["calling thread"]);
+    assert_wrong(|| ch02::apply_pairs(plain_zip), &["calling thread"]);
 }
 
 #[test]
@@ -175,7 +178,7 @@ fn zero_refused_without_a_reason(threads: usize, inputs: &[u64], f: F1) -> Vec<u
 #[test]
 fn refusing_zero_threads_must_say_why() {
     assert_wrong(
-        ch02::map_on_pool(zero_refused_without_a_reason),
+        || ch02::map_on_pool(zero_refused_without_a_reason),
         &["“bad input”", "does not", "must be at least 1"],
     );
 }
@@ -189,7 +192,7 @@ fn lengths_not_given(xs: &[u64], ys: &[u64], f: F2) -> Vec<u64> {
 #[test]
 fn refusing_unequal_lists_must_give_both_lengths() {
     assert_wrong(
-        ch02::apply_pairs(lengths_not_given),
+        || ch02::apply_pairs(lengths_not_given),
         &["“the lists differ”", "both lengths (3 and 2)"],
     );
 }

@@ -39,7 +39,7 @@ fn one_lazy_chain(jobs: Vec<Job>) -> u64 {
 #[test]
 fn spawning_and_joining_in_one_lazy_chain_is_told_it_ran_sequentially() {
     assert_wrong(
-        ch03::total(one_lazy_chain),
+        || ch03::total(one_lazy_chain),
         &["ran sequentially", "Submit every job first"],
     );
 }
@@ -47,14 +47,14 @@ fn spawning_and_joining_in_one_lazy_chain_is_told_it_ran_sequentially() {
 #[test]
 fn submitting_and_waiting_in_one_loop_is_told_it_ran_sequentially() {
     assert_wrong(
-        ch03::total(submit_and_wait),
+        || ch03::total(submit_and_wait),
         &["ran sequentially", "Submit every job first"],
     );
 }
 
 #[test]
 fn a_lost_result_makes_the_total_short() {
-    assert_wrong(ch03::total(forgets_the_last), &["short", "not added"]);
+    assert_wrong(|| ch03::total(forgets_the_last), &["short", "not added"]);
 }
 
 // ch03 run_batches ----------------------------------------------------------
@@ -100,7 +100,7 @@ fn skips_empty_batches(batches: Vec<Vec<Job>>) -> Vec<Vec<u64>> {
 #[test]
 fn waiting_for_each_batch_before_the_next_is_not_all_in_flight() {
     assert_wrong(
-        ch03::run_batches(one_batch_at_a_time),
+        || ch03::run_batches(one_batch_at_a_time),
         &[
             "tasks were running at the same time; expected 9",
             "before waiting for the first batch",
@@ -111,7 +111,7 @@ fn waiting_for_each_batch_before_the_next_is_not_all_in_flight() {
 #[test]
 fn completion_order_where_submission_order_was_asked_is_out_of_order() {
     assert_wrong(
-        ch03::run_batches(batches_in_completion_order),
+        || ch03::run_batches(batches_in_completion_order),
         &["out of order", "not the order the tasks finished"],
     );
 }
@@ -119,7 +119,7 @@ fn completion_order_where_submission_order_was_asked_is_out_of_order() {
 #[test]
 fn a_lost_batch_is_counted() {
     assert_wrong(
-        ch03::run_batches(skips_empty_batches),
+        || ch03::run_batches(skips_empty_batches),
         &["one list of results per batch, 3 lists, got 2"],
     );
 }
@@ -170,25 +170,28 @@ fn one_thread_for_all(jobs: Vec<Job>) -> Vec<(usize, u64)> {
 #[test]
 fn submission_order_where_completion_order_was_asked_is_caught() {
     assert_wrong(
-        ch03::in_completion_order(in_submission_order),
+        || ch03::in_completion_order(in_submission_order),
         &["submission order", "finished last to first"],
     );
 }
 
 #[test]
 fn results_tagged_with_the_wrong_index_are_caught() {
-    assert_wrong(ch03::in_completion_order(tagged_by_arrival), &["job index"]);
+    assert_wrong(
+        || ch03::in_completion_order(tagged_by_arrival),
+        &["job index"],
+    );
 }
 
 #[test]
 fn a_result_never_received_is_missing() {
-    assert_wrong(ch03::in_completion_order(stops_one_early), &["missing"]);
+    assert_wrong(|| ch03::in_completion_order(stops_one_early), &["missing"]);
 }
 
 #[test]
 fn one_worker_thread_runs_them_sequentially() {
     assert_wrong(
-        ch03::in_completion_order(one_thread_for_all),
+        || ch03::in_completion_order(one_thread_for_all),
         &["ran sequentially"],
     );
 }

@@ -62,20 +62,23 @@ fn drops_the_remainder(
 #[test]
 fn a_load_then_a_store_loses_updates_under_contention() {
     assert_wrong(
-        ch04::count_shared(load_then_store),
+        || ch04::count_shared(load_then_store),
         &["heavy contention", "increments were lost", "fetch_add"],
     );
 }
 
 #[test]
 fn counting_without_threads_is_told_no_thread_was_started() {
-    assert_wrong(ch04::count_shared(no_threads), &["no thread was started"]);
+    assert_wrong(
+        || ch04::count_shared(no_threads),
+        &["no thread was started"],
+    );
 }
 
 #[test]
 fn a_dropped_remainder_miscounts() {
     assert_wrong(
-        ch04::count_shared(drops_the_remainder),
+        || ch04::count_shared(drops_the_remainder),
         &["ten inputs on three threads", "expected 5 hits, got 4"],
     );
 }
@@ -143,7 +146,7 @@ fn backwards(from: &Account, to: &Account, amount: i64) {
 fn opposite_lock_orders_are_reported_as_a_deadlock_not_a_hang() {
     let started = std::time::Instant::now();
     assert_wrong(
-        ch04::transfer(from_then_to),
+        || ch04::transfer(from_then_to),
         &[
             "a deadlock",
             "took account 2's lock first",
@@ -156,7 +159,7 @@ fn opposite_lock_orders_are_reported_as_a_deadlock_not_a_hang() {
 #[test]
 fn releasing_between_withdraw_and_deposit_is_seen_by_the_auditor() {
     assert_wrong(
-        ch04::transfer(one_lock_at_a_time),
+        || ch04::transfer(one_lock_at_a_time),
         &["auditor", "Hold both locks for the whole transfer"],
     );
 }
@@ -164,8 +167,10 @@ fn releasing_between_withdraw_and_deposit_is_seen_by_the_auditor() {
 #[test]
 fn locking_the_same_account_twice_is_explained() {
     // The first case moves no money, so it is the balance check that speaks.
-    let report = ch04::transfer(ordered_but_locks_itself);
-    assert_wrong(report, &["one transfer of 30"]);
+    assert_wrong(
+        || ch04::transfer(ordered_but_locks_itself),
+        &["one transfer of 30"],
+    );
     let mutex_twice = |from: &Account, to: &Account, amount: i64| {
         let _a = from.balance.lock().unwrap();
         let (low, high) = if from.id < to.id {
@@ -191,14 +196,17 @@ fn locking_the_same_account_twice_is_explained() {
         }
     };
     assert_wrong(
-        ch04::transfer(mutex_twice),
+        || ch04::transfer(mutex_twice),
         &["an account to itself", "locked the same account twice"],
     );
 }
 
 #[test]
 fn money_moving_the_wrong_way_is_caught() {
-    assert_wrong(ch04::transfer(backwards), &["expected balances 70 and 80"]);
+    assert_wrong(
+        || ch04::transfer(backwards),
+        &["expected balances 70 and 80"],
+    );
 }
 
 #[path = "check_ch04/more.rs"]

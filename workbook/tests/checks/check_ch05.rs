@@ -66,7 +66,7 @@ fn no_threads(slots: &[AtomicU64], _threads: usize, value_of: ValueOf) {
 #[test]
 fn overlapping_ranges_are_caught_by_counting_writes() {
     assert_wrong(
-        ch05::fill_shared(overlapping_ranges),
+        || ch05::fill_shared(overlapping_ranges),
         &["written 2 times", "ranges overlap"],
     );
 }
@@ -74,7 +74,7 @@ fn overlapping_ranges_are_caught_by_counting_writes() {
 #[test]
 fn every_thread_writing_every_slot_is_caught_though_the_values_are_right() {
     assert_wrong(
-        ch05::fill_shared(everyone_writes_everything),
+        || ch05::fill_shared(everyone_writes_everything),
         &["slot 0 was written", "ranges overlap"],
     );
 }
@@ -82,7 +82,7 @@ fn every_thread_writing_every_slot_is_caught_though_the_values_are_right() {
 #[test]
 fn a_forgotten_remainder_leaves_slots_unwritten() {
     assert_wrong(
-        ch05::fill_shared(forgets_the_remainder),
+        || ch05::fill_shared(forgets_the_remainder),
         &[
             "ten slots on four threads",
             "2 of 10 slots",
@@ -94,7 +94,7 @@ fn a_forgotten_remainder_leaves_slots_unwritten() {
 
 #[test]
 fn a_loop_without_threads_is_told_so() {
-    assert_wrong(ch05::fill_shared(no_threads), &["no thread was started"]);
+    assert_wrong(|| ch05::fill_shared(no_threads), &["no thread was started"]);
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn too_many_threads(out: &mut [u64], threads: usize, value_of: ValueOf) {
 #[test]
 fn a_chunk_local_index_writes_wrong_values() {
     assert_wrong(
-        ch05::fill_chunks(local_index),
+        || ch05::fill_chunks(local_index),
         &[
             "ten slots on four threads",
             "do not hold value_of(index)",
@@ -162,7 +162,7 @@ fn a_chunk_local_index_writes_wrong_values() {
 #[test]
 fn a_zero_chunk_size_panics_and_is_reported() {
     assert_wrong(
-        ch05::fill_chunks(zero_chunk_size),
+        || ch05::fill_chunks(zero_chunk_size),
         &["it panicked", "chunk size must be non-zero"],
     );
 }
@@ -170,7 +170,7 @@ fn a_zero_chunk_size_panics_and_is_reported() {
 #[test]
 fn more_chunks_than_threads_is_reported() {
     assert_wrong(
-        ch05::fill_chunks(too_many_threads),
+        || ch05::fill_chunks(too_many_threads),
         &["5 threads wrote slots; at most 4 were asked for"],
     );
 }

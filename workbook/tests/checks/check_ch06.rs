@@ -60,7 +60,7 @@ fn numbered_by_completion(jobs: Vec<Fallible>) -> Outcomes {
 #[test]
 fn stopping_at_the_first_error_is_rejected() {
     assert_wrong(
-        ch06::report_every(only_up_to_the_first_error),
+        || ch06::report_every(only_up_to_the_first_error),
         &["never reported", "do not stop at the first error"],
     );
 }
@@ -68,7 +68,7 @@ fn stopping_at_the_first_error_is_rejected() {
 #[test]
 fn dropping_the_failures_is_rejected() {
     assert_wrong(
-        ch06::report_every(successes_only),
+        || ch06::report_every(successes_only),
         &[
             "3 of 6 tasks were never reported",
             "of them, 3 failed: [1, 3, 4]",
@@ -78,13 +78,13 @@ fn dropping_the_failures_is_rejected() {
 
 #[test]
 fn joining_each_job_at_once_ran_sequentially() {
-    assert_wrong(ch06::report_every(one_at_a_time), &["ran sequentially"]);
+    assert_wrong(|| ch06::report_every(one_at_a_time), &["ran sequentially"]);
 }
 
 #[test]
 fn outcomes_under_the_wrong_job_number_are_caught() {
     assert_wrong(
-        ch06::report_every(numbered_by_completion),
+        || ch06::report_every(numbered_by_completion),
         &["should report"],
     );
 }
@@ -123,7 +123,7 @@ fn error_without_its_input(inputs: &[u64], task: Task) -> Result<Vec<u64>, Strin
 #[test]
 fn an_error_that_does_not_name_its_input_is_rejected() {
     assert_wrong(
-        ch06::all_or_first_error(error_without_its_input),
+        || ch06::all_or_first_error(error_without_its_input),
         &[
             "input 5 failing",
             "got Err(\"refused\")",
@@ -136,7 +136,7 @@ fn an_error_that_does_not_name_its_input_is_rejected() {
 #[test]
 fn a_silently_dropped_failure_is_rejected() {
     assert_wrong(
-        ch06::all_or_first_error(drops_failures),
+        || ch06::all_or_first_error(drops_failures),
         &["input 5 failing", "dropped silently"],
     );
 }
@@ -147,7 +147,7 @@ fn a_sequential_answer_is_told_to_use_par_iter() {
         return; // the check asks for parallelism only where there are two CPUs
     }
     assert_wrong(
-        ch06::all_or_first_error(sequential),
+        || ch06::all_or_first_error(sequential),
         &["ran sequentially", "par_iter"],
     );
 }
@@ -204,20 +204,23 @@ fn unwraps_in_the_worker(jobs: Vec<Fallible>) -> Outcomes {
 #[test]
 fn failures_turned_into_zero_are_caught() {
     assert_wrong(
-        ch06::report_every(errors_as_zero),
+        || ch06::report_every(errors_as_zero),
         &["should report Err(\"task 1 failed\"), got Ok(0)"],
     );
 }
 
 #[test]
 fn an_error_of_its_own_words_is_caught() {
-    assert_wrong(ch06::report_every(generic_error), &["got Err(\"failed\")"]);
+    assert_wrong(
+        || ch06::report_every(generic_error),
+        &["got Err(\"failed\")"],
+    );
 }
 
 #[test]
 fn failures_reported_twice_are_caught() {
     assert_wrong(
-        ch06::report_every(failures_twice),
+        || ch06::report_every(failures_twice),
         &["was reported 2 times"],
     );
 }
@@ -225,7 +228,7 @@ fn failures_reported_twice_are_caught() {
 #[test]
 fn tasks_numbered_from_one_are_caught() {
     assert_wrong(
-        ch06::report_every(numbered_from_one),
+        || ch06::report_every(numbered_from_one),
         &["three tasks that all succeed"],
     );
 }
@@ -233,7 +236,7 @@ fn tasks_numbered_from_one_are_caught() {
 #[test]
 fn a_worker_that_unwraps_loses_the_failures() {
     assert_wrong(
-        ch06::report_every(unwraps_in_the_worker),
+        || ch06::report_every(unwraps_in_the_worker),
         &["were never reported", "do not stop at the first error"],
     );
 }
@@ -307,7 +310,7 @@ fn empty_on_failure(inputs: &[u64], task: Task) -> Result<Vec<u64>, String> {
 #[test]
 fn results_sorted_as_they_finish_are_out_of_order() {
     assert_wrong(
-        ch06::all_or_first_error(sorted_as_finished),
+        || ch06::all_or_first_error(sorted_as_finished),
         &["8 down to 1", "in input order"],
     );
 }
@@ -315,7 +318,7 @@ fn results_sorted_as_they_finish_are_out_of_order() {
 #[test]
 fn an_error_of_its_own_words_loses_the_cause() {
     assert_wrong(
-        ch06::all_or_first_error(error_of_its_own),
+        || ch06::all_or_first_error(error_of_its_own),
         &["got Err(\"a task failed\")"],
     );
 }
@@ -323,7 +326,7 @@ fn an_error_of_its_own_words_loses_the_cause() {
 #[test]
 fn results_up_to_the_error_drop_the_failure() {
     assert_wrong(
-        ch06::all_or_first_error(results_up_to_the_error),
+        || ch06::all_or_first_error(results_up_to_the_error),
         &["dropped silently"],
     );
 }
@@ -331,7 +334,7 @@ fn results_up_to_the_error_drop_the_failure() {
 #[test]
 fn every_error_joined_is_not_an_error_of_one_input() {
     assert_wrong(
-        ch06::all_or_first_error(every_error_joined),
+        || ch06::all_or_first_error(every_error_joined),
         &[
             "inputs 2 and 7 failing",
             "got Err(\"input 2: refused; input 7: refused\")",
@@ -342,7 +345,7 @@ fn every_error_joined_is_not_an_error_of_one_input() {
 #[test]
 fn an_empty_list_on_failure_drops_it_silently() {
     assert_wrong(
-        ch06::all_or_first_error(empty_on_failure),
+        || ch06::all_or_first_error(empty_on_failure),
         &["got Ok([])", "dropped silently"],
     );
 }

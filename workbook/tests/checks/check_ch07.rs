@@ -64,7 +64,7 @@ fn fib_seq_iter(n: u32) -> u64 {
 #[test]
 fn a_wrapped_number_is_rejected() {
     assert_wrong(
-        ch07::fib_checked(wrapping),
+        || ch07::fib_checked(wrapping),
         &["f(94) does not fit in a u64", "wrapped or capped"],
     );
 }
@@ -72,7 +72,7 @@ fn a_wrapped_number_is_rejected() {
 #[test]
 fn a_capped_number_is_rejected() {
     assert_wrong(
-        ch07::fib_checked(saturating),
+        || ch07::fib_checked(saturating),
         &["came back as Ok(18446744073709551615)"],
     );
 }
@@ -80,14 +80,14 @@ fn a_capped_number_is_rejected() {
 #[test]
 fn refusing_f93_is_rejected() {
     assert_wrong(
-        ch07::fib_checked(one_too_early),
+        || ch07::fib_checked(one_too_early),
         &["f(93) = 12200160415121876738 fits in a u64"],
     );
 }
 
 #[test]
 fn an_error_that_does_not_name_n_is_rejected() {
-    assert_wrong(ch07::fib_checked(vague_error), &["does not say which n"]);
+    assert_wrong(|| ch07::fib_checked(vague_error), &["does not say which n"]);
 }
 
 // ch07 fib_par ---------------------------------------------------------------
@@ -139,7 +139,7 @@ fn leaf_at_cutoff(n: u32, cutoff: u32, leaf: &(dyn Fn(u32) -> u64 + Sync)) -> u6
 #[test]
 fn a_split_that_never_runs_in_parallel_is_told_so() {
     assert_wrong(
-        ch07::fib_par(never_parallel),
+        || ch07::fib_par(never_parallel),
         &["ran sequentially", "rayon::join"],
     );
 }
@@ -147,7 +147,7 @@ fn a_split_that_never_runs_in_parallel_is_told_so() {
 #[test]
 fn splitting_past_the_cutoff_is_rejected() {
     assert_wrong(
-        ch07::fib_par(ignores_cutoff),
+        || ch07::fib_par(ignores_cutoff),
         &["the leaf was called", "times"],
     );
 }
@@ -155,14 +155,14 @@ fn splitting_past_the_cutoff_is_rejected() {
 #[test]
 fn a_leaf_never_called_is_rejected() {
     assert_wrong(
-        ch07::fib_par(skips_the_leaf),
+        || ch07::fib_par(skips_the_leaf),
         &["the leaf was never called"],
     );
 }
 
 #[test]
 fn a_leaf_at_the_cutoff_is_rejected() {
-    assert_wrong(ch07::fib_par(leaf_at_cutoff), &["not below the cutoff"]);
+    assert_wrong(|| ch07::fib_par(leaf_at_cutoff), &["not below the cutoff"]);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::sync::mpsc;
 use std::thread;
 
-use crate::common::assert_wrong;
+use crate::common::{assert_done, assert_wrong};
 use workbook::check::ch10;
 
 type RankFn<'a> = &'a (dyn Fn(usize, usize) -> String + Sync);
@@ -75,6 +75,69 @@ fn small_pool(size: usize, f: RankFn) -> Vec<String> {
     pool.install(|| (0..size).into_par_iter().map(|r| f(r, size)).collect())
 }
 
+/// Gathers the lines as the ranks finish, then reverses them: right only
+/// when the ranks finish last to first.
+fn reversed_completion(size: usize, f: RankFn) -> Vec<String> {
+    let mut lines = completion_order(size, f);
+    lines.reverse();
+    lines
+}
+
+/// Gathers the lines as the ranks finish, then sorts them as text: right
+/// for up to 10 ranks, but "rank 10" sorts before "rank 2".
+fn sorted_as_text(size: usize, f: RankFn) -> Vec<String> {
+    let mut lines = completion_order(size, f);
+    lines.sort();
+    lines
+}
+
+/// One thread per core, each taking every `cores`-th rank: ranks wait their
+/// turn once there are more ranks than cores.
+fn thread_per_core(size: usize, f: RankFn) -> Vec<String> {
+    let cores = workbook::cpus().available;
+    let mut lines = vec![String::new(); size];
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..cores)
+            .map(|c| {
+                s.spawn(move || {
+                    (c..size)
+                        .step_by(cores)
+                        .map(|r| (r, f(r, size)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            for (r, line) in h.join().unwrap() {
+                lines[r] = line;
+            }
+        }
+    });
+    lines
+}
+
+/// rayon's global pool, one thread per core.
+fn global_pool(size: usize, f: RankFn) -> Vec<String> {
+    use rayon::prelude::*;
+    (0..size).into_par_iter().map(|r| f(r, size)).collect()
+}
+
+/// Rank lines tagged with their rank, sorted by the number: right, written
+/// another way.
+fn sorted_by_rank(size: usize, f: RankFn) -> Vec<String> {
+    let (tx, rx) = mpsc::channel();
+    thread::scope(|s| {
+        for r in 0..size {
+            let tx = tx.clone();
+            s.spawn(move || tx.send((r, f(r, size))).unwrap());
+        }
+    });
+    drop(tx);
+    let mut tagged: Vec<(usize, String)> = rx.iter().collect();
+    tagged.sort_by_key(|(r, _)| *r);
+    tagged.into_iter().map(|(_, line)| line).collect()
+}
+
 #[test]
 fn the_reference_passes_and_a_stub_is_not_started() {
     assert!(ch10::on_every_rank(every_rank).is_done());
@@ -84,7 +147,7 @@ fn the_reference_passes_and_a_stub_is_not_started() {
 #[test]
 fn a_loop_is_told_it_ran_sequentially() {
     assert_wrong(
-        ch10::on_every_rank(one_after_another),
+        || ch10::on_every_rank(one_after_another),
         &["no thread was started"],
     );
 }
@@ -92,7 +155,7 @@ fn a_loop_is_told_it_ran_sequentially() {
 #[test]
 fn ranks_from_one_are_told_mpi_counts_from_zero() {
     assert_wrong(
-        ch10::on_every_rank(ranks_from_one),
+        || ch10::on_every_rank(ranks_from_one),
         &["numbered from 0 to size − 1"],
     );
 }
@@ -100,7 +163,7 @@ fn ranks_from_one_are_told_mpi_counts_from_zero() {
 #[test]
 fn a_missing_last_rank_is_named() {
     assert_wrong(
-        ch10::on_every_rank(forgets_the_last),
+        || ch10::on_every_rank(forgets_the_last),
         &["0 lines came back for 1 ranks", "hello from rank 0 of 1"],
     );
 }
@@ -108,7 +171,7 @@ fn a_missing_last_rank_is_named() {
 #[test]
 fn lines_in_completion_order_are_out_of_order() {
     assert_wrong(
-        ch10::on_every_rank(completion_order),
+        || ch10::on_every_rank(completion_order),
         &["in the wrong order", "rank order"],
     );
 }
@@ -116,7 +179,7 @@ fn lines_in_completion_order_are_out_of_order() {
 #[test]
 fn the_rank_passed_as_size_is_caught() {
     assert_wrong(
-        ch10::on_every_rank(rank_as_size),
+        || ch10::on_every_rank(rank_as_size),
         &["with the job's size, 1"],
     );
 }
@@ -124,15 +187,52 @@ fn the_rank_passed_as_size_is_caught() {
 #[test]
 fn running_on_one_rank_only_is_caught() {
     assert_wrong(
-        ch10::on_every_rank(only_rank_zero),
-        &["one line came back for 4 ranks"],
+        || ch10::on_every_rank(only_rank_zero),
+        &["one line came back for 5 ranks"],
     );
 }
 
 #[test]
 fn a_pool_smaller_than_the_job_is_caught() {
     assert_wrong(
-        ch10::on_every_rank(small_pool),
+        || ch10::on_every_rank(small_pool),
         &["tasks were running at the same time"],
     );
+}
+
+#[test]
+fn reversing_the_finishing_order_is_caught() {
+    assert_wrong(
+        || ch10::on_every_rank(reversed_completion),
+        &["in the wrong order", "rank order"],
+    );
+}
+
+#[test]
+fn lines_sorted_as_text_are_caught() {
+    assert_wrong(
+        || ch10::on_every_rank(sorted_as_text),
+        &["in the wrong order", "hello from rank 10 of 12"],
+    );
+}
+
+#[test]
+fn one_thread_per_core_is_caught_on_any_machine() {
+    assert_wrong(
+        || ch10::on_every_rank(thread_per_core),
+        &["tasks were running at the same time"],
+    );
+}
+
+#[test]
+fn the_global_pool_is_caught_on_any_machine() {
+    assert_wrong(
+        || ch10::on_every_rank(global_pool),
+        &["tasks were running at the same time"],
+    );
+}
+
+#[test]
+fn lines_tagged_and_sorted_by_rank_pass() {
+    assert_done(ch10::on_every_rank(sorted_by_rank));
 }

@@ -20,4 +20,5 @@ mod check_ch10;
 mod check_ch11;
 mod harness;
 mod isolated;
+mod many_cores;
 mod workers;

@@ -73,7 +73,7 @@ fn a_thread_per_input(threads: usize, inputs: &[u64], f: F1) -> Vec<u64> {
 #[test]
 fn sorting_results_gathered_as_they_finish_is_out_of_order() {
     assert_wrong(
-        ch02::map_on_pool(pool_sorted_as_finished),
+        || ch02::map_on_pool(pool_sorted_as_finished),
         &["out of order"],
     );
 }
@@ -81,7 +81,7 @@ fn sorting_results_gathered_as_they_finish_is_out_of_order() {
 #[test]
 fn a_sequential_map_inside_the_pool_uses_one_thread() {
     assert_wrong(
-        ch02::map_on_pool(sequential_inside_the_pool),
+        || ch02::map_on_pool(sequential_inside_the_pool),
         &["the tasks ran on 1 different threads", "pool.install"],
     );
 }
@@ -89,20 +89,23 @@ fn a_sequential_map_inside_the_pool_uses_one_thread() {
 #[test]
 fn a_pool_per_input_is_many_more_threads() {
     assert_wrong(
-        ch02::map_on_pool(a_pool_per_input),
+        || ch02::map_on_pool(a_pool_per_input),
         &["different threads, but a pool of"],
     );
 }
 
 #[test]
 fn a_pool_never_dropped_leaves_threads_running() {
-    assert_wrong(ch02::map_on_pool(pool_kept_alive), &["thread(s) running"]);
+    assert_wrong(
+        || ch02::map_on_pool(pool_kept_alive),
+        &["thread(s) running"],
+    );
 }
 
 #[test]
 fn a_thread_per_input_is_not_a_pool_of_that_size() {
     assert_wrong(
-        ch02::map_on_pool(a_thread_per_input),
+        || ch02::map_on_pool(a_thread_per_input),
         &["different threads, but a pool of"],
     );
 }
@@ -172,20 +175,23 @@ fn merged_backwards(inputs: &[u64], batch: usize, work: Work) -> Vec<u64> {
 #[test]
 fn a_minimum_length_still_calls_work_per_item() {
     assert_wrong(
-        ch02::map_in_batches(min_len_per_item),
+        || ch02::map_in_batches(min_len_per_item),
         &["should be called once per batch"],
     );
 }
 
 #[test]
 fn the_batch_size_read_as_a_count_is_told_the_sizes() {
-    assert_wrong(ch02::map_in_batches(batch_as_a_count), &["sizes [3, 3, 2]"]);
+    assert_wrong(
+        || ch02::map_in_batches(batch_as_a_count),
+        &["sizes [3, 3, 2]"],
+    );
 }
 
 #[test]
 fn batches_sorted_as_they_finish_are_out_of_order() {
     assert_wrong(
-        ch02::map_in_batches(batches_sorted_as_finished),
+        || ch02::map_in_batches(batches_sorted_as_finished),
         &["out of order"],
     );
 }
@@ -193,14 +199,14 @@ fn batches_sorted_as_they_finish_are_out_of_order() {
 #[test]
 fn a_zero_batch_turned_into_one_is_refused() {
     assert_wrong(
-        ch02::map_in_batches(zero_batch_as_one),
+        || ch02::map_in_batches(zero_batch_as_one),
         &["batches of 0", "must panic"],
     );
 }
 
 #[test]
 fn batches_merged_backwards_are_out_of_order() {
-    assert_wrong(ch02::map_in_batches(merged_backwards), &["out of order"]);
+    assert_wrong(|| ch02::map_in_batches(merged_backwards), &["out of order"]);
 }
 
 #[test]
@@ -279,7 +285,7 @@ fn warns_and_goes_on(xs: &[u64], ys: &[u64], f: F2) -> Vec<u64> {
 #[test]
 fn pairs_sorted_as_they_finish_are_out_of_order() {
     assert_wrong(
-        ch02::apply_pairs(pairs_sorted_as_finished),
+        || ch02::apply_pairs(pairs_sorted_as_finished),
         &["out of order"],
     );
 }
@@ -287,20 +293,20 @@ fn pairs_sorted_as_they_finish_are_out_of_order() {
 #[test]
 fn padding_the_shorter_list_is_refused() {
     assert_wrong(
-        ch02::apply_pairs(pads_with_zeros),
+        || ch02::apply_pairs(pads_with_zeros),
         &["3 xs and 2 ys", "it returned"],
     );
 }
 
 #[test]
 fn every_x_with_every_y_is_too_many_results() {
-    assert_wrong(ch02::apply_pairs(every_x_with_every_y), &["too many"]);
+    assert_wrong(|| ch02::apply_pairs(every_x_with_every_y), &["too many"]);
 }
 
 #[test]
 fn an_index_error_does_not_give_both_lengths() {
     assert_wrong(
-        ch02::apply_pairs(indexed_without_a_check),
+        || ch02::apply_pairs(indexed_without_a_check),
         &["does not give both lengths (3 and 2)"],
     );
 }
@@ -308,7 +314,7 @@ fn an_index_error_does_not_give_both_lengths() {
 #[test]
 fn a_warning_is_not_a_refusal() {
     assert_wrong(
-        ch02::apply_pairs(warns_and_goes_on),
+        || ch02::apply_pairs(warns_and_goes_on),
         &["dropped without a word"],
     );
 }

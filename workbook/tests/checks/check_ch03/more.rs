@@ -61,7 +61,7 @@ fn total_as_max(jobs: Vec<Job>) -> u64 {
 #[test]
 fn a_hard_coded_total_is_caught() {
     assert_wrong(
-        ch03::total(hard_coded_total),
+        || ch03::total(hard_coded_total),
         &["one job", "expected a total of"],
     );
 }
@@ -69,7 +69,7 @@ fn a_hard_coded_total_is_caught() {
 #[test]
 fn two_jobs_at_a_time_are_not_all_in_flight() {
     assert_wrong(
-        ch03::total(total_two_at_a_time),
+        || ch03::total(total_two_at_a_time),
         &["tasks were running at the same time; expected 8"],
     );
 }
@@ -77,7 +77,7 @@ fn two_jobs_at_a_time_are_not_all_in_flight() {
 #[test]
 fn a_job_run_by_the_caller_is_caught() {
     assert_wrong(
-        ch03::total(total_first_on_the_caller),
+        || ch03::total(total_first_on_the_caller),
         &["one of them the calling thread"],
     );
 }
@@ -85,14 +85,14 @@ fn a_job_run_by_the_caller_is_caught() {
 #[test]
 fn a_result_never_received_makes_the_total_short() {
     assert_wrong(
-        ch03::total(total_one_short),
+        || ch03::total(total_one_short),
         &["short", "Every handle must be joined"],
     );
 }
 
 #[test]
 fn the_largest_result_is_not_the_total() {
-    assert_wrong(ch03::total(total_as_max), &["expected a total of"]);
+    assert_wrong(|| ch03::total(total_as_max), &["expected a total of"]);
 }
 
 #[test]
@@ -174,7 +174,7 @@ fn hard_coded_batches(batches: Vec<Vec<Job>>) -> Vec<Vec<u64>> {
 #[test]
 fn batches_sorted_after_completion_order_are_out_of_order() {
     assert_wrong(
-        ch03::run_batches(batches_sorted),
+        || ch03::run_batches(batches_sorted),
         &["batch 1", "out of order"],
     );
 }
@@ -182,7 +182,7 @@ fn batches_sorted_after_completion_order_are_out_of_order() {
 #[test]
 fn one_flat_list_loses_the_batches() {
     assert_wrong(
-        ch03::run_batches(flattened),
+        || ch03::run_batches(flattened),
         &["one list of results per batch"],
     );
 }
@@ -190,7 +190,7 @@ fn one_flat_list_loses_the_batches() {
 #[test]
 fn batches_gathered_last_to_first_are_caught() {
     assert_wrong(
-        ch03::run_batches(batches_reversed),
+        || ch03::run_batches(batches_reversed),
         &["batch 1", "Expected [1], got [2, 3]"],
     );
 }
@@ -198,7 +198,7 @@ fn batches_gathered_last_to_first_are_caught() {
 #[test]
 fn a_thread_per_batch_is_not_every_job_in_flight() {
     assert_wrong(
-        ch03::run_batches(a_thread_per_batch),
+        || ch03::run_batches(a_thread_per_batch),
         &["tasks were running at the same time; expected 9"],
     );
 }
@@ -206,7 +206,7 @@ fn a_thread_per_batch_is_not_every_job_in_flight() {
 #[test]
 fn hard_coded_batches_are_caught() {
     assert_wrong(
-        ch03::run_batches(hard_coded_batches),
+        || ch03::run_batches(hard_coded_batches),
         &["two batches whose jobs finish in reverse order"],
     );
 }
@@ -292,7 +292,7 @@ fn first_before_the_rest(jobs: Vec<Job>) -> Vec<(usize, u64)> {
 #[test]
 fn reversed_submission_order_is_caught_by_a_shuffled_finish() {
     assert_wrong(
-        ch03::in_completion_order(reversed_submission),
+        || ch03::in_completion_order(reversed_submission),
         &[
             "finish in the order 2, 0, 3, 1",
             "expected [(2, 102), (0, 100), (3, 103), (1, 101)]",
@@ -303,7 +303,7 @@ fn reversed_submission_order_is_caught_by_a_shuffled_finish() {
 #[test]
 fn highest_index_first_is_caught_by_a_shuffled_finish() {
     assert_wrong(
-        ch03::in_completion_order(highest_index_first),
+        || ch03::in_completion_order(highest_index_first),
         &["2, 0, 3, 1"],
     );
 }
@@ -311,7 +311,7 @@ fn highest_index_first_is_caught_by_a_shuffled_finish() {
 #[test]
 fn jobs_numbered_from_one_are_caught() {
     assert_wrong(
-        ch03::in_completion_order(numbered_from_one),
+        || ch03::in_completion_order(numbered_from_one),
         &["one job", "expected [(0, 7)]"],
     );
 }
@@ -319,7 +319,7 @@ fn jobs_numbered_from_one_are_caught() {
 #[test]
 fn two_worker_threads_are_not_every_job_at_once() {
     assert_wrong(
-        ch03::in_completion_order(two_workers),
+        || ch03::in_completion_order(two_workers),
         &["tasks were running at the same time; expected 5"],
     );
 }
@@ -327,7 +327,7 @@ fn two_worker_threads_are_not_every_job_at_once() {
 #[test]
 fn a_first_job_run_before_the_others_start_is_caught() {
     assert_wrong(
-        ch03::in_completion_order(first_before_the_rest),
+        || ch03::in_completion_order(first_before_the_rest),
         &["tasks were running at the same time; expected 5"],
     );
 }

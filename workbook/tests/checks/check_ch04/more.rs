@@ -99,7 +99,7 @@ fn caller_takes_a_chunk(inputs: &[u64], threads: usize, is_hit: IsHit) -> u64 {
 #[test]
 fn chunks_of_len_over_threads_fail_with_more_threads_than_inputs() {
     assert_wrong(
-        ch04::count_shared(chunks_of_len_over_threads),
+        || ch04::count_shared(chunks_of_len_over_threads),
         &["it panicked", "chunk size must be non-zero"],
     );
 }
@@ -107,7 +107,7 @@ fn chunks_of_len_over_threads_fail_with_more_threads_than_inputs() {
 #[test]
 fn a_thread_per_input_is_not_the_threads_asked_for() {
     assert_wrong(
-        ch04::count_shared(a_thread_per_input),
+        || ch04::count_shared(a_thread_per_input),
         &["expected 4 new threads"],
     );
 }
@@ -115,7 +115,7 @@ fn a_thread_per_input_is_not_the_threads_asked_for() {
 #[test]
 fn every_thread_counting_everything_overcounts() {
     assert_wrong(
-        ch04::count_shared(everyone_counts_everything),
+        || ch04::count_shared(everyone_counts_everything),
         &["expected 5 hits, got 15"],
     );
 }
@@ -123,7 +123,7 @@ fn every_thread_counting_everything_overcounts() {
 #[test]
 fn counting_the_misses_is_caught() {
     assert_wrong(
-        ch04::count_shared(counts_the_misses),
+        || ch04::count_shared(counts_the_misses),
         &["one input, one thread", "expected 1 hits, got 0"],
     );
 }
@@ -131,7 +131,7 @@ fn counting_the_misses_is_caught() {
 #[test]
 fn a_chunk_counted_by_the_caller_is_caught() {
     assert_wrong(
-        ch04::count_shared(caller_takes_a_chunk),
+        || ch04::count_shared(caller_takes_a_chunk),
         &["one of them the calling thread"],
     );
 }
@@ -255,20 +255,20 @@ fn checks_same_account_too_late(from: &Account, to: &Account, amount: i64) {
 #[test]
 fn locking_the_poorer_account_first_can_deadlock() {
     assert_wrong(
-        ch04::transfer(poorer_first),
+        || ch04::transfer(poorer_first),
         &["a deadlock", "the lower id first"],
     );
 }
 
 #[test]
 fn locking_to_then_from_can_deadlock() {
-    assert_wrong(ch04::transfer(to_then_from), &["the lower id first"]);
+    assert_wrong(|| ch04::transfer(to_then_from), &["the lower id first"]);
 }
 
 #[test]
 fn refusing_an_overdraft_loses_transfers() {
     assert_wrong(
-        ch04::transfer(refuses_overdrafts),
+        || ch04::transfer(refuses_overdrafts),
         &["expected final balances 51000 and -49000"],
     );
 }
@@ -276,7 +276,7 @@ fn refusing_an_overdraft_loses_transfers() {
 #[test]
 fn giving_up_when_busy_loses_transfers() {
     assert_wrong(
-        ch04::transfer(gives_up_when_busy),
+        || ch04::transfer(gives_up_when_busy),
         &[
             "expected balances",
             "A transfer must wait for a busy account",
@@ -287,7 +287,7 @@ fn giving_up_when_busy_loses_transfers() {
 #[test]
 fn a_same_account_check_after_locking_does_nothing_to_the_money() {
     assert_wrong(
-        ch04::transfer(checks_same_account_too_late),
+        || ch04::transfer(checks_same_account_too_late),
         &["expected balances 70 and 80"],
     );
 }

@@ -72,7 +72,7 @@ fn joined_one_by_one(slots: &[AtomicU64], threads: usize, value_of: ValueOf) {
 #[test]
 fn adding_to_a_slot_instead_of_storing_is_caught() {
     assert_wrong(
-        ch05::fill_shared(adds_instead_of_storing),
+        || ch05::fill_shared(adds_instead_of_storing),
         &["The slots start at 3, not 0", "do not combine it"],
     );
 }
@@ -80,7 +80,7 @@ fn adding_to_a_slot_instead_of_storing_is_caught() {
 #[test]
 fn keeping_the_larger_value_is_caught() {
     assert_wrong(
-        ch05::fill_shared(keeps_the_larger),
+        || ch05::fill_shared(keeps_the_larger),
         &["slot 0 holds 3, expected 1"],
     );
 }
@@ -88,7 +88,7 @@ fn keeping_the_larger_value_is_caught() {
 #[test]
 fn a_thread_per_slot_is_more_threads_than_asked() {
     assert_wrong(
-        ch05::fill_shared(a_thread_per_slot),
+        || ch05::fill_shared(a_thread_per_slot),
         &["threads wrote slots; at most"],
     );
 }
@@ -96,14 +96,17 @@ fn a_thread_per_slot_is_more_threads_than_asked() {
 #[test]
 fn an_off_by_one_value_is_caught() {
     assert_wrong(
-        ch05::fill_shared(off_by_one_value),
+        || ch05::fill_shared(off_by_one_value),
         &["do not hold value_of(index)"],
     );
 }
 
 #[test]
 fn ranges_joined_one_by_one_ran_sequentially() {
-    assert_wrong(ch05::fill_shared(joined_one_by_one), &["ran sequentially"]);
+    assert_wrong(
+        || ch05::fill_shared(joined_one_by_one),
+        &["ran sequentially"],
+    );
 }
 
 #[test]
@@ -191,7 +194,7 @@ fn chunks_in_a_loop(out: &mut [u64], threads: usize, value_of: ValueOf) {
 #[test]
 fn adding_to_a_chunk_slot_is_caught() {
     assert_wrong(
-        ch05::fill_chunks(chunks_add),
+        || ch05::fill_chunks(chunks_add),
         &["The slots start at 3, not 0"],
     );
 }
@@ -199,7 +202,7 @@ fn adding_to_a_chunk_slot_is_caught() {
 #[test]
 fn an_offset_from_the_wrong_chunk_size_is_caught() {
     assert_wrong(
-        ch05::fill_chunks(offset_by_the_wrong_size),
+        || ch05::fill_chunks(offset_by_the_wrong_size),
         &["ten slots on four threads", "global index"],
     );
 }
@@ -207,7 +210,7 @@ fn an_offset_from_the_wrong_chunk_size_is_caught() {
 #[test]
 fn a_copy_never_written_back_is_caught() {
     assert_wrong(
-        ch05::fill_chunks(fills_a_copy),
+        || ch05::fill_chunks(fills_a_copy),
         &["do not hold value_of(index)"],
     );
 }
@@ -215,7 +218,7 @@ fn a_copy_never_written_back_is_caught() {
 #[test]
 fn chunks_of_one_slot_are_too_many_threads() {
     assert_wrong(
-        ch05::fill_chunks(chunks_of_one),
+        || ch05::fill_chunks(chunks_of_one),
         &["threads wrote slots; at most"],
     );
 }
@@ -223,7 +226,7 @@ fn chunks_of_one_slot_are_too_many_threads() {
 #[test]
 fn chunks_in_a_loop_start_no_thread() {
     assert_wrong(
-        ch05::fill_chunks(chunks_in_a_loop),
+        || ch05::fill_chunks(chunks_in_a_loop),
         &["no thread was started"],
     );
 }

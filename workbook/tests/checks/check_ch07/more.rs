@@ -58,13 +58,13 @@ fn names_n_literally(n: u32) -> Result<u64, String> {
 
 #[test]
 fn binets_formula_in_floating_point_is_off_for_large_n() {
-    assert_wrong(ch07::fib_checked(binet), &["came back as", "it is"]);
+    assert_wrong(|| ch07::fib_checked(binet), &["came back as", "it is"]);
 }
 
 #[test]
 fn one_step_short_is_caught() {
     assert_wrong(
-        ch07::fib_checked(one_step_short),
+        || ch07::fib_checked(one_step_short),
         &["f(0) to f(20)", "f(1) came back as 0; it is 1"],
     );
 }
@@ -72,7 +72,7 @@ fn one_step_short_is_caught() {
 #[test]
 fn a_sequence_starting_at_one_is_caught() {
     assert_wrong(
-        ch07::fib_checked(starts_at_one),
+        || ch07::fib_checked(starts_at_one),
         &["f(0) came back as 1; it is 0"],
     );
 }
@@ -80,7 +80,7 @@ fn a_sequence_starting_at_one_is_caught() {
 #[test]
 fn knowing_only_the_ends_is_caught_in_the_middle() {
     assert_wrong(
-        ch07::fib_checked(knows_only_the_ends),
+        || ch07::fib_checked(knows_only_the_ends),
         &["f(n) for n in", "came back as 0"],
     );
 }
@@ -88,7 +88,7 @@ fn knowing_only_the_ends_is_caught_in_the_middle() {
 #[test]
 fn an_error_that_says_n_but_not_its_value_is_caught() {
     assert_wrong(
-        ch07::fib_checked(names_n_literally),
+        || ch07::fib_checked(names_n_literally),
         &["does not say which n", "name 94"],
     );
 }
@@ -191,7 +191,7 @@ fn the_same_half_twice(n: u32, cutoff: u32, leaf: Leaf) -> u64 {
 #[test]
 fn a_split_without_a_floor_at_two_panics_at_cutoff_zero() {
     assert_wrong(
-        ch07::fib_par(no_floor_at_two),
+        || ch07::fib_par(no_floor_at_two),
         &["it panicked", "subtract with overflow"],
     );
 }
@@ -199,7 +199,7 @@ fn a_split_without_a_floor_at_two_panics_at_cutoff_zero() {
 #[test]
 fn a_split_parallel_at_the_top_only_is_caught() {
     assert_wrong(
-        ch07::fib_par(parallel_at_the_top_only),
+        || ch07::fib_par(parallel_at_the_top_only),
         &[
             "leaves ran at the same time on 4 threads",
             "not only at the top",
@@ -210,20 +210,20 @@ fn a_split_parallel_at_the_top_only_is_caught() {
 #[test]
 fn a_half_computed_without_the_leaf_is_caught() {
     assert_wrong(
-        ch07::fib_par(second_half_by_itself),
+        || ch07::fib_par(second_half_by_itself),
         &["the leaf was called"],
     );
 }
 
 #[test]
 fn memoized_leaves_are_not_every_piece() {
-    assert_wrong(ch07::fib_par(memoized_leaves), &["the leaf was called"]);
+    assert_wrong(|| ch07::fib_par(memoized_leaves), &["the leaf was called"]);
 }
 
 #[test]
 fn the_same_half_twice_gives_a_wrong_value() {
     assert_wrong(
-        ch07::fib_par(the_same_half_twice),
+        || ch07::fib_par(the_same_half_twice),
         &["returned", "f(12) is 144"],
     );
 }

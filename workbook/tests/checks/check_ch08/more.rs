@@ -51,7 +51,7 @@ fn pads_at_the_front(a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
 #[test]
 fn adding_into_the_first_table_only_is_rejected() {
     assert_wrong(
-        ch08::merge_counts(adds_into_first),
+        || ch08::merge_counts(adds_into_first),
         &["an empty table and a full one", "9 dropped"],
     );
 }
@@ -59,20 +59,20 @@ fn adding_into_the_first_table_only_is_rejected() {
 #[test]
 fn appending_one_table_to_the_other_is_rejected() {
     assert_wrong(
-        ch08::merge_counts(concatenates),
+        || ch08::merge_counts(concatenates),
         &["gave [1, 2, 3, 10, 20, 30]", "value by value"],
     );
 }
 
 #[test]
 fn keeping_the_larger_count_is_rejected() {
-    assert_wrong(ch08::merge_counts(keeps_larger), &["6 dropped"]);
+    assert_wrong(|| ch08::merge_counts(keeps_larger), &["6 dropped"]);
 }
 
 #[test]
 fn an_answer_written_for_the_first_example_is_rejected() {
     assert_wrong(
-        ch08::merge_counts(the_first_example_only),
+        || ch08::merge_counts(the_first_example_only),
         &["a longer first table", "gave [11, 22, 33]", "counted twice"],
     );
 }
@@ -80,7 +80,7 @@ fn an_answer_written_for_the_first_example_is_rejected() {
 #[test]
 fn padding_at_the_front_is_rejected() {
     assert_wrong(
-        ch08::merge_counts(pads_at_the_front),
+        || ch08::merge_counts(pads_at_the_front),
         &["a longer first table", "expected [3, 3, 1, 7]"],
     );
 }
@@ -164,27 +164,30 @@ fn pairs_in_turn(paths: &[PathBuf], count: Counter) -> Result<Vec<u64>, String> 
 #[test]
 fn merging_with_zip_is_rejected() {
     assert_wrong(
-        ch08::count_files(merged_with_zip),
+        || ch08::count_files(merged_with_zip),
         &["merged in exactly once"],
     );
 }
 
 #[test]
 fn unwrapping_a_bad_file_is_rejected() {
-    assert_wrong(ch08::count_files(unwraps), &["ccc.txt, line 7"]);
+    assert_wrong(|| ch08::count_files(unwraps), &["ccc.txt, line 7"]);
 }
 
 #[test]
 fn counting_only_the_first_file_is_rejected() {
     assert_wrong(
-        ch08::count_files(first_file_only),
+        || ch08::count_files(first_file_only),
         &["merged in exactly once"],
     );
 }
 
 #[test]
 fn giving_up_quietly_at_a_bad_file_is_rejected() {
-    assert_wrong(ch08::count_files(gives_up_quietly), &["skipped silently"]);
+    assert_wrong(
+        || ch08::count_files(gives_up_quietly),
+        &["skipped silently"],
+    );
 }
 
 /// Right: collect every table in parallel, then merge them in order.
