@@ -43,8 +43,8 @@ enum Command {
     /// steps first, then what needs installing
     Test {
         /// Run only these steps (comma-separated or repeated): gen-check, fmt,
-        /// clippy, workspace, exercises-build, mpi, notebooks, learner-work,
-        /// slurm, book, bench
+        /// clippy, workspace, checks-stress, exercises-build, mpi, notebooks,
+        /// learner-work, slurm, book, bench
         #[arg(long, value_delimiter = ',', value_name = "STEP", value_parser = test::STEP_IDS)]
         only: Vec<String>,
         /// Run every step but these
