@@ -28,9 +28,8 @@ pub(crate) enum Command {
     /// Every check there is, notebooks included (what CI runs): the quick
     /// steps first, then what needs installing
     Test {
-        /// Run only these steps (comma-separated or repeated): gen-check, fmt,
-        /// clippy, workspace, exercises-build, mpi, notebooks, learner-work,
-        /// class, slurm, book, bench
+        /// Run only these steps (comma-separated or repeated), listed below
+        /// in the order they run
         #[arg(long, value_delimiter = ',', value_name = "STEP", value_parser = test::STEP_IDS)]
         only: Vec<String>,
         /// Run every step but these

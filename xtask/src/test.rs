@@ -27,11 +27,12 @@ type Step<'a> = Box<dyn FnOnce() -> Result<StepEnd> + 'a>;
 
 /// The steps, by the short name `--only` and `--skip` take, in the order
 /// they run (cheap ones first).
-pub const STEP_IDS: [&str; 12] = [
+pub const STEP_IDS: [&str; 13] = [
     "gen-check",
     "fmt",
     "clippy",
     "workspace",
+    "checks-stress",
     "exercises-build",
     "mpi",
     "notebooks",
@@ -54,6 +55,18 @@ impl Selection {
     fn runs(&self, id: &str) -> bool {
         (self.only.is_empty() || self.only.iter().any(|o| o == id))
             && !self.skip.iter().any(|s| s == id)
+    }
+}
+
+/// How many times the stress step grades each wrong answer: many when asked
+/// for by name, a sample in CI's full run, none in a full run elsewhere.
+fn stress_runs(selection: &Selection, ci: bool) -> Option<u32> {
+    if selection.only.iter().any(|o| o == "checks-stress") {
+        Some(20)
+    } else if ci {
+        Some(3)
+    } else {
+        None
     }
 }
 
@@ -147,6 +160,23 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
                         .args(["test", "-p", "xtask", "--lib", "--"])
                         .args(["--ignored", "kernelspec::"]),
                 )
+            }),
+        ),
+        (
+            "checks-stress",
+            "the checks' wrong-answer tests, graded again and again under load",
+            Box::new(|| match stress_runs(selection, in_ci()) {
+                // The helpers in workbook/tests/checks/common/ read the runs
+                // and load every core; a verdict that changes fails its test.
+                Some(runs) => passed(
+                    cargo()
+                        .args(["test", "-p", "workbook", "--features", "loom"])
+                        .args(["--test", "checks", "--", "check_ch"])
+                        .env("WORKBOOK_STRESS_RUNS", runs.to_string()),
+                ),
+                None => Ok(StepEnd::Skipped(
+                    "checks under stress (run it with --only checks-stress)".into(),
+                )),
             }),
         ),
         (
@@ -302,6 +332,17 @@ mod tests {
             skip: vec!["slurm".into()],
         };
         assert!(!skip.runs("slurm") && skip.runs("notebooks"));
+    }
+
+    #[test]
+    fn the_stress_step_runs_many_times_by_name_a_sample_in_ci_and_none_elsewhere() {
+        let by_name = Selection {
+            only: vec!["checks-stress".into()],
+            skip: vec![],
+        };
+        assert_eq!(stress_runs(&by_name, false), Some(20));
+        assert_eq!(stress_runs(&Selection::default(), true), Some(3));
+        assert_eq!(stress_runs(&Selection::default(), false), None);
     }
 
     #[test]

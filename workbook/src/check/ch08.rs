@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::thread;
 
+use super::dice::Dice;
 use crate::check::{Probe, Report, Wrong, compare_lists};
 
 pub use super::declared::ch08::*;
@@ -230,7 +231,7 @@ type WordCase = (&'static str, &'static str, &'static [(&'static str, u64)]);
 /// Checks `count_words(text: &str) -> HashMap<String, u64>`.
 pub fn count_words(answer: impl Fn(&str) -> HashMap<String, u64> + Send + 'static) -> Report {
     COUNT_WORDS.grade(move || {
-        let cases: [WordCase; 7] = [
+        let cases: [WordCase; 8] = [
             ("no text", "", &[]),
             ("one word, three ways", "Rust rust RUST", &[("rust", 3)]),
             (
@@ -250,6 +251,11 @@ pub fn count_words(answer: impl Fn(&str) -> HashMap<String, u64> + Send + 'stati
                 &[("x", 2), ("1", 1), ("2024", 1)],
             ),
             ("an apostrophe", "don't", &[("don", 1), ("t", 1)]),
+            (
+                "punctuation beyond ASCII, as in the chapters",
+                "“Hello” — world… a·b «hello»",
+                &[("hello", 2), ("world", 1), ("a", 1), ("b", 1)],
+            ),
         ];
         for (case, text, want) in cases {
             let want: BTreeMap<String, u64> =
@@ -259,12 +265,46 @@ pub fn count_words(answer: impl Fn(&str) -> HashMap<String, u64> + Send + 'stati
                 return Err(Wrong::in_case(case, word_problem(text, &want, &got)));
             }
         }
+        // A text that changes from run to run: an answer that knows only the
+        // texts above cannot pass.
+        let (text, want) = random_text(&mut Dice::new());
+        let got: BTreeMap<String, u64> = answer(&text).into_iter().collect();
+        if got != want {
+            return Err(Wrong::in_case(
+                "a text drawn at random",
+                word_problem(&text, &want, &got),
+            ));
+        }
         Ok(
             "case folded (accented letters too), punctuation and runs of separators dropped, \
              no empty words, every word counted."
                 .into(),
         )
     })
+}
+
+/// Words and separators of every kind the named cases hold, strung together
+/// at random, with the counts they must give.
+fn random_text(dice: &mut Dice) -> (String, BTreeMap<String, u64>) {
+    const WORDS: [&str; 8] = [
+        "Rust", "rust", "été", "ÉTÉ", "x_1", "2024", "don't", "Ωmega",
+    ];
+    const SEPARATORS: [&str; 8] = [" ", ", ", " — ", "… ", "“", "” ", "·", "!? "];
+    let pick =
+        |dice: &mut Dice, from: &[&'static str]| from[dice.between(0, from.len() as u64) as usize];
+    let mut text = String::new();
+    for _ in 0..dice.between(6, 12) {
+        text.push_str(pick(dice, &SEPARATORS));
+        text.push_str(pick(dice, &WORDS));
+    }
+    let mut want = BTreeMap::new();
+    for w in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        *want.entry(w.to_lowercase()).or_insert(0) += 1;
+    }
+    (text, want)
 }
 
 /// Says what is wrong with the counts of `text`, most telling problem first.

@@ -2,8 +2,10 @@
 
 use std::sync::Mutex;
 use std::thread;
+use std::time::Duration;
 
 use super::dice::Dice;
+use super::probe::beyond_cores;
 use super::{Expect, Probe, Report, Wrong, expect_parallel};
 use crate::pi::count_hits;
 
@@ -238,19 +240,25 @@ pub fn pi_chunked(
         let (estimate, calls) = recorded_run(&answer, case, 1_000_003, 7, 2)?;
         judge_chunks(case, 1_000_003, estimate, &calls)?;
 
-        // Parallelism, counted: on 3 threads, three chunks must be in flight at once.
-        let case = "chunks on 3 threads";
-        let probe = Probe::new(3);
+        // Parallelism, counted, on more threads than cores (and more than 4):
+        // a pool of a fixed size or sized by the cores never has them all in
+        // flight. Each chunk waits for one chunk more than `threads` in flight,
+        // which only a pool larger than asked reaches; the wait ends once no
+        // new chunk has joined for a second, so the verdict does not depend
+        // on which threads happened to take a chunk.
+        let threads = beyond_cores(5);
+        let case = format!("chunks on {threads} threads");
+        let probe = Probe::with_patience(threads + 1, Duration::from_secs(1));
         let kernel = |seed: u64, n: u64| probe.task(|| count_hits(seed, n));
-        answer(100_000, 7, 3, &kernel)
-            .map_err(|e| Wrong::in_case(case, format!("came back as the error “{e}”.")))?;
+        answer(100_000, 7, threads, &kernel)
+            .map_err(|e| Wrong::in_case(&case, format!("came back as the error “{e}”.")))?;
         expect_parallel(
-            case,
+            &case,
             &probe,
             thread::current().id(),
             Expect {
-                at_once: 3,
-                threads: Some(3),
+                at_once: threads,
+                threads: Some(threads),
             },
             "Run the chunks on a pool of exactly `threads` threads \
              (rayon::ThreadPoolBuilder::new().num_threads(threads)), e.g. with into_par_iter.",
@@ -320,7 +328,7 @@ pub fn pi_chunked(
         }
         Ok(format!(
             "the chunks add up, each has its own seed (and seeds 7 and 8 share none), the estimate ({e0}) is the same on 1, 2 \
-             and 3 threads, 3 chunks ran at once on 3 threads, and 0 threads or 0 throws are errors."
+             and 3 threads, {threads} chunks ran at once on {threads} threads, and 0 threads or 0 throws are errors."
         ))
     })
 }

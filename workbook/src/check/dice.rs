@@ -6,6 +6,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 
 use rand::rngs::SmallRng;
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 /// A generator seeded afresh for every check run.
@@ -39,6 +40,22 @@ impl Dice {
         v.swap(0, 1); // up, then down: v[1] < v[0] > v[2]
         v
     }
+
+    /// The numbers `0..n` (`n` at least 3) shuffled into neither ascending
+    /// nor descending order: an order of finishing that neither keeping nor
+    /// reversing the finishing order turns into `0..n`.
+    pub(crate) fn shuffled(&mut self, n: usize) -> Vec<usize> {
+        assert!(n >= 3, "two numbers are always in one order or the other");
+        let mut v: Vec<usize> = (0..n).collect();
+        loop {
+            v.shuffle(&mut self.0);
+            let up = v.windows(2).all(|w| w[0] < w[1]);
+            let down = v.windows(2).all(|w| w[0] > w[1]);
+            if !up && !down {
+                return v;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -49,6 +66,17 @@ mod tests {
     fn descending_numbers_are_distinct_and_descending() {
         let v = Dice::new().descending(6);
         assert!(v.windows(2).all(|w| w[0] > w[1]), "{v:?}");
+    }
+
+    #[test]
+    fn shuffled_numbers_are_all_there_in_neither_order() {
+        for n in [3, 5, 12] {
+            let v = Dice::new().shuffled(n);
+            let mut sorted = v.clone();
+            sorted.sort();
+            assert_eq!(sorted, (0..n).collect::<Vec<_>>());
+            assert!(v != sorted && v.iter().rev().ne(sorted.iter()), "{v:?}");
+        }
     }
 
     #[test]

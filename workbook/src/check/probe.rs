@@ -12,10 +12,13 @@ use super::Wrong;
 /// Watches the tasks a check hands to the learner's code: which threads run
 /// them, and how many are in flight at once.
 ///
-/// Each task waits (up to its patience) until `company` tasks are in flight
-/// together. Code that really runs tasks at once reaches that at once; code
-/// that runs them one after another never does, and the probe says so. This
-/// verifies parallelism by counting, not by timing.
+/// Each task waits until `company` tasks are in flight together, or until
+/// the probe has seen no new task join the flight for its patience: the
+/// wait goes on as long as the evidence grows (a loaded machine starts
+/// threads late), and ends within a bound when it stops. Code that really
+/// runs tasks at once reaches `company` at once; code that runs them one
+/// after another never does, and the probe says so. This verifies
+/// parallelism by counting, not by timing.
 ///
 /// ```
 /// use workbook::check::Probe;
@@ -32,6 +35,8 @@ use super::Wrong;
 pub struct Probe {
     company: usize,
     patience: Duration,
+    /// When the flight last grew to a new peak.
+    grew: Mutex<Instant>,
     in_flight: AtomicUsize,
     peak: AtomicUsize,
     reached: AtomicBool,
@@ -59,6 +64,7 @@ impl Probe {
         Probe {
             company,
             patience,
+            grew: Mutex::new(Instant::now()),
             in_flight: AtomicUsize::new(0),
             peak: AtomicUsize::new(0),
             reached: AtomicBool::new(false),
@@ -78,15 +84,17 @@ impl Probe {
         }
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         let _flight = InFlight(&self.in_flight);
-        self.peak.fetch_max(now, Ordering::SeqCst);
+        if self.peak.fetch_max(now, Ordering::SeqCst) < now {
+            *self.grew.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+        }
         if now >= self.company {
             self.reached.store(true, Ordering::SeqCst);
         }
-        let start = Instant::now();
         while !self.reached.load(Ordering::SeqCst) && !self.gave_up.load(Ordering::SeqCst) {
-            if start.elapsed() > self.patience {
-                // Nobody is coming: the tasks run one after another. Stop
-                // waiting for good, so the rest of the run is not slowed.
+            let grew = *self.grew.lock().unwrap_or_else(|e| e.into_inner());
+            if grew.elapsed() > self.patience {
+                // Nobody new is coming: stop waiting for good, so the rest
+                // of the run is not slowed.
                 self.gave_up.store(true, Ordering::SeqCst);
             }
             thread::sleep(Duration::from_millis(1));
@@ -111,6 +119,14 @@ impl Probe {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+}
+
+/// At least `min`, and more than the cores this process may use (as
+/// [`crate::cpus`] counts them, simulated counts included): a thread count
+/// that a pool sized by the cores (rayon's global pool, one thread per
+/// core) cannot reach, on any machine.
+pub(crate) fn beyond_cores(min: usize) -> usize {
+    min.max(crate::cpus().available + 2)
 }
 
 /// What a parallel answer must show: how many tasks in flight at once, on
