@@ -9,13 +9,13 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::child::{self, MINUTE};
-use crate::kernel_build;
 use crate::setup::{Done, Env, step, venv_bin};
+use crate::{kernel_build, kernel_warm};
 
 /// The real kernel's kernelspec, in place of the placeholder's if that is there.
 pub fn install(env: &Env, evcxr: &Path) -> Result<()> {
     step("Rust kernelspec and kernel settings", || {
-        ensure_kernelspec(&env.root, &env.jupyter_path, evcxr)
+        ensure_kernelspec(env, evcxr)
     })?;
     kernel_build::mark_ready(&env.root)
 }
@@ -62,10 +62,8 @@ pub fn install_placeholder(env: &Env) -> Result<()> {
     step(
         "Placeholder Rust kernelspec (until the kernel is built)",
         || {
-            let python =
-                venv_bin(&env.venv).join(format!("python{}", std::env::consts::EXE_SUFFIX));
             let dir = spec_dir(&env.jupyter_path);
-            let changed = write_spec(&dir, &placeholder_spec(&env.root, &python, &dir))?;
+            let changed = write_spec(&dir, &placeholder_spec(&env.root, &venv_python(env), &dir))?;
             Ok((
                 (),
                 if changed {
@@ -78,14 +76,29 @@ pub fn install_placeholder(env: &Env) -> Result<()> {
     )
 }
 
+/// The virtual environment's Python, which runs our kernel launchers.
+fn venv_python(env: &Env) -> PathBuf {
+    venv_bin(&env.venv).join(format!("python{}", std::env::consts::EXE_SUFFIX))
+}
+
 /// Writes the kernelspec into the virtual environment, where its Jupyter
 /// looks, with the settings our kernel needs in its environment.
-fn ensure_kernelspec(root: &Path, jupyter_path: &Path, evcxr: &Path) -> Result<((), Done)> {
+fn ensure_kernelspec(env: &Env, evcxr: &Path) -> Result<((), Done)> {
+    let (root, jupyter_path) = (&env.root, &env.jupyter_path);
     let dir = spec_dir(jupyter_path);
     let libdir = child::first_line(Command::new("rustc").args(["--print", "target-libdir"]))
         .context("`rustc --print target-libdir` failed")?;
     let spec = serde_json::json!({
-        "argv": [evcxr, "--control_file", "{connection_file}"],
+        // Through a launcher that gives the kernel a build folder kept
+        // between kernels, so that a first cell reuses what the last one compiled.
+        "argv": [
+            venv_python(env),
+            root.join("xtask/jupyter/rust_kernel.py"),
+            kernel_warm::slots_dir(root),
+            evcxr,
+            "--control_file",
+            "{connection_file}",
+        ],
         "display_name": "Rust",
         "language": "rust",
         "interrupt_mode": "message",
@@ -196,7 +209,18 @@ mod tests {
         let state = Progress::read(&progress_file(&env.root)).map(|p| p.state);
         fs::remove_dir_all(&env.root).unwrap();
         assert_eq!(real["display_name"], "Rust");
-        assert_eq!(real["argv"][0], fake.to_str().unwrap());
+        assert!(
+            real["argv"][1]
+                .as_str()
+                .unwrap()
+                .ends_with("rust_kernel.py"),
+            "{real}"
+        );
+        assert_eq!(
+            real["argv"][2],
+            kernel_warm::slots_dir(&env.root).to_str().unwrap()
+        );
+        assert_eq!(real["argv"][3], fake.to_str().unwrap());
         assert!(real.get("metadata").is_none(), "{real}");
         assert!(real["env"]["EVCXR_CONFIG_DIR"].is_string(), "{real}");
         assert_eq!(state, Some(State::Ready));

@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::child::{self, SECOND};
 use crate::kernel_build;
+use crate::kernel_warm;
 use crate::kernelspec;
 use crate::setup::{self, EVCXR_VERSION, Env, Mpi};
 
@@ -181,6 +182,7 @@ fn build_beside(env: &Env) -> Result<()> {
     }
     let evcxr = setup::installed_evcxr()?.context("cargo install ended, yet no evcxr_jupyter")?;
     kernelspec::install(env, &evcxr)?;
+    kernel_warm::warm(env)?;
     let took = start.elapsed().as_secs();
     println!(
         "[kernel] Rust kernel ready (built in {} min {:02} s): in a notebook opened before now, \

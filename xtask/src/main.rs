@@ -9,6 +9,7 @@ mod cluster;
 mod codegen;
 mod hint;
 mod kernel_build;
+mod kernel_warm;
 mod kernelspec;
 mod lab;
 mod learner_work;

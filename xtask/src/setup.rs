@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::child::{self, MINUTE};
-use crate::{kernel_build, kernelspec};
+use crate::{kernel_build, kernel_warm, kernelspec};
 
 /// The kernel's pinned version.
 pub const EVCXR_VERSION: &str = "0.22.0";
@@ -73,7 +73,8 @@ pub fn rust_kernel(env: &Env) -> Result<()> {
         &format!("Rust kernel evcxr_jupyter {EVCXR_VERSION}"),
         || ensure_evcxr(&env.root),
     )?;
-    kernelspec::install(env, &evcxr)
+    kernelspec::install(env, &evcxr)?;
+    kernel_warm::warm(env)
 }
 
 /// The kernel's program when the pinned version is installed.

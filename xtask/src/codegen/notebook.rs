@@ -84,6 +84,9 @@ pub fn workspace_deps(root: &Path) -> Result<toml::Table> {
 /// in cargo's `crate/feature` spelling.
 const WORKBOOK_FEATURE: &str = "workbook/";
 
+/// The line that loads the workbook in most notebooks' first cell (and in the kernel's warm-up).
+pub const WORKBOOK_DEP: &str = ":dep workbook = { path = \"../workbook\" }";
+
 fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
     let features: Vec<String> = chapter
         .deps
@@ -94,7 +97,7 @@ fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
     let (comment, workbook) = if features.is_empty() {
         (
             "// Run this cell first: it loads the workbook's helpers (the first run compiles them: up to a minute).".to_string(),
-            ":dep workbook = { path = \"../workbook\" }".to_string(),
+            WORKBOOK_DEP.to_string(),
         )
     } else {
         (
