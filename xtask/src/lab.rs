@@ -201,12 +201,12 @@ fn jupyter_command(env: &Env, port: u16, token: &str, headless: bool) -> std::pr
     let mut cmd = env.venv_command("jupyter");
     cmd.args([
         "lab",
-        "--ServerApp.ip=127.0.0.1",
         "--ServerApp.port_retries=0",
         // Ctrl-C reaches JupyterLab too: shut down without asking
         // "Shut down this Jupyter server (y/[n])?", as lab does.
         "--ServerApp.answer_yes=True",
     ])
+    .arg(format!("--ServerApp.ip={}", crate::container::listen_ip()))
     .arg(format!("--ServerApp.port={port}"))
     .arg(format!(
         "--ServerApp.root_dir={}",

@@ -7,6 +7,7 @@ mod book;
 mod child;
 mod cluster;
 mod codegen;
+mod container;
 mod hint;
 mod kernel_build;
 mod kernel_warm;
@@ -110,6 +111,11 @@ enum Command {
         #[command(subcommand)]
         action: cluster::Action,
     },
+    /// The workbook in a container image (podman or docker): build, run, check
+    Container {
+        #[command(subcommand)]
+        action: container::Action,
+    },
     /// The workbook as a static website, into target/book/
     Book {
         /// Serve it on 127.0.0.1 and print the address
@@ -137,6 +143,7 @@ fn run(command: Command) -> Result<()> {
     let root = root();
     match command {
         Command::Lab(options) => lab::run(&root, options),
+        Command::Container { action } => container::run(&root, action),
         Command::Test { only, skip } => test::run(&root, &test::Selection { only, skip }),
         Command::Gen { check, force } => {
             let mode = match (check, force) {

@@ -147,11 +147,11 @@ pub fn is_root() -> bool {
 }
 
 /// Whether Debian's packages may be installed from here.
-fn can_apt() -> bool {
+pub(crate) fn can_apt() -> bool {
     is_root() && child::first_line(Command::new("apt-get").arg("--version")).is_some()
 }
 
-fn apt_install(packages: &[&str]) -> Result<()> {
+pub(crate) fn apt_install(packages: &[&str]) -> Result<()> {
     child::status(Command::new("apt-get").args(["update", "-q"]), 10 * MINUTE)?;
     child::status(
         Command::new("apt-get")

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 
-use crate::child;
 use crate::codegen::{self, GenMode};
 use crate::learner_work;
 use crate::setup::{self, Mpi};
+use crate::{child, container};
 
 /// How a step ended.
 #[derive(Debug)]
@@ -26,7 +26,7 @@ type Step<'a> = Box<dyn FnOnce() -> Result<Outcome> + 'a>;
 
 /// The steps, by the short name `--only` and `--skip` take, in the order
 /// they run (cheap ones first).
-pub const STEP_IDS: [&str; 11] = [
+pub const STEP_IDS: [&str; 12] = [
     "gen-check",
     "fmt",
     "clippy",
@@ -38,6 +38,7 @@ pub const STEP_IDS: [&str; 11] = [
     "slurm",
     "book",
     "bench",
+    "container",
 ];
 
 /// Which steps a run takes: all of them, only some, or all but some (the
@@ -94,6 +95,18 @@ fn cluster_step(
         (false, false) => Ok(Outcome::Skipped(
             "SLURM cluster (needs root: sudo env \"PATH=$PATH\" cargo xtask cluster up, then rerun)"
                 .into(),
+        )),
+    }
+}
+
+/// The container step needs podman or docker (or root on Debian, which
+/// installs podman): in CI it always runs; elsewhere, without, a visible skip.
+fn container_step(engine: bool, ci: bool, check: impl FnOnce() -> Result<()>) -> Result<Outcome> {
+    match (engine, ci) {
+        (true, _) => check().map(|()| Outcome::Passed),
+        (false, true) => bail!("no podman or docker here, and CI runs everything"),
+        (false, false) => Ok(Outcome::Skipped(
+            "container image (no podman or docker: install one, then rerun)".into(),
         )),
     }
 }
@@ -210,6 +223,11 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
                 crate::bench::run(&env, true).map(|()| Outcome::Passed)
             }),
         ),
+        (
+            "container",
+            "the container image: built, and a student notebook run in it (container check)",
+            Box::new(|| container_step(container::can_check(), in_ci(), || container::check(root))),
+        ),
     ];
     // `test` itself must leave every learner-facing file as it found it.
     let before = learner_work::snapshot(root)?;
@@ -322,5 +340,17 @@ mod tests {
             cluster_step(true, false, true, || Ok(())),
             Ok(Outcome::Passed)
         ));
+    }
+
+    #[test]
+    fn the_container_step_runs_with_an_engine_skips_visibly_otherwise_and_never_in_ci() {
+        let never = || -> Result<()> { panic!("no container without an engine") };
+        match container_step(false, false, never).unwrap() {
+            Outcome::Skipped(why) => assert!(why.contains("no podman or docker"), "{why}"),
+            Outcome::Passed => panic!("passed without an engine"),
+        }
+        assert!(container_step(false, true, never).is_err());
+        let ran = container_step(true, true, || bail!("the notebook failed")).unwrap_err();
+        assert_eq!(ran.to_string(), "the notebook failed");
     }
 }
