@@ -4,7 +4,6 @@
 
 use std::fmt::Write as _;
 use std::process::Command;
-use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -18,6 +17,16 @@ use crate::setup::Env;
 struct Latency {
     median_s: f64,
     max_s: f64,
+}
+
+/// What `xtask/first_cell.py` reports: a notebook's first cell in a kernel
+/// with an empty build folder, then in the next kernel.
+#[derive(Debug, Deserialize)]
+struct FirstCell {
+    cold_s: f64,
+    warm_s: f64,
+    /// The load averages (1, 5, 15 minutes) when it started, where known.
+    load: Option<Vec<f64>>,
 }
 
 /// The goal for a trivial warm cell, in seconds.
@@ -57,6 +66,20 @@ pub fn run(env: &Env, quick: bool) -> Result<()> {
         Err(e) => println!("  kernel latency not measured: {e:#}"),
     }
 
+    println!("\nkernel: timing a notebook's first cell, cold then warm (two new kernels)");
+    match first_cell(env) {
+        Ok(f) => {
+            let load = f.load.map_or("not known".into(), |l| format!("{l:?}"));
+            println!(
+                "  first cell: {:.1} s cold (empty build folder), {:.1} s warm (the next kernel); load averages {load}",
+                f.cold_s, f.warm_s
+            );
+            let _ = writeln!(report, "| first cell, cold | {:.1} s |", f.cold_s);
+            let _ = writeln!(report, "| first cell, warm | {:.1} s |", f.warm_s);
+        }
+        Err(e) => println!("  first cell not measured: {e:#}"),
+    }
+
     if !quick {
         println!("\nnotebooks: executing every solved notebook, as a learner would wait for it");
         let solved: Vec<String> = notebooks::available(&env.root)?
@@ -82,11 +105,23 @@ pub fn run(env: &Env, quick: bool) -> Result<()> {
 
 /// Runs the latency probe (at most 10 minutes: the first cell compiles).
 fn latency(env: &Env) -> Result<Latency> {
+    probe(env, "xtask/kernel_latency.py", &[])
+}
+
+/// Times the notebooks' first cell in two kernels (at most 30 minutes).
+fn first_cell(env: &Env) -> Result<FirstCell> {
+    probe(env, "xtask/first_cell.py", &[crate::codegen::WORKBOOK_DEP])
+}
+
+/// Runs a probe script from `notebooks/`, as JupyterLab runs kernels, and
+/// reads its last line.
+fn probe<T: serde::de::DeserializeOwned>(env: &Env, script: &str, args: &[&str]) -> Result<T> {
     let output = child::output(
         env.venv_command("python")
-            .arg(env.root.join("xtask/kernel_latency.py"))
+            .arg(env.root.join(script))
+            .args(args)
             .current_dir(env.root.join("notebooks")),
-        Duration::from_secs(600),
+        30 * MINUTE,
     )?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -100,9 +135,12 @@ fn latency(env: &Env) -> Result<Latency> {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_probe_line_reads_as_json() {
+    fn the_probe_lines_read_as_json() {
         let l: super::Latency =
             serde_json::from_str(r#"{"median_s": 0.25, "max_s": 0.5, "cells": 7}"#).unwrap();
         assert_eq!((l.median_s, l.max_s), (0.25, 0.5));
+        let f: super::FirstCell =
+            serde_json::from_str(r#"{"cold_s": 47.9, "warm_s": 10.9, "load": null}"#).unwrap();
+        assert_eq!((f.cold_s, f.warm_s, f.load), (47.9, 10.9, None));
     }
 }

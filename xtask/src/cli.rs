@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 
 use crate::codegen::GenMode;
 use crate::{
-    bench, book, ci, class, cluster, codegen, hint, lab, notebooks, progress, root, setup, shown,
-    target_dir, test, watch,
+    bench, book, ci, class, cluster, codegen, container, hint, lab, notebooks, progress, root,
+    setup, shown, target_dir, test, watch,
 };
 
 /// Project automation for the Parallel Rust Workbook.
@@ -99,6 +99,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: class::Action,
     },
+    /// The workbook in a container image (podman or docker): build, run, check
+    Container {
+        #[command(subcommand)]
+        action: container::Action,
+    },
     /// The workbook as a static website, into target/book/
     Book {
         /// Serve it on 127.0.0.1 and print the address
@@ -128,6 +133,7 @@ fn run(command: Command) -> Result<()> {
     let root = root();
     match command {
         Command::Lab(options) => lab::run(&root, options),
+        Command::Container { action } => container::run(&root, action),
         Command::Test { only, skip } => test::run(&root, &test::Selection { only, skip }),
         Command::Gen { check, force } => {
             let mode = match (check, force) {

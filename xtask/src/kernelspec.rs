@@ -9,14 +9,14 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use crate::child::{self, MINUTE};
-use crate::kernel_build;
 use crate::notebook_env::{Done, Env, timed};
 use crate::platform::{self, venv_program};
+use crate::{kernel_build, kernel_warm};
 
 /// The real kernel's kernelspec, in place of the placeholder's if that is there.
 pub fn install(env: &Env, evcxr: &Path) -> Result<()> {
     timed("Rust kernelspec and kernel settings", || {
-        ensure_kernelspec(&env.root, &env.jupyter_path, evcxr)
+        ensure_kernelspec(env, evcxr)
     })?;
     kernel_build::mark_ready(&env.root)
 }
@@ -80,12 +80,22 @@ pub fn install_placeholder(env: &Env) -> Result<()> {
 
 /// Writes the kernelspec into the virtual environment, where its Jupyter
 /// looks, with the settings our kernel needs in its environment.
-fn ensure_kernelspec(root: &Path, jupyter_path: &Path, evcxr: &Path) -> Result<((), Done)> {
+fn ensure_kernelspec(env: &Env, evcxr: &Path) -> Result<((), Done)> {
+    let (root, jupyter_path) = (&env.root, &env.jupyter_path);
     let dir = spec_dir(jupyter_path);
     let libdir = child::first_line(Command::new("rustc").args(["--print", "target-libdir"]))
         .context("`rustc --print target-libdir` failed")?;
     let mut spec = serde_json::json!({
-        "argv": [evcxr, "--control_file", "{connection_file}"],
+        // Through a launcher that gives the kernel a build folder kept
+        // between kernels, so that a first cell reuses what the last one compiled.
+        "argv": [
+            venv_program(&env.venv, "python"),
+            root.join("xtask/jupyter/rust_kernel.py"),
+            kernel_warm::slots_dir(root),
+            evcxr,
+            "--control_file",
+            "{connection_file}",
+        ],
         "display_name": "Rust",
         "language": "rust",
         "interrupt_mode": "message",
@@ -197,7 +207,18 @@ mod tests {
         let state = Progress::read(&progress_file(&env.root)).map(|p| p.state);
         fs::remove_dir_all(&env.root).unwrap();
         assert_eq!(real["display_name"], "Rust");
-        assert_eq!(real["argv"][0], fake.to_str().unwrap());
+        assert!(
+            real["argv"][1]
+                .as_str()
+                .unwrap()
+                .ends_with("rust_kernel.py"),
+            "{real}"
+        );
+        assert_eq!(
+            real["argv"][2],
+            kernel_warm::slots_dir(&env.root).to_str().unwrap()
+        );
+        assert_eq!(real["argv"][3], fake.to_str().unwrap());
         assert!(real.get("metadata").is_none(), "{real}");
         assert!(real["env"]["EVCXR_CONFIG_DIR"].is_string(), "{real}");
         assert_eq!(state, Some(State::Ready));

@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::child::{self, SECOND};
 use crate::kernel_build;
+use crate::kernel_warm;
 use crate::kernelspec;
 use crate::setup::{self, EVCXR_VERSION, Env, Mpi};
 
@@ -181,6 +182,7 @@ fn build_beside(env: &Env) -> Result<()> {
     }
     let evcxr = setup::installed_evcxr()?.context("cargo install ended, yet no evcxr_jupyter")?;
     kernelspec::install(env, &evcxr)?;
+    kernel_warm::warm(env)?;
     let took = start.elapsed().as_secs();
     println!(
         "[kernel] Rust kernel ready (built in {} min {:02} s): in a notebook opened before now, \
@@ -199,12 +201,12 @@ fn jupyter_command(env: &Env, port: u16, token: &str, headless: bool) -> std::pr
     let mut cmd = env.venv_command("jupyter");
     cmd.args([
         "lab",
-        "--ServerApp.ip=127.0.0.1",
         "--ServerApp.port_retries=0",
         // Ctrl-C reaches JupyterLab too: shut down without asking
         // "Shut down this Jupyter server (y/[n])?", as lab does.
         "--ServerApp.answer_yes=True",
     ])
+    .arg(format!("--ServerApp.ip={}", crate::container::listen_ip()))
     .arg(format!("--ServerApp.port={port}"))
     .arg(format!(
         "--ServerApp.root_dir={}",

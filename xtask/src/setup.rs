@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use crate::child::{self, MINUTE};
 pub use crate::notebook_env::{Done, EVCXR_VERSION, Env, timed};
 use crate::platform::{self, Packages, venv_bin};
-use crate::{kernel_build, kernelspec};
+use crate::{kernel_build, kernel_warm, kernelspec};
 
 /// The oldest Python the pins in `xtask/requirements.txt` install on
 /// (Debian 12's own python3 is 3.11.2, and it works).
@@ -49,7 +49,8 @@ pub fn rust_kernel(env: &Env) -> Result<()> {
         &format!("Rust kernel evcxr_jupyter {EVCXR_VERSION}"),
         || ensure_evcxr(&env.root),
     )?;
-    kernelspec::install(env, &evcxr)
+    kernelspec::install(env, &evcxr)?;
+    kernel_warm::warm(env)
 }
 
 /// The kernel's program when the pinned version is installed.
@@ -98,7 +99,7 @@ fn ensure_lab_settings(root: &Path, venv: &Path) -> Result<((), Done)> {
 }
 
 /// Whether Debian's packages may be installed from here.
-fn can_apt() -> bool {
+pub(crate) fn can_apt() -> bool {
     platform::is_root() && child::first_line(Command::new("apt-get").arg("--version")).is_some()
 }
 

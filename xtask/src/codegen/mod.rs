@@ -33,6 +33,7 @@ use serde_json::Value;
 use chapter::ChapterCopy;
 pub use learner::closest;
 use learner::{Backups, Hashes, State};
+pub use notebook::WORKBOOK_DEP;
 
 /// What `gen` does with a file that differs from what the chapters generate.
 #[derive(Clone, Copy, PartialEq, Debug)]

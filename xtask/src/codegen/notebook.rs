@@ -113,6 +113,9 @@ pub fn workspace_deps(root: &Path) -> Result<toml::Table> {
         .ok_or_else(|| anyhow!("{} has no [workspace.dependencies]", path.display()))
 }
 
+/// The line that loads the workbook in most notebooks' first cell (and in the kernel's warm-up).
+pub const WORKBOOK_DEP: &str = ":dep workbook = { path = \"../workbook\" }";
+
 fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
     let features: Vec<String> = chapter
         .workbook_features()
@@ -122,7 +125,7 @@ fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
     let (comment, workbook) = if features.is_empty() {
         (
             "// Run this cell first: it loads the workbook's helpers (the first run compiles them: up to a minute).".to_string(),
-            ":dep workbook = { path = \"../workbook\" }".to_string(),
+            WORKBOOK_DEP.to_string(),
         )
     } else {
         (

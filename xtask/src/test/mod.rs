@@ -8,15 +8,18 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 
-use crate::child;
+mod gates;
+use gates::{cluster_step, container_step, mpi_step};
+
 use crate::ci::in_ci;
 use crate::codegen::{self, GenMode};
 use crate::learner_work;
-use crate::setup::{self, Mpi};
+use crate::setup;
+use crate::{child, container};
 
 /// How a step ended.
 #[derive(Debug)]
-enum StepEnd {
+pub(crate) enum StepEnd {
     Passed,
     /// Not run here, and why (outside CI only).
     Skipped(String),
@@ -27,7 +30,7 @@ type Step<'a> = Box<dyn FnOnce() -> Result<StepEnd> + 'a>;
 
 /// The steps, by the short name `--only` and `--skip` take, in the order
 /// they run (cheap ones first).
-pub const STEP_IDS: [&str; 13] = [
+pub const STEP_IDS: [&str; 14] = [
     "gen-check",
     "fmt",
     "clippy",
@@ -41,6 +44,7 @@ pub const STEP_IDS: [&str; 13] = [
     "slurm",
     "book",
     "bench",
+    "container",
 ];
 
 /// Which steps a run takes: all of them, only some, or all but some (the
@@ -72,41 +76,6 @@ fn stress_runs(selection: &Selection, ci: bool) -> Option<u32> {
 
 /// A cargo build or test that has not finished in this long is stuck.
 const CARGO_LIMIT: Duration = Duration::from_secs(60 * 60);
-
-/// The MPI step: run the mpi-programs crate's checks when Open MPI is there;
-/// without it, a visible skip outside CI and a failure in CI.
-fn mpi_step(mpi: Mpi, ci: bool, checks: impl FnOnce() -> Result<()>) -> Result<StepEnd> {
-    match mpi {
-        Mpi::Ready => checks().map(|()| StepEnd::Passed),
-        Mpi::Missing(hint) if ci => {
-            bail!("Open MPI is not installed, and CI runs everything: {hint}")
-        }
-        Mpi::Missing(hint) => Ok(StepEnd::Skipped(format!(
-            "MPI programs (Open MPI not installed: {hint})"
-        ))),
-    }
-}
-
-/// The SLURM step needs root on Linux (it installs packages and starts
-/// daemons): in CI it always runs; elsewhere, without them, a visible skip.
-fn cluster_step(
-    root: bool,
-    ci: bool,
-    linux: bool,
-    jobs: impl FnOnce() -> Result<()>,
-) -> Result<StepEnd> {
-    match (root && linux, ci) {
-        (true, _) => jobs().map(|()| StepEnd::Passed),
-        (false, true) => bail!("the SLURM step needs root on Linux, and CI runs everything"),
-        (false, false) if !linux => Ok(StepEnd::Skipped(
-            "SLURM cluster (Linux only: run it in a Debian container or virtual machine)".into(),
-        )),
-        (false, false) => Ok(StepEnd::Skipped(
-            "SLURM cluster (needs root: sudo env \"PATH=$PATH\" cargo xtask cluster up, then rerun)"
-                .into(),
-        )),
-    }
-}
 
 pub fn run(root: &Path, selection: &Selection) -> Result<()> {
     let cargo = || {
@@ -258,6 +227,11 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
                 crate::bench::run(&env, true).map(|()| StepEnd::Passed)
             }),
         ),
+        (
+            "container",
+            "the container image: built, and a student notebook run in it (container check)",
+            Box::new(|| container_step(container::can_check(), in_ci(), || container::check(root))),
+        ),
     ];
     // `test` itself must leave every learner-facing file as it found it.
     let before = learner_work::snapshot(root)?;
@@ -343,43 +317,5 @@ mod tests {
         assert_eq!(stress_runs(&by_name, false), Some(20));
         assert_eq!(stress_runs(&Selection::default(), true), Some(3));
         assert_eq!(stress_runs(&Selection::default(), false), None);
-    }
-
-    #[test]
-    fn missing_mpi_is_a_visible_skip_outside_ci_and_a_failure_in_ci() {
-        let missing = || Mpi::Missing(setup::mpi_hint());
-        let never = || -> Result<()> { panic!("nothing to run without MPI") };
-        match mpi_step(missing(), false, never).unwrap() {
-            StepEnd::Skipped(why) => assert_eq!(
-                why,
-                "MPI programs (Open MPI not installed: run `sudo apt-get install \
-                 openmpi-bin libopenmpi-dev libclang-dev`)"
-            ),
-            StepEnd::Passed => panic!("passed without MPI"),
-        }
-        let err = mpi_step(missing(), true, never).unwrap_err();
-        assert!(err.to_string().contains("CI runs everything"), "{err}");
-        let ran = mpi_step(Mpi::Ready, true, || bail!("a lint failed")).unwrap_err();
-        assert_eq!(ran.to_string(), "a lint failed");
-    }
-
-    #[test]
-    fn the_cluster_step_runs_as_root_skips_visibly_otherwise_and_never_in_ci() {
-        let never = || -> Result<()> { panic!("no cluster without root") };
-        match cluster_step(false, false, true, never).unwrap() {
-            StepEnd::Skipped(why) => assert!(why.contains("needs root"), "{why}"),
-            StepEnd::Passed => panic!("passed without root"),
-        }
-        match cluster_step(true, false, false, never).unwrap() {
-            StepEnd::Skipped(why) => assert!(why.contains("Linux only"), "{why}"),
-            StepEnd::Passed => panic!("passed off Linux"),
-        }
-        assert!(cluster_step(false, true, true, never).is_err());
-        let ran = cluster_step(true, true, true, || bail!("job 3 ended FAILED")).unwrap_err();
-        assert_eq!(ran.to_string(), "job 3 ended FAILED");
-        assert!(matches!(
-            cluster_step(true, false, true, || Ok(())),
-            Ok(StepEnd::Passed)
-        ));
     }
 }
