@@ -102,6 +102,9 @@ fn ensure_kernelspec(env: &Env, evcxr: &Path) -> Result<((), Done)> {
         "env": {
             // init.evcxr there turns on the compile cache and makes a panic an error.
             "EVCXR_CONFIG_DIR": root.join("xtask/evcxr"),
+            // With CARGO_INCREMENTAL=0 inherited from a shell, cargo can take a
+            // cell's library for fresh and the kernel loads an old one ("dlsym failed").
+            "CARGO_INCREMENTAL": "1",
         },
     });
     // Without it the kernel can die at start when its temp folder and the
@@ -221,6 +224,7 @@ mod tests {
         assert_eq!(real["argv"][3], fake.to_str().unwrap());
         assert!(real.get("metadata").is_none(), "{real}");
         assert!(real["env"]["EVCXR_CONFIG_DIR"].is_string(), "{real}");
+        assert_eq!(real["env"]["CARGO_INCREMENTAL"], "1", "{real}");
         assert_eq!(state, Some(State::Ready));
     }
 
