@@ -151,9 +151,11 @@ mod tests {
         let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(root.join("target/setup")).unwrap();
-        let script = "xtask/jupyter/placeholder_kernel.py";
         fs::create_dir_all(root.join("xtask/jupyter")).unwrap();
-        fs::copy(crate::root().join(script), root.join(script)).unwrap();
+        // The placeholder imports the generated protocol module beside it.
+        for script in ["xtask/jupyter/placeholder_kernel.py", "xtask/protocol.py"] {
+            fs::copy(crate::root().join(script), root.join(script)).unwrap();
+        }
         let venv = root.join(".venv");
         Env {
             jupyter_path: venv.join("share/jupyter"),
