@@ -38,6 +38,21 @@ impl Finished {
         })
     }
 
+    /// One job per value, job `i` returning its value after sleeping `nap(i)`.
+    fn napping(&self, values: &[u64], nap: impl Fn(usize) -> Duration) -> Vec<Job> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                let nap = nap(i);
+                self.job(move || {
+                    thread::sleep(nap);
+                    v
+                })
+            })
+            .collect()
+    }
+
     fn all(&self, case: &str, jobs: usize, got: &[u64]) -> Result<(), Wrong> {
         let left = jobs.saturating_sub(self.0.load(Ordering::SeqCst));
         if left == 0 {
@@ -70,16 +85,7 @@ pub fn run_in_threads(answer: impl Fn(Vec<Job>) -> Vec<u64> + Send + 'static) ->
         let mut dice = Dice::new();
         let values = dice.descending(5);
         let finished = Finished::default();
-        let jobs = values
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                finished.job(move || {
-                    thread::sleep(ms((5 - i as u64) * 4));
-                    v
-                })
-            })
-            .collect();
+        let jobs = finished.napping(&values, |i| ms((5 - i as u64) * 4));
         let case = "five jobs that finish in reverse order";
         let got = answer(jobs);
         finished.all(case, 5, &got)?;
@@ -91,18 +97,7 @@ pub fn run_in_threads(answer: impl Fn(Vec<Job>) -> Vec<u64> + Send + 'static) ->
         let values = dice.descending(5);
         let late = dice.between(0, 5) as usize;
         let finished = Finished::default();
-        let jobs = values
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| {
-                finished.job(move || {
-                    if i == late {
-                        thread::sleep(LATE);
-                    }
-                    v
-                })
-            })
-            .collect();
+        let jobs = finished.napping(&values, |i| if i == late { LATE } else { Duration::ZERO });
         let case = format!("five jobs, job {late} finishing a second after the others");
         let got = answer(jobs);
         finished.all(&case, 5, &got)?;
