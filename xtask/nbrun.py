@@ -6,7 +6,7 @@ Prints one JSON object per notebook on its own line, read by `cargo xtask`:
 (cell 0 is the kernel itself). Nothing else goes to stdout. A notebook fails on
 an error output, on `panicked at` anywhere in its outputs (the kernel does not
 always turn a panic into an error), on a wrong answer (a check's JSON result
-says `wrong`; a cell with no check result, a line starting with `✗`), on a cell
+says `wrong`, or a loom model's says it failed), on a cell
 tagged `compile-fail` that compiles or fails for another reason, on a cell
 tagged `expect-wrong` that shows no wrong answer,
 on a cell that shows a bare `()` (its last line lacks a `;`), and on a chart
@@ -58,6 +58,12 @@ def short(text, limit=1500):
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
+def results(cell, mime):
+    """The JSON objects a cell's outputs carry under `mime`."""
+    found = [o.get("data", {}).get(mime) for o in cell.outputs]
+    return [r for r in found if isinstance(r, dict)]
+
+
 def problems(nb):
     """Yield (cell number, what is wrong) for every failing code cell."""
     for number, cell in enumerate(nb.cells, start=1):
@@ -71,14 +77,11 @@ def problems(nb):
             elif not COMPILE_ERROR.search(text):
                 yield number, "was meant to fail compiling, but failed otherwise:\n" + short(text)
             continue
-        # A check's JSON result says so. A cell without one (a demo that prints
-        # its own verdict, a summary) can only say it in text, starting with ✗.
-        results = [o.get("data", {}).get(protocol.CHECK_MIME) for o in cell.outputs]
-        results = [r for r in results if isinstance(r, dict)]
-        if results:
-            wrong = any(r.get("status") == protocol.CHECK_WRONG for r in results)
-        else:
-            wrong = any(line.startswith("✗") for line in text.splitlines())
+        # Only the JSON beside the text says so, never the text itself: a
+        # check's result, or a loom model's (`workbook::model::show`).
+        wrong = any(
+            r.get("status") == protocol.CHECK_WRONG for r in results(cell, protocol.CHECK_MIME)
+        ) or any(r.get("failed") is True for r in results(cell, protocol.MODEL_MIME))
         if protocol.EXPECT_WRONG_TAG in cell.metadata.get("tags", []):
             # A demo of a check rejecting a wrong answer on purpose.
             if not wrong:
@@ -89,7 +92,7 @@ def problems(nb):
         elif "panicked at" in text:
             yield number, "panicked:\n" + short(text)
         elif wrong:
-            yield number, "a check reported a wrong answer:\n" + short(text)
+            yield number, "a check reported a wrong answer, or a loom model failed:\n" + short(text)
         elif any(o.get("data", {}).get("text/plain") == "()" for o in cell.outputs):
             yield number, "shows a bare `()`: end the cell's last statement with `;`"
         elif any("<svg" in str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs):

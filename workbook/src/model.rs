@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 pub use loom;
 
+use crate::check::protocol::{MODEL_MIME, ModelResult};
+
 /// What a model run that found nothing wrong explored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Explored {
@@ -135,6 +137,34 @@ pub fn verdict(outcome: &Result<Explored, Failure>) -> String {
         Ok(explored) => format!("✓ {explored}"),
         Err(failure) => format!("✗ {failure}"),
     }
+}
+
+/// Shows model runs under the cell, each as its title and [`verdict`], and
+/// beside them a [`ModelResult`] as [`MODEL_MIME`] JSON, from which the
+/// notebook runner reads whether one failed (never from the `✗`).
+///
+/// One call per cell, with every run the cell shows: the evcxr kernel keeps
+/// one output per MIME type and cell, the last one printed.
+pub fn show(runs: &[(&str, &Result<Explored, Failure>)]) {
+    print!("{}", shown(runs));
+}
+
+/// The blocks [`show`] prints, one per MIME type.
+fn shown(runs: &[(&str, &Result<Explored, Failure>)]) -> String {
+    let text: Vec<String> = runs
+        .iter()
+        .map(|(title, outcome)| format!("{title}:\n{}", verdict(outcome)))
+        .collect();
+    let result = ModelResult {
+        failed: runs.iter().any(|(_, outcome)| outcome.is_err()),
+        runs: runs.len(),
+    };
+    let json = serde_json::to_string(&result).expect("a model result serialises");
+    format!(
+        "EVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT\n\
+         EVCXR_BEGIN_CONTENT {MODEL_MIME}\n{json}\nEVCXR_END_CONTENT\n",
+        text.join("\n")
+    )
 }
 
 /// What happened in one execution, line by line, in the order it happened.
@@ -274,5 +304,38 @@ mod tests {
         })
         .unwrap_err();
         assert!(failure.message.starts_with("deadlock"), "{failure}");
+    }
+
+    #[test]
+    fn shown_runs_carry_their_result_beside_the_text() {
+        let failed: Result<Explored, Failure> = Err(Failure {
+            message: "an update was lost".into(),
+            execution: 3,
+            time: Duration::from_millis(2),
+        });
+        let passed = Ok(Explored {
+            executions: 7,
+            time: Duration::ZERO,
+        });
+        let blocks = shown(&[("Two threads", &failed), ("Fixed", &passed)]);
+        let (text, json) = blocks
+            .strip_prefix("EVCXR_BEGIN_CONTENT text/plain\n")
+            .and_then(|rest| rest.split_once("\nEVCXR_END_CONTENT\n"))
+            .expect(&blocks);
+        assert!(text.starts_with("Two threads:\n✗ "), "{text}");
+        assert!(text.contains("\nFixed:\n✓ "), "{text}");
+        let json = json
+            .strip_prefix(&format!("EVCXR_BEGIN_CONTENT {MODEL_MIME}\n"))
+            .and_then(|rest| rest.strip_suffix("\nEVCXR_END_CONTENT\n"))
+            .expect(json);
+        let result: ModelResult = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            result,
+            ModelResult {
+                failed: true,
+                runs: 2
+            }
+        );
+        assert!(shown(&[("Fixed", &passed)]).contains(r#"{"failed":false,"runs":1}"#));
     }
 }

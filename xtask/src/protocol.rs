@@ -1,10 +1,11 @@
 //! The names xtask's Rust and its Python scripts (`xtask/nbrun.py`, the
-//! placeholder kernel) both read: the notebook cell tags, a check result's
-//! MIME type and statuses, and the kernel build's progress file. They are
+//! placeholder kernel) both read: the notebook cell tags, the MIME types of
+//! a check's result (and its statuses) and of a loom model's, and the kernel
+//! build's progress file. They are
 //! written here once; `cargo xtask gen` writes them into `xtask/protocol.py`
 //! for the Python side ([`python_module`]).
 
-use workbook::check::protocol::{NOTEBOOK_MIME, Outcome};
+use workbook::check::protocol::{MODEL_MIME, NOTEBOOK_MIME, Outcome};
 
 use crate::kernel_build::{Progress, State};
 
@@ -33,6 +34,7 @@ pub fn python_module() -> String {
     line("COMPILE_FAIL_TAG", COMPILE_FAIL_TAG);
     line("EXPECT_WRONG_TAG", EXPECT_WRONG_TAG);
     line("CHECK_MIME", NOTEBOOK_MIME);
+    line("MODEL_MIME", MODEL_MIME);
     for (name, outcome) in [
         ("CHECK_DONE", Outcome::Done),
         ("CHECK_WRONG", Outcome::Wrong),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use serde_json::{Value, json};
-use workbook::check::protocol::NOTEBOOK_MIME;
+use workbook::check::protocol::{MODEL_MIME, NOTEBOOK_MIME};
 
 use super::chapter::{Cell, Chapter, ChapterCopy, exercise_code};
 use crate::protocol::HINT_TAG;
@@ -189,7 +189,7 @@ fn lines_of(text: &str) -> Vec<String> {
 
 /// Copies outputs from an executed notebook into `fresh` (a solved
 /// notebook), for every code cell whose source is unchanged. A check's
-/// machine-readable result is left out: a check cell copied from a solved
+/// machine-readable result (and a loom model's) is left out: a check cell copied from a solved
 /// notebook into a student one must not count as the learner's (`cargo
 /// xtask progress` reads only that result); its text stays.
 pub fn keep_outputs(fresh: &mut Value, executed: &Value) {
@@ -209,6 +209,7 @@ pub fn keep_outputs(fresh: &mut Value, executed: &Value) {
             for out in outputs.as_array_mut().into_iter().flatten() {
                 if let Some(data) = out.get_mut("data").and_then(Value::as_object_mut) {
                     data.remove(NOTEBOOK_MIME);
+                    data.remove(MODEL_MIME);
                 }
             }
             cell["outputs"] = outputs;

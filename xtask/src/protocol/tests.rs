@@ -98,6 +98,29 @@ fn python_reads_a_checks_status_from_its_json_result() {
 }
 
 #[test]
+fn python_reads_whether_a_model_failed_from_its_json_result() {
+    let dir = fresh_dir("protocol-model");
+    let outputs: Vec<_> = [true, false]
+        .into_iter()
+        .map(|failed| {
+            let shown = workbook::check::protocol::ModelResult { failed, runs: 2 };
+            serde_json::json!({ "data": { MODEL_MIME: shown } })
+        })
+        .collect();
+    fs::write(
+        dir.join("outputs.json"),
+        serde_json::to_string(&outputs).unwrap(),
+    )
+    .unwrap();
+    python(
+        &dir,
+        "outs = json.load(open(sys.argv[1] + '/outputs.json'))\n\
+         got = [o['data'][protocol.MODEL_MIME]['failed'] for o in outs]\n\
+         assert got == [True, False], got\n",
+    );
+}
+
+#[test]
 fn the_module_names_every_tag_once() {
     let module = python_module();
     for tag in [
