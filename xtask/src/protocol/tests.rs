@@ -29,6 +29,16 @@ fn python(dir: &Path, script: &str) {
     );
 }
 
+/// Runs `script` with `outs` bound to `outputs`, a notebook cell's outputs.
+fn python_on_outputs(dir: &Path, outputs: &[serde_json::Value], script: &str) {
+    let file = dir.join("outputs.json");
+    fs::write(&file, serde_json::to_string(outputs).unwrap()).unwrap();
+    python(
+        dir,
+        &format!("outs = json.load(open(sys.argv[1] + '/outputs.json'))\n{script}"),
+    );
+}
+
 /// A build 45 units of 290 in, 10 minutes left, run by this process (alive).
 fn building(dir: &Path) -> Progress {
     Progress {
@@ -83,15 +93,10 @@ fn python_reads_a_checks_status_from_its_json_result() {
         .into_iter()
         .map(|s| serde_json::json!({ "data": { NOTEBOOK_MIME: graded(s) } }))
         .collect();
-    fs::write(
-        dir.join("outputs.json"),
-        serde_json::to_string(&outputs).unwrap(),
-    )
-    .unwrap();
-    python(
+    python_on_outputs(
         &dir,
-        "outs = json.load(open(sys.argv[1] + '/outputs.json'))\n\
-         got = [o['data'][protocol.CHECK_MIME]['status'] for o in outs]\n\
+        &outputs,
+        "got = [o['data'][protocol.CHECK_MIME]['status'] for o in outs]\n\
          want = [protocol.CHECK_WRONG, protocol.CHECK_DONE, protocol.CHECK_NOT_STARTED]\n\
          assert got == want, (got, want)\n",
     );
@@ -107,15 +112,10 @@ fn python_reads_whether_a_model_failed_from_its_json_result() {
             serde_json::json!({ "data": { MODEL_MIME: shown } })
         })
         .collect();
-    fs::write(
-        dir.join("outputs.json"),
-        serde_json::to_string(&outputs).unwrap(),
-    )
-    .unwrap();
-    python(
+    python_on_outputs(
         &dir,
-        "outs = json.load(open(sys.argv[1] + '/outputs.json'))\n\
-         got = [o['data'][protocol.MODEL_MIME]['failed'] for o in outs]\n\
+        &outputs,
+        "got = [o['data'][protocol.MODEL_MIME]['failed'] for o in outs]\n\
          assert got == [True, False], got\n",
     );
 }
