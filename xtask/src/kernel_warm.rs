@@ -97,9 +97,6 @@ fn run_first_cell(env: &Env) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
@@ -130,6 +127,9 @@ mod tests {
     /// and then runs for `seconds`; the folder it printed.
     #[cfg(unix)]
     fn launch(slots: &Path, fake: &Path, seconds: u32) -> (std::process::Child, String) {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+
         let mut kernel = Command::new("python3")
             .arg(crate::root().join("xtask/jupyter/rust_kernel.py"))
             .arg(slots)
