@@ -262,10 +262,14 @@ pub fn user_id() -> Option<u32> {
 /// Options that create a file only its owner may read (mode 0600 on Unix)
 /// from its first byte: for passwords.
 pub fn private_file() -> std::fs::OpenOptions {
-    let mut options = std::fs::OpenOptions::new();
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
+    {
+        let mut options = std::fs::OpenOptions::new();
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options
+    }
+    #[cfg(not(unix))]
+    std::fs::OpenOptions::new()
 }
 
 /// Opens `path` for reading, refusing a symbolic link in its last part
@@ -302,11 +306,10 @@ pub fn symlink_file(target: &std::path::Path, link: &std::path::Path) -> std::io
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
-    #[cfg(unix)]
     #[test]
     fn spinning_counts_as_cpu_time_of_the_thread_and_the_process() {
         let (thread0, (user0, sys0)) = (thread_cpu_time().unwrap(), process_cpu_time().unwrap());

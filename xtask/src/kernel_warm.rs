@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use crate::child::{self, MINUTE};
-use crate::codegen::WORKBOOK_DEP;
+use crate::codegen::{WORKBOOK_DEP, workbook_dep_with};
 use crate::notebook_env::{Done, Env, timed};
 
 /// Where the kernels' build folders live: `0`, `1`, ... and a lock file for each.
@@ -18,49 +18,64 @@ pub fn slots_dir(root: &Path) -> PathBuf {
     root.join("target/kernel-slots")
 }
 
-/// Whether a kernel has compiled the workbook in one of the build folders.
+/// The first cells the warm-up runs, one kernel each, in the same build
+/// folder: most notebooks' first cell, and chapter 11's, which adds the
+/// workbook's `loom` feature and compiles loom; with the library each leaves.
+fn first_cells() -> [(String, &'static str); 2] {
+    [
+        (WORKBOOK_DEP.to_string(), "workbook"),
+        (workbook_dep_with(&["loom"]), "loom"),
+    ]
+}
+
+/// Whether one of the build folders holds every first cell's library.
 fn warmed(root: &Path) -> bool {
     fs::read_dir(slots_dir(root)).is_ok_and(|slots| {
-        slots
-            .filter_map(|s| s.ok())
-            .any(|s| holds_workbook(&s.path()))
+        slots.filter_map(|s| s.ok()).any(|s| {
+            first_cells()
+                .iter()
+                .all(|(_, library)| holds_library(&s.path(), library))
+        })
     })
 }
 
-/// Whether a kernel has compiled the workbook in `slot`: cargo's output
+/// Whether a kernel has compiled the crate `name` in `slot`: cargo's output
 /// folder (`target/<target triple>/debug/deps`) holds it as a library (a
 /// `.rlib`, or a shared library where the kernel links dynamically).
-fn holds_workbook(slot: &Path) -> bool {
+fn holds_library(slot: &Path, name: &str) -> bool {
     let Ok(triples) = fs::read_dir(slot.join("target")) else {
         return false;
     };
+    let prefixes = [format!("lib{name}-"), format!("{name}-")];
     triples.filter_map(|t| t.ok()).any(|t| {
         fs::read_dir(t.path().join("debug/deps")).is_ok_and(|files| {
             files.filter_map(|f| f.ok()).any(|f| {
-                let name = f.file_name().to_string_lossy().into_owned();
+                let file = f.file_name().to_string_lossy().into_owned();
                 let library = [".rlib", ".so", ".dylib", ".dll"]
                     .iter()
-                    .any(|x| name.ends_with(x));
-                name.contains("workbook-") && library
+                    .any(|x| file.ends_with(x));
+                library && prefixes.iter().any(|p| file.starts_with(p))
             })
         })
     })
 }
 
-/// Runs a notebook's first cell once in the real kernel, unless a build
-/// folder already holds the workbook (cargo rebuilds what has changed
-/// since on the next first cell: this saves the first, whole build).
+/// Runs each first cell once in the real kernel, unless a build folder
+/// already holds what they compile (cargo rebuilds what has changed since on
+/// the next first cell: this saves the first, whole builds).
 pub fn warm(env: &Env) -> Result<()> {
     timed(
-        "Rust kernel warmed up (the workbook compiled once for every notebook)",
+        "Rust kernel warmed up (the workbook compiled once for every notebook, loom for chapter 11)",
         || {
             if warmed(&env.root) {
                 return Ok(((), Done::Already));
             }
-            run_first_cell(env)?;
+            for (cell, _) in first_cells() {
+                run_first_cell(env, &cell)?;
+            }
             if !warmed(&env.root) {
                 bail!(
-                    "the first cell ran, yet no folder under {} holds the compiled workbook",
+                    "the first cells ran, yet no folder under {} holds the compiled workbook and loom",
                     slots_dir(&env.root).display()
                 );
             }
@@ -69,13 +84,13 @@ pub fn warm(env: &Env) -> Result<()> {
     )
 }
 
-/// The notebooks' first cell, in a kernel started as JupyterLab starts one
+/// A first cell, in a kernel started as JupyterLab starts one
 /// (from `notebooks/`, where the cell's `../workbook` points).
-fn run_first_cell(env: &Env) -> Result<()> {
+fn run_first_cell(env: &Env, cell: &str) -> Result<()> {
     let out = child::output(
         env.venv_command("python")
             .arg(env.root.join("xtask/kernel_probe.py"))
-            .arg(WORKBOOK_DEP)
+            .arg(cell)
             .current_dir(env.root.join("notebooks")),
         20 * MINUTE,
     )?;
@@ -97,9 +112,6 @@ fn run_first_cell(env: &Env) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
@@ -110,26 +122,40 @@ mod tests {
     }
 
     #[test]
-    fn only_a_compiled_workbook_library_counts_as_warm() {
+    fn warm_means_one_folder_holds_the_compiled_workbook_and_loom() {
         // Cargo writes the metadata (.rmeta) before the library: not enough.
         let root = scratch("warm-slots");
         assert!(!warmed(&root));
-        let deps = slots_dir(&root).join("1/target/x86_64-unknown-linux-gnu/debug/deps");
-        fs::create_dir_all(&deps).unwrap();
-        fs::write(deps.join("libworkbook-0123.rmeta"), "").unwrap();
-        fs::write(deps.join("librayon-0123.rlib"), "").unwrap();
-        let before = warmed(&root);
-        fs::write(deps.join("libworkbook-0123.rlib"), "").unwrap();
-        let after = warmed(&root);
+        let deps = |slot: &str| {
+            let dir = slots_dir(&root)
+                .join(slot)
+                .join("target/x86_64-unknown-linux-gnu/debug/deps");
+            fs::create_dir_all(&dir).unwrap();
+            dir
+        };
+        fs::write(deps("1").join("libworkbook-0123.rmeta"), "").unwrap();
+        fs::write(deps("1").join("librayon-0123.rlib"), "").unwrap();
+        let metadata_only = warmed(&root);
+        fs::write(deps("1").join("libworkbook-0123.rlib"), "").unwrap();
+        let workbook_only = warmed(&root);
+        fs::write(deps("2").join("libloom-4567.rlib"), "").unwrap();
+        let loom_elsewhere = warmed(&root);
+        fs::write(deps("1").join("libloom-4567.rlib"), "").unwrap();
+        let both = warmed(&root);
         fs::remove_dir_all(&root).unwrap();
-        assert!(!before);
-        assert!(after);
+        assert!(!metadata_only);
+        assert!(!workbook_only, "chapter 11's loom is not compiled yet");
+        assert!(!loom_elsewhere);
+        assert!(both);
     }
 
     /// The launcher with a stand-in kernel that prints its build folder
     /// and then runs for `seconds`; the folder it printed.
     #[cfg(unix)]
     fn launch(slots: &Path, fake: &Path, seconds: u32) -> (std::process::Child, String) {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+
         let mut kernel = Command::new("python3")
             .arg(crate::root().join("xtask/jupyter/rust_kernel.py"))
             .arg(slots)

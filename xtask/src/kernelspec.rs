@@ -164,6 +164,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)] // read by the Unix-only tests below
     fn spec(env: &Env) -> serde_json::Value {
         let file = spec_dir(&env.jupyter_path).join("kernel.json");
         serde_json::from_str(&fs::read_to_string(file).unwrap()).unwrap()

@@ -117,6 +117,42 @@ pub fn may_run(pid: u32) -> bool {
     !workbook::platform::process_ended(pid)
 }
 
+/// Set in the image (`Containerfile`): JupyterLab there listens on all of
+/// the container's interfaces, which the host publishes on its 127.0.0.1 only.
+pub const IN_CONTAINER: &str = "WORKBOOK_IN_CONTAINER";
+
+/// Whether this process runs in a container: podman's `/run/.containerenv`,
+/// docker's `/.dockerenv`, or the workbook's image (`WORKBOOK_IN_CONTAINER`).
+pub fn in_container() -> bool {
+    Path::new("/run/.containerenv").exists()
+        || Path::new("/.dockerenv").exists()
+        || std::env::var_os(IN_CONTAINER).is_some()
+}
+
+/// The capabilities this process holds (Linux's `CapEff` bits); `None`
+/// where that is not known.
+pub fn effective_capabilities() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let hex = status.lines().find_map(|l| l.strip_prefix("CapEff:"))?;
+        u64::from_str_radix(hex.trim(), 16).ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
+/// This machine's name (Linux: the kernel's host name); `None` where not known.
+pub fn host_name() -> Option<String> {
+    #[cfg(target_os = "linux")]
+    {
+        let name = std::fs::read_to_string("/proc/sys/kernel/hostname").ok()?;
+        Some(name.trim().to_string()).filter(|n| !n.is_empty())
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
 /// The files allowed to name what only some systems have, and why.
 #[cfg(test)]
 const MAY_USE_UNIX: &[(&str, &str)] = &[

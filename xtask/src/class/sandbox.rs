@@ -297,7 +297,7 @@ fn kill_all(child: &mut Child) {
     let _ = child.wait();
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

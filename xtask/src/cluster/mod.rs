@@ -7,8 +7,8 @@
 //!
 //! The modules depend on each other downwards only: `check` (the test
 //! step) on `up` and `daemons`, those on `database`, `config`, `packages`,
-//! `ports`, and everything on `layout` (where things are, how a stage is
-//! reported, who may run them).
+//! `ports` and `privileges` (what a container must grant), and everything
+//! on `layout` (where things are, how a stage is reported, who may run them).
 
 mod check;
 mod config;
@@ -17,6 +17,7 @@ mod database;
 mod layout;
 mod packages;
 pub mod ports;
+mod privileges;
 mod up;
 
 use std::path::Path;
@@ -26,6 +27,7 @@ use clap::Subcommand;
 
 pub use check::test_step;
 use layout::Layout;
+pub use privileges::CONTAINER_FLAGS;
 
 #[derive(Debug, Subcommand)]
 pub enum Action {

@@ -22,6 +22,9 @@ const IDLE_LIMIT: Duration = Duration::from_secs(120);
 
 pub fn up(layout: &Layout) -> Result<()> {
     super::layout::require_root_on_linux("cargo xtask cluster up")?;
+    if let Some(why) = super::privileges::container_lacks(&super::privileges::Facts::here()) {
+        bail!(why);
+    }
     let start = Instant::now();
     // Before anything is installed or started: a port in use would stop
     // `up` half-way, with the daemons before it left running.

@@ -33,7 +33,7 @@ use serde_json::Value;
 use chapter::ChapterCopy;
 pub use learner::closest;
 use learner::{Backups, Hashes, State};
-pub use notebook::WORKBOOK_DEP;
+pub use notebook::{WORKBOOK_DEP, workbook_dep_with};
 
 /// What `gen` does with a file that differs from what the chapters generate.
 #[derive(Clone, Copy, PartialEq, Debug)]

@@ -116,29 +116,40 @@ pub fn workspace_deps(root: &Path) -> Result<toml::Table> {
 /// The line that loads the workbook in most notebooks' first cell (and in the kernel's warm-up).
 pub const WORKBOOK_DEP: &str = ":dep workbook = { path = \"../workbook\" }";
 
+/// The line that loads the workbook with some of its features turned on
+/// (chapter 11's first cell, and the kernel's warm-up for it).
+pub fn workbook_dep_with(features: &[&str]) -> String {
+    let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+    format!(
+        ":dep workbook = {{ path = \"../workbook\", features = [{}] }}",
+        quoted.join(", ")
+    )
+}
+
+/// The first cell's comment: seconds once the kept build folder holds the
+/// compiled crates (`kernel_warm`), longer when they were never compiled.
+fn first_cell_comment(features: &[&str]) -> String {
+    if features.is_empty() {
+        return "// Run this cell first: it loads the workbook's helpers (about 10 s; up to a \
+                minute when they were not compiled yet)."
+            .into();
+    }
+    let names: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+    format!(
+        "// Run this cell first: it loads the workbook's helpers with its {} feature (about 10 s; \
+         up to two minutes when they were not compiled yet).",
+        names.join(", ")
+    )
+}
+
 fn first_cell(deps: &toml::Table, chapter: &Chapter) -> Result<String> {
-    let features: Vec<String> = chapter
-        .workbook_features()
-        .iter()
-        .map(|f| format!("\"{f}\""))
-        .collect();
-    let (comment, workbook) = if features.is_empty() {
-        (
-            "// Run this cell first: it loads the workbook's helpers (the first run compiles them: up to a minute).".to_string(),
-            WORKBOOK_DEP.to_string(),
-        )
+    let features = chapter.workbook_features();
+    let workbook = if features.is_empty() {
+        WORKBOOK_DEP.to_string()
     } else {
-        (
-            format!(
-                "// Run this cell first: it loads the workbook's helpers with its {} feature (the first run compiles them: up to two minutes).",
-                features.join(", ").replace('"', "`")
-            ),
-            format!(
-                ":dep workbook = {{ path = \"../workbook\", features = [{}] }}",
-                features.join(", ")
-            ),
-        )
+        workbook_dep_with(&features)
     };
+    let comment = first_cell_comment(&features);
     let mut lines = vec![comment, workbook];
     for name in chapter.crate_deps() {
         let spec = deps.get(name).ok_or_else(|| {

@@ -22,10 +22,6 @@ const PUBLIC_BASE: &str = "docker.io/library/rust:1.95-bookworm";
 /// The port JupyterLab listens on in the container, and on the host's 127.0.0.1.
 const DEFAULT_PORT: u16 = 8888;
 
-/// Set in the image (`Containerfile`): JupyterLab there listens on all of
-/// the container's interfaces, which the host publishes on its 127.0.0.1 only.
-const IN_CONTAINER: &str = "WORKBOOK_IN_CONTAINER";
-
 #[derive(Debug, Subcommand)]
 pub enum Action {
     /// Build the image (Rust, Python, JupyterLab, the kernel, Open MPI, the workbook compiled)
@@ -55,7 +51,7 @@ pub fn run(root: &Path, action: Action) -> Result<()> {
 /// The address JupyterLab listens on: every interface of our container,
 /// and only 127.0.0.1 anywhere else.
 pub fn listen_ip() -> &'static str {
-    if std::env::var_os(IN_CONTAINER).is_some() {
+    if std::env::var_os(crate::platform::IN_CONTAINER).is_some() {
         "0.0.0.0"
     } else {
         "127.0.0.1"
@@ -118,7 +114,9 @@ fn serve(engine: &Engine, port: u16) -> Result<()> {
     let port_arg = port.to_string();
     let mut cmd = engine.command();
     cmd.args(["run", "--rm", "-it", "--init"])
-        .arg(format!("--publish=127.0.0.1:{port}:{port}"));
+        .arg(format!("--publish=127.0.0.1:{port}:{port}"))
+        // What the SLURM chapter's cluster needs, should the learner start it.
+        .args(crate::cluster::CONTAINER_FLAGS);
     // A learner's work outlives the container: in volumes named for the
     // port, filled from the image the first time.
     for folder in ["notebooks", "exercises"] {

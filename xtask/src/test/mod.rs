@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 
+mod cross;
 mod gates;
 use gates::{cluster_step, container_step, mpi_step};
 
@@ -30,10 +31,11 @@ type Step<'a> = Box<dyn FnOnce() -> Result<StepEnd> + 'a>;
 
 /// The steps, by the short name `--only` and `--skip` take, in the order
 /// they run (cheap ones first).
-pub const STEP_IDS: [&str; 14] = [
+pub const STEP_IDS: [&str; 15] = [
     "gen-check",
     "fmt",
     "clippy",
+    "cross-check",
     "workspace",
     "checks-stress",
     "exercises-build",
@@ -116,6 +118,17 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
                         .args(["clippy", "--workspace", "--exclude", "mpi-programs"])
                         .args(["--all-targets", "--quiet", "--", "-D", "warnings"]),
                 )
+            }),
+        ),
+        (
+            "cross-check",
+            "cargo check for macOS and Windows (std built from rust-src)",
+            Box::new(|| {
+                cross::step(cross::rust_src_installed(), || {
+                    let mut cmd = cargo();
+                    cross::command(&mut cmd, &crate::target_dir(root));
+                    child::status(&mut cmd, CARGO_LIMIT)
+                })
             }),
         ),
         (
