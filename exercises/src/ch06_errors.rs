@@ -3,11 +3,11 @@
 #![allow(unused_imports, unused_variables)]
 
 use rayon::prelude::*;
-use std::sync::mpsc;
 use std::thread;
+use workbook::panics::panic_message;
 use workbook::sharing::Fallible;
 
-/// Runs every job at once; returns (job index, outcome) for every job, failures included.
+/// Runs every job at once; returns (job index, outcome) for every job, failures and panics included.
 pub fn report_every(jobs: Vec<Fallible>) -> Vec<(usize, Result<u64, String>)> {
     todo!()
 }

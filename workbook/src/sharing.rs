@@ -9,11 +9,10 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-/// A bank account: an id (which fixes the order its lock is taken in) and a
-/// balance behind a `Mutex`.
+/// A bank account: an id and a balance behind a `Mutex`.
 #[derive(Debug)]
 pub struct Account {
-    /// Unique per account; lower ids are locked first.
+    /// Unique per account: no two accounts share one.
     pub id: u32,
     /// The money, behind its lock.
     pub balance: Mutex<i64>,

@@ -1,5 +1,6 @@
 //! Checks for chapter 06, errors and panics.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
@@ -9,19 +10,47 @@ use crate::sharing::Fallible;
 
 pub use super::declared::ch06::*;
 
-/// What the tasks of a case do: `Ok(v)` or `Err(message)` after `ms` milliseconds.
-fn jobs(plan: &[(u64, bool)], probe: Option<Arc<Probe>>) -> Vec<Fallible> {
+/// How a job of `report_every`'s check ends.
+#[derive(Clone, Copy)]
+enum Ends {
+    Returns,
+    Fails,
+    /// Panics with this message as a `&str` payload, as `panic!("text")` does.
+    PanicsWithStr(&'static str),
+    /// Panics with this message as a `String` payload, as `panic!` with arguments does.
+    PanicsWithString(&'static str),
+}
+
+impl Ends {
+    /// The outcome job `i` should be reported with.
+    fn outcome(self, i: usize) -> Result<u64, String> {
+        match self {
+            Ends::Returns => Ok(10 + i as u64),
+            Ends::Fails => Err(format!("task {i} failed")),
+            Ends::PanicsWithStr(text) | Ends::PanicsWithString(text) => {
+                Err(format!("panicked: {text}"))
+            }
+        }
+    }
+
+    fn panics(self) -> bool {
+        matches!(self, Ends::PanicsWithStr(_) | Ends::PanicsWithString(_))
+    }
+}
+
+/// A case's jobs: job `i` works `ms` milliseconds, then ends as `plan[i]` says.
+fn jobs(plan: &[(u64, Ends)], probe: Option<Arc<Probe>>) -> Vec<Fallible> {
     plan.iter()
         .enumerate()
-        .map(|(i, &(ms, fails))| {
+        .map(|(i, &(ms, ends))| {
             let probe = probe.clone();
             Box::new(move || {
                 let work = move || {
                     thread::sleep(Duration::from_millis(ms));
-                    if fails {
-                        Err(format!("task {i} failed"))
-                    } else {
-                        Ok(10 + i as u64)
+                    match ends {
+                        Ends::PanicsWithStr(text) => std::panic::panic_any(text),
+                        Ends::PanicsWithString(text) => panic!("{text}"),
+                        _ => ends.outcome(i),
                     }
                 };
                 match probe {
@@ -35,7 +64,7 @@ fn jobs(plan: &[(u64, bool)], probe: Option<Arc<Probe>>) -> Vec<Fallible> {
 
 type Outcomes = Vec<(usize, Result<u64, String>)>;
 
-fn judge_outcomes(case: &str, plan: &[(u64, bool)], got: &Outcomes) -> Result<(), Wrong> {
+fn judge_outcomes(case: &str, plan: &[(u64, Ends)], got: &Outcomes) -> Result<(), Wrong> {
     let mut seen = vec![0usize; plan.len()];
     for (i, outcome) in got {
         let Some(count) = seen.get_mut(*i) else {
@@ -48,15 +77,19 @@ fn judge_outcomes(case: &str, plan: &[(u64, bool)], got: &Outcomes) -> Result<()
             ));
         };
         *count += 1;
-        let want = if plan[*i].1 {
-            Err(format!("task {i} failed"))
-        } else {
-            Ok(10 + *i as u64)
-        };
+        let want = plan[*i].1.outcome(*i);
         if *outcome != want {
+            let how = if plan[*i].1.panics() {
+                format!(
+                    " Task {i} panicked: report it as `panicked: ` followed by the panic's \
+                     message, which its payload holds as a `&str` or a `String`."
+                )
+            } else {
+                String::new()
+            };
             return Err(Wrong::in_case(
                 case,
-                format!("task {i} should report {want:?}, got {outcome:?}."),
+                format!("task {i} should report {want:?}, got {outcome:?}.{how}"),
             ));
         }
     }
@@ -70,8 +103,23 @@ fn judge_outcomes(case: &str, plan: &[(u64, bool)], got: &Outcomes) -> Result<()
         ));
     }
     let missing: Vec<usize> = (0..plan.len()).filter(|&i| seen[i] == 0).collect();
+    if let Some(&i) = missing.iter().find(|&&i| plan[i].1.panics()) {
+        return Err(Wrong::in_case(
+            case,
+            format!(
+                "task {i} panicked and was never reported: its thread ended before it could hand \
+                 over an outcome. Catch the panic where you can see it (`join()` returns \
+                 `Err(payload)` for a thread that panicked) and report it as {:?}.",
+                plan[i].1.outcome(i)
+            ),
+        ));
+    }
     if !missing.is_empty() {
-        let failed: Vec<usize> = missing.iter().copied().filter(|&i| plan[i].1).collect();
+        let failed: Vec<usize> = missing
+            .iter()
+            .copied()
+            .filter(|&i| matches!(plan[i].1, Ends::Fails))
+            .collect();
         return Err(Wrong::in_case(
             case,
             format!(
@@ -86,33 +134,59 @@ fn judge_outcomes(case: &str, plan: &[(u64, bool)], got: &Outcomes) -> Result<()
     Ok(())
 }
 
+/// Runs `answer` on a case with one panicking job: a panic that gets through
+/// the answer is reported, not passed on to the harness.
+fn with_a_panicking_job(
+    answer: &impl Fn(Vec<Fallible>) -> Outcomes,
+    case: &str,
+    plan: &[(u64, Ends)],
+) -> Result<(), Wrong> {
+    let got = std::panic::catch_unwind(AssertUnwindSafe(|| answer(jobs(plan, None))));
+    match got {
+        Ok(got) => judge_outcomes(case, plan, &got),
+        Err(_) => {
+            let i = plan.iter().position(|(_, ends)| ends.panics()).unwrap_or(0);
+            Err(Wrong::in_case(
+                case,
+                format!(
+                    "a panic from job {i} ended your function: it reached the caller instead of \
+                     being reported. `join()` hands you the panic as `Err(payload)`: turn that \
+                     into job {i}'s outcome, {:?}, instead of unwrapping it.",
+                    plan[i].1.outcome(i)
+                ),
+            ))
+        }
+    }
+}
+
 /// Checks `report_every(jobs: Vec<Fallible>) -> Vec<(usize, Result<u64, String>)>`.
 pub fn report_every(answer: impl Fn(Vec<Fallible>) -> Outcomes + Send + 'static) -> Report {
+    use Ends::{Fails, PanicsWithStr, PanicsWithString, Returns};
     REPORT_EVERY.grade(move || {
-        let cases: [(&str, Vec<(u64, bool)>); 4] = [
+        let cases: [(&str, Vec<(u64, Ends)>); 4] = [
             ("no tasks", vec![]),
             (
                 "three tasks that all succeed",
-                vec![(3, false), (1, false), (2, false)],
+                vec![(3, Returns), (1, Returns), (2, Returns)],
             ),
             (
                 "six tasks, three of them failing",
                 vec![
-                    (1, false),
-                    (2, true),
-                    (6, false),
-                    (3, true),
-                    (8, true),
-                    (4, false),
+                    (1, Returns),
+                    (2, Fails),
+                    (6, Returns),
+                    (3, Fails),
+                    (8, Fails),
+                    (4, Returns),
                 ],
             ),
-            ("every task fails", vec![(2, true), (1, true), (3, true)]),
+            ("every task fails", vec![(2, Fails), (1, Fails), (3, Fails)]),
         ];
         for (case, plan) in &cases {
             judge_outcomes(case, plan, &answer(jobs(plan, None)))?;
         }
         let case = "four tasks at once, two failing";
-        let plan = [(1, true), (1, false), (1, true), (1, false)];
+        let plan = [(1, Fails), (1, Returns), (1, Fails), (1, Returns)];
         let probe = Arc::new(Probe::new(4));
         let got = answer(jobs(&plan, Some(Arc::clone(&probe))));
         judge_outcomes(case, &plan, &got)?;
@@ -126,9 +200,30 @@ pub fn report_every(answer: impl Fn(Vec<Fallible>) -> Outcomes + Send + 'static)
             },
             "Start every task on its own thread before waiting for any result.",
         )?;
+        with_a_panicking_job(
+            &answer,
+            "five tasks, task 1 failing, task 3 panicking",
+            &[
+                (4, Returns),
+                (1, Fails),
+                (6, Returns),
+                (2, PanicsWithString("task 3 divided by zero")),
+                (3, Returns),
+            ],
+        )?;
+        with_a_panicking_job(
+            &answer,
+            "four tasks, task 0 panicking with a `&str` message, task 2 failing",
+            &[
+                (3, PanicsWithStr("task 0 found no input")),
+                (1, Returns),
+                (2, Fails),
+                (1, Returns),
+            ],
+        )?;
         Ok(
-            "every task was reported once with its own outcome, failures included \
-            (none, all succeed, some fail, all fail); 4 tasks ran at once."
+            "every task was reported once with its own outcome, failures and panics included \
+            (none, all succeed, some fail, all fail, one panics); 4 tasks ran at once."
                 .into(),
         )
     })

@@ -109,7 +109,7 @@ pub mod ch06 {
     pub static REPORT_EVERY: Exercise = Exercise {
         notebook: "06-errors",
         name: "report_every",
-        section: "Exercise 1: report every task",
+        section: "Exercise 1: report every task, panics included",
     };
 
     pub static ALL_OR_FIRST_ERROR: Exercise = Exercise {

@@ -241,22 +241,6 @@ fn a_worker_that_unwraps_loses_the_failures() {
     );
 }
 
-#[test]
-fn handles_joined_in_order_and_scoped_threads_report_right_too() {
-    assert_done(ch06::report_every(|jobs| {
-        all_at_once(jobs, |i, r| vec![(i, r)])
-    }));
-    assert_done(ch06::report_every(|jobs| {
-        thread::scope(|s| {
-            let hs: Vec<_> = jobs.into_iter().map(|j| s.spawn(j)).collect();
-            hs.into_iter()
-                .map(|h| h.join().unwrap())
-                .enumerate()
-                .collect()
-        })
-    }));
-}
-
 // ch06 all_or_first_error: more wrong answers, and right ones written differently
 
 /// Results pushed as they finish, then sorted.
@@ -369,3 +353,5 @@ fn try_for_each_into_slots_and_scoped_threads_are_right_too() {
         })
     }));
 }
+
+mod report_panics;
