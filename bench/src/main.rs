@@ -333,8 +333,7 @@ fn main() {
         }
     }
 
-    let physical = cpus.physical;
-    report::write_outputs(&out, &rows, physical);
+    report::write_outputs(&out, &rows, cpus.side_by_side());
     report::summary(&rows, &cpus);
 }
 

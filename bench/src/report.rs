@@ -14,7 +14,7 @@ fn rows_of<'a>(rows: &'a [Row], workload: &str, implementation: &str) -> Vec<&'a
         .collect()
 }
 
-pub fn write_outputs(out: &Path, rows: &[Row], physical: usize) {
+pub fn write_outputs(out: &Path, rows: &[Row], side_by_side: usize) {
     let mut csv =
         String::from("workload,implementation,threads,median_seconds,spread,figure,unit\n");
     let mut md = String::from(
@@ -56,13 +56,13 @@ pub fn write_outputs(out: &Path, rows: &[Row], physical: usize) {
         let _ = chart::speedup(
             &format!("{workload}: speedup against threads"),
             &runs,
-            physical,
+            side_by_side,
         )
         .save(out.join(format!("{workload}-speedup.svg")));
         let _ = chart::efficiency(
             &format!("{workload}: efficiency against threads"),
             &runs,
-            physical,
+            side_by_side,
         )
         .save(out.join(format!("{workload}-efficiency.svg")));
     }

@@ -229,7 +229,8 @@ fn category_label(labels: &[String], x: f64) -> String {
 
 /// Speedup against threads: the measured `time(1) / time(n)`, the ideal line
 /// (n times faster on n threads), the Amdahl curve fitted to the runs up to
-/// the physical cores (see [`scaling::fitted_serial_fraction`]), and a marker at the physical core count.
+/// the cores side by side (see [`scaling::fitted_serial_fraction`]), and a marker there: pass
+/// [`crate::Cpus::side_by_side`], the physical cores less any quota or affinity.
 /// `runs` are (threads, seconds); the run with the fewest threads is the baseline.
 ///
 /// ```
@@ -237,14 +238,14 @@ fn category_label(labels: &[String], x: f64) -> String {
 /// assert!(chart.svg().contains("ideal"));
 /// assert!(chart.svg().contains("Amdahl"));
 /// ```
-pub fn speedup(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Chart {
+pub fn speedup(title: &str, runs: &[(usize, f64)], side_by_side: usize) -> Chart {
     let measured: Vec<(f64, f64)> = scaling::speedups(runs)
         .into_iter()
         .map(|(t, s)| (t as f64, s))
         .collect();
     let ideal: Vec<(f64, f64)> = runs.iter().map(|&(t, _)| (t as f64, t as f64)).collect();
     let mut series = vec![Series::reference("ideal: n threads, n times faster", ideal)];
-    if let Some(serial) = scaling::fitted_serial_fraction(runs, physical_cores) {
+    if let Some(serial) = scaling::fitted_serial_fraction(runs, side_by_side) {
         let mut threads: Vec<usize> = runs.iter().map(|r| r.0).collect();
         threads.sort_unstable();
         let curve = threads
@@ -262,7 +263,7 @@ pub fn speedup(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Cha
         Axes {
             x: "threads",
             y: "speedup (times faster than the fewest threads)",
-            marker: Some((physical_cores as f64, "physical cores")),
+            marker: Some((side_by_side as f64, "cores side by side")),
             ..Axes::default()
         },
         &series,
@@ -270,7 +271,7 @@ pub fn speedup(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Cha
 }
 
 /// Efficiency against threads: speedup divided by threads (1.0 is perfect).
-pub fn efficiency(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> Chart {
+pub fn efficiency(title: &str, runs: &[(usize, f64)], side_by_side: usize) -> Chart {
     let measured = scaling::speedups(runs)
         .into_iter()
         .map(|(t, s)| (t as f64, s / t as f64))
@@ -281,7 +282,7 @@ pub fn efficiency(title: &str, runs: &[(usize, f64)], physical_cores: usize) -> 
         Axes {
             x: "threads",
             y: "efficiency (speedup / threads)",
-            marker: Some((physical_cores as f64, "physical cores")),
+            marker: Some((side_by_side as f64, "cores side by side")),
             ..Axes::default()
         },
         &[

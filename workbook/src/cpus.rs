@@ -32,6 +32,8 @@ pub struct Cpus {
 ///     assert_eq!(rayon::current_num_threads(), cpus.available);
 /// }
 /// assert!(cpus.to_string().contains(&format!("available       {:>3}", cpus.available)));
+/// // What computes side by side: never more cores than this process may use.
+/// assert!(cpus.side_by_side() <= cpus.available && cpus.side_by_side() <= cpus.physical);
 /// ```
 pub fn cpus() -> Cpus {
     if let Some(n) = simulated() {
@@ -46,6 +48,16 @@ pub fn cpus() -> Cpus {
         logical: crate::platform::online_cpus().unwrap_or(available),
         physical: num_cpus::get_physical().max(1),
         available,
+    }
+}
+
+impl Cpus {
+    /// The cores that can compute side by side for this process: the
+    /// physical cores, or fewer when affinity or a CPU quota leaves fewer
+    /// `available` (the physical count comes from the hardware's description
+    /// and knows of no such limit: 4 CPUs granted on a 64-core node are 4).
+    pub fn side_by_side(&self) -> usize {
+        self.physical.min(self.available)
     }
 }
 
@@ -79,5 +91,26 @@ impl fmt::Display for Cpus {
             "available       {:>3}  threads this process may run at once (affinity and container limits applied)",
             self.available
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cpus;
+
+    #[test]
+    fn a_quota_or_hyper_threads_cut_the_cores_side_by_side() {
+        let granted_four_of_64 = Cpus {
+            logical: 128,
+            physical: 64,
+            available: 4,
+        };
+        assert_eq!(granted_four_of_64.side_by_side(), 4);
+        let hyper_threaded = Cpus {
+            logical: 8,
+            physical: 4,
+            available: 8,
+        };
+        assert_eq!(hyper_threaded.side_by_side(), 4);
     }
 }

@@ -150,7 +150,7 @@ fn scaling_on_the_cluster() {
     let chart = workbook::chart::speedup(
         "pi.sbatch on the local cluster: elapsed time from sacct",
         &runs,
-        workbook::cpus().physical,
+        workbook::cpus().side_by_side(),
     );
     let file = workbook::slurm::local_state_dir().join("scaling.svg");
     chart.save(&file).unwrap();
