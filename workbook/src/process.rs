@@ -48,6 +48,8 @@ pub struct Ran {
     pub stderr: Vec<u8>,
     /// From start to end (or stop).
     pub elapsed: Duration,
+    /// Bytes written to stdout and stderr together, kept or not (see [`Run::keep_head`]).
+    pub printed: u64,
 }
 
 impl Ran {
@@ -83,6 +85,8 @@ pub struct Run<'a> {
     input: Option<&'a [u8]>,
     stop: Option<&'a AtomicBool>,
     group: bool,
+    head: Option<usize>,
+    grace: Duration,
 }
 
 impl<'a> Run<'a> {
@@ -92,6 +96,8 @@ impl<'a> Run<'a> {
             input: None,
             stop: None,
             group: false,
+            head: None,
+            grace: GRACE,
         }
     }
 
@@ -117,6 +123,21 @@ impl<'a> Run<'a> {
         self
     }
 
+    /// Keeps only the first `bytes` of each output and, past them, its last
+    /// line; the rest is counted ([`Ran::printed`]), never held in memory:
+    /// for a child whose output is not to be trusted.
+    pub fn keep_head(mut self, bytes: usize) -> Self {
+        self.head = Some(bytes);
+        self
+    }
+
+    /// Kills the group at once when it is stopped, with no request first:
+    /// for code that must get no chance to linger (a learner's answer).
+    pub fn no_grace(mut self) -> Self {
+        self.grace = Duration::ZERO;
+        self
+    }
+
     /// Starts `cmd` and waits for it as set up. An error only when it could
     /// not be started.
     pub fn start(self, cmd: &mut Command) -> io::Result<Ran> {
@@ -134,8 +155,8 @@ impl<'a> Run<'a> {
         }
         let start = Instant::now();
         let mut child = cmd.spawn()?;
-        let stdout = Drained::start(child.stdout.take());
-        let stderr = Drained::start(child.stderr.take());
+        let stdout = Drained::start(child.stdout.take(), self.head);
+        let stderr = Drained::start(child.stderr.take(), self.head);
         // Written on a thread of its own: a child that answers before it has
         // read everything must not block us.
         let writer = match (self.input, child.stdin.take()) {
@@ -155,11 +176,13 @@ impl<'a> Run<'a> {
             let _ = writer.join();
         }
         let deadline = Instant::now() + DRAIN;
+        let (stdout, stderr) = (stdout.finish(deadline), stderr.finish(deadline));
         Ok(Ran {
             ended,
-            stdout: stdout.finish(deadline),
-            stderr: stderr.finish(deadline),
+            stdout: stdout.kept,
+            stderr: stderr.kept,
             elapsed,
+            printed: stdout.total + stderr.total,
         })
     }
 
@@ -177,7 +200,7 @@ impl<'a> Run<'a> {
                 continue;
             };
             if self.group {
-                stop_group(child);
+                stop_group(child, self.grace);
             } else {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -189,11 +212,13 @@ impl<'a> Run<'a> {
 
 /// Asks the group made for `child` to stop (SIGTERM: `mpirun` passes it on
 /// to its ranks, JupyterLab shuts its kernels down), then kills what is left
-/// after [`GRACE`].
-fn stop_group(child: &mut Child) {
-    platform::signal_group(child, Stop::Ask);
+/// after `grace` (at once when it is zero).
+fn stop_group(child: &mut Child, grace: Duration) {
+    if !grace.is_zero() {
+        platform::signal_group(child, Stop::Ask);
+    }
     let asked = Instant::now();
-    while asked.elapsed() < GRACE {
+    while asked.elapsed() < grace {
         if let Ok(Some(_)) = child.try_wait() {
             break;
         }
@@ -316,6 +341,36 @@ mod tests {
             "the child was given no chance to end cleanly"
         );
         let _ = std::fs::remove_file(marker);
+    }
+
+    #[test]
+    fn a_group_stopped_without_grace_gets_no_request_first() {
+        let marker = marker("no-grace");
+        let script = format!(
+            "trap \"touch '{}'; exit 0\" TERM; sleep 30 & wait",
+            marker.display()
+        );
+        let ran = Run::new(Duration::from_millis(300))
+            .own_group()
+            .no_grace()
+            .start(&mut sh(&script))
+            .unwrap();
+        assert_eq!(ran.ended, Ended::PastLimit);
+        assert!(!marker.exists(), "the child was asked before it was killed");
+    }
+
+    #[test]
+    fn a_flood_of_output_is_counted_not_kept() {
+        let ran = Run::new(Duration::from_secs(60))
+            .keep_head(1000)
+            .start(&mut sh(
+                "head -c 50000000 /dev/zero; echo; echo last; echo e >&2",
+            ))
+            .unwrap();
+        assert_eq!(ran.printed, 50_000_000 + 6 + 2);
+        assert_eq!(ran.stdout.len(), 1000 + "\nlast\n".len());
+        assert!(ran.stdout.ends_with(b"\nlast\n"));
+        assert_eq!(ran.stderr_text(), "e\n");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use workbook::check::protocol::Outcome;
 use workbook::platform::{Signal, ended_by_signal};
+use workbook::process::Ended;
 
 use super::build::{self, Compiled, Part};
 use super::gradebook::{Row, Source, Verdict};
@@ -152,7 +153,7 @@ fn nonce() -> String {
 fn verdict(ran: &Ran, nonce: &str) -> (Verdict, String) {
     let (reports, _) = crate::grading::parse_lines(&String::from_utf8_lossy(&ran.stdout), nonce);
     let report = reports.into_iter().last();
-    let flood = (ran.printed > super::output::KEPT_OUTPUT as u64 * 2).then(|| {
+    let flood = (ran.printed > sandbox::KEPT_OUTPUT as u64 * 2).then(|| {
         format!(
             " It printed {} MB of output, of which the grader kept only the start.",
             ran.printed / 1_000_000
@@ -185,7 +186,7 @@ fn verdict(ran: &Ran, nonce: &str) -> (Verdict, String) {
 fn ended(ran: &Ran) -> String {
     let stderr = String::from_utf8_lossy(&ran.stderr);
     let limits = sandbox::CHECK;
-    let Some(exit) = ran.exit else {
+    let Ended::Exited(exit) = ran.ended else {
         return format!(
             "it ran out of time: its check was stopped after {} s, with everything it started",
             limits.wall.as_secs()

@@ -9,7 +9,6 @@ mod dashboard;
 mod grade;
 mod gradebook;
 mod hostile;
-mod output;
 mod rustc;
 mod sandbox;
 mod selftest;

@@ -9,17 +9,15 @@
 //! With `--no-sandbox`, the same job runs as a plain child process with the
 //! same rlimits and wall-time limit, and the folders at their own paths.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use workbook::platform::{ResourceLimits, Stop, limit_resources, signal_group};
-
-use super::output;
+use workbook::platform::{ResourceLimits, limit_resources};
+pub use workbook::process::Ran;
+use workbook::process::Run;
 
 use crate::child::{self, SECOND};
 
@@ -35,6 +33,10 @@ pub struct Limits {
 }
 
 const GIB: u64 = 1 << 30;
+
+/// How much of each of a job's output streams is kept (its head, and its
+/// last line past it, where a check's report ends up after a flood).
+pub const KEPT_OUTPUT: usize = 64 << 10;
 
 /// A check: 2 GiB of address space, 60 s of CPU and 90 s in all (the
 /// check's own time limit is 20 s), 256 processes and threads.
@@ -62,17 +64,6 @@ pub struct Mount {
     pub host: PathBuf,
     pub inside: &'static str,
     pub writable: bool,
-}
-
-/// What a job did.
-#[derive(Debug)]
-pub struct Ran {
-    /// `None` when it was stopped at the wall-time limit.
-    pub exit: Option<ExitStatus>,
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-    /// Bytes written to stdout and stderr, kept or not.
-    pub printed: u64,
 }
 
 /// Whether learners' code runs in bubblewrap, or (`--no-sandbox`) as a plain child.
@@ -245,37 +236,18 @@ fn bwrap((uid, gid): (u32, u32), mounts: &[Mount], program: &Path, args: &[Strin
 
 /// Runs `cmd` under `limits`: rlimits set before it starts, its output
 /// read as it comes (a head kept), killed with everything in its process
-/// group at the wall-time limit or once it has ended.
+/// group, at once, at the wall-time limit or once it has ended. In
+/// bubblewrap, that ends the PID namespace's first process, and the kernel
+/// then kills every process left in it.
 fn run_limited(cmd: &mut Command, input: &str, limits: Limits) -> Result<Ran> {
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
     set_limits(cmd, limits)?;
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("could not start {}", child::program(cmd)))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(input.as_bytes());
-    }
-    let stdout = output::keep_head(child.stdout.take());
-    let stderr = output::keep_head(child.stderr.take());
-    let start = Instant::now();
-    let exit = loop {
-        match child.try_wait()? {
-            Some(exit) => break Some(exit),
-            None if start.elapsed() < limits.wall => thread::sleep(Duration::from_millis(20)),
-            None => break None,
-        }
-    };
-    kill_all(&mut child);
-    let (stdout, out_bytes) = stdout.join().unwrap_or_default();
-    let (stderr, err_bytes) = stderr.join().unwrap_or_default();
-    Ok(Ran {
-        exit,
-        stdout,
-        stderr,
-        printed: out_bytes + err_bytes,
-    })
+    Run::new(limits.wall)
+        .input(input.as_bytes())
+        .own_group()
+        .no_grace()
+        .keep_head(KEPT_OUTPUT)
+        .start(cmd)
+        .with_context(|| format!("could not start {}", child::program(cmd)))
 }
 
 fn set_limits(cmd: &mut Command, limits: Limits) -> Result<()> {
@@ -289,17 +261,11 @@ fn set_limits(cmd: &mut Command, limits: Limits) -> Result<()> {
     limit_resources(cmd, limits).context("setting the sandbox's limits")
 }
 
-/// Kills `child` and its process group. In bubblewrap, that ends the PID
-/// namespace's first process, and the kernel then kills every process left in it.
-fn kill_all(child: &mut Child) {
-    signal_group(child, Stop::Kill);
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
+    use workbook::process::Ended;
 
     #[cfg(unix)]
     #[test]
@@ -309,7 +275,7 @@ mod tests {
         let ran = run_limited(&mut cmd, "", CHECK).unwrap();
         assert_eq!(ran.printed, 50_000_000 + 6);
         assert!(
-            ran.stdout.len() <= 2 * output::KEPT_OUTPUT + 2,
+            ran.stdout.len() <= 2 * KEPT_OUTPUT + 2,
             "{}",
             ran.stdout.len()
         );
@@ -327,7 +293,7 @@ mod tests {
         };
         let start = Instant::now();
         let ran = run_limited(&mut cmd, "", limits).unwrap();
-        assert!(ran.exit.is_none());
+        assert_eq!(ran.ended, Ended::PastLimit);
         assert!(start.elapsed() < Duration::from_secs(10));
     }
 }
