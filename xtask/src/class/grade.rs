@@ -204,7 +204,7 @@ fn ended(ran: &Ran) -> String {
     if let Some(signal) = ended_by_signal(exit) {
         return match signal {
             Signal::CpuTime => format!(
-                "it used up its CPU time: a check may use {} s of processor time",
+                "it ran out of CPU time: a check may use {} s of processor time",
                 limits.cpu_secs
             ),
             Signal::MemoryFault => {
@@ -220,5 +220,26 @@ fn ended(ran: &Ran) -> String {
         Some(0) => "it ended the process (std::process::exit) before its check reported: an answer must return its result".into(),
         Some(code) => format!("it ended the process with exit code {code} before its check reported"),
         None => "its process ended before its check reported".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_check_out_of_cpu_time_is_told_so_in_a_learners_words() {
+        let spin = ["-c".to_string(), "while :; do :; done".to_string()];
+        let limits = sandbox::Limits {
+            cpu_secs: 1,
+            ..sandbox::CHECK
+        };
+        let ran = Sandbox::None
+            .run(0, &[], Path::new("/bin/sh"), &spin, "", limits)
+            .unwrap();
+        let (verdict, message) = verdict(&ran, "n0nce");
+        assert_eq!(verdict, Verdict::Error);
+        assert!(message.contains("ran out of CPU time"), "{message}");
     }
 }

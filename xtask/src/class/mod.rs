@@ -5,6 +5,7 @@
 
 mod browser;
 mod build;
+mod confine;
 mod dashboard;
 mod grade;
 mod gradebook;
@@ -25,6 +26,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::codegen::chapter;
+use confine::Choice;
 use gradebook::{Row, Verdict};
 use sandbox::Sandbox;
 
@@ -137,17 +139,17 @@ fn grade(root: &Path, options: &Options) -> Result<Vec<Row>> {
         .collect())
 }
 
-/// The sandbox learners' code runs in, for `jobs` learners at once.
+/// The sandbox learners' code runs in, for `jobs` learners at once; an
+/// error when there is none and `--no-sandbox` was not given.
 fn sandbox(no_sandbox: bool, jobs: usize) -> Result<Sandbox> {
-    if !no_sandbox {
-        return Sandbox::prepare(jobs);
+    match confine::choose(&confine::Facts::here(), no_sandbox) {
+        Choice::Sandbox { install } => Sandbox::prepare(jobs, install),
+        Choice::Unconfined(warning) => {
+            eprintln!("warning: {warning}");
+            Ok(Sandbox::None)
+        }
+        Choice::Refuse(why) => bail!("{why}"),
     }
-    eprintln!(
-        "warning: --no-sandbox: learners' code runs with your account's rights. It can read \
-         your files and other learners' answers, use the network, write anywhere you can, and \
-         leave processes running. Only the time, memory and output limits still hold."
-    );
-    Ok(Sandbox::None)
 }
 
 /// The chapters that have exercises, in order.

@@ -10,14 +10,14 @@
 //! same rlimits and wall-time limit, and the folders at their own paths.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
 use workbook::platform::{ResourceLimits, limit_resources};
 pub use workbook::process::Ran;
-use workbook::process::Run;
+use workbook::process::{Ended, Run};
 
 use crate::child::{self, SECOND};
 
@@ -78,23 +78,12 @@ fn user_name(slot: usize) -> String {
 }
 
 impl Sandbox {
-    /// Bubblewrap and `jobs` accounts, installed or made when missing (as
-    /// root on Debian); an error that says what is missing otherwise.
-    pub fn prepare(jobs: usize) -> Result<Sandbox> {
-        if !cfg!(target_os = "linux") {
-            bail!(
-                "grading runs learners' code in a Linux sandbox (bubblewrap), and this is not Linux. \
-                 Run it on Linux, or pass --no-sandbox to run that code unconfined."
-            );
+    /// Bubblewrap (installed first when `install`, with apt-get) and `jobs`
+    /// accounts, made when missing; for [`super::confine::choose`]'s `Sandbox`.
+    pub fn prepare(jobs: usize, install: bool) -> Result<Sandbox> {
+        if install {
+            install_bwrap()?;
         }
-        if !crate::platform::is_root() {
-            bail!(
-                "grading needs root, to run each learner's code as an unprivileged account in a \
-                 sandbox (bubblewrap): run it with sudo, or pass --no-sandbox to run that code \
-                 unconfined."
-            );
-        }
-        ensure_bwrap()?;
         let users = (0..jobs).map(ensure_user).collect::<Result<_>>()?;
         Ok(Sandbox::Bwrap { users })
     }
@@ -138,26 +127,20 @@ impl Sandbox {
         // glibc reserves 64 MiB of address space per malloc arena: a few
         // arenas keep a many-threaded answer under the memory limit.
         cmd.env("MALLOC_ARENA_MAX", "2");
-        run_limited(&mut cmd, input, limits)
+        let mut ran = run_limited(&mut cmd, input, limits)?;
+        if let (Sandbox::Bwrap { .. }, Ended::Exited(status)) = (self, ran.ended) {
+            ran.ended = Ended::Exited(program_status(status));
+        }
+        Ok(ran)
     }
 }
 
-fn ensure_bwrap() -> Result<()> {
-    let works = || child::first_line(Command::new("bwrap").arg("--version")).is_some();
-    if works() {
-        return Ok(());
-    }
-    if child::first_line(Command::new("apt-get").arg("--version")).is_none() {
-        bail!(
-            "the sandbox needs bubblewrap (`bwrap`), and there is no apt-get here to install it: \
-             install bubblewrap, or pass --no-sandbox to run learners' code unconfined"
-        );
-    }
+fn install_bwrap() -> Result<()> {
     crate::setup::timed("bubblewrap (the sandbox for learners' code)", || {
         crate::setup::apt_install(&["bubblewrap"])?;
         Ok(((), crate::setup::Done::Installed))
     })?;
-    if !works() {
+    if child::first_line(Command::new("bwrap").arg("--version")).is_none() {
         bail!("apt-get installed bubblewrap, yet `bwrap --version` does not run");
     }
     Ok(())
@@ -234,6 +217,16 @@ fn bwrap((uid, gid): (u32, u32), mounts: &[Mount], program: &Path, args: &[Strin
     cmd
 }
 
+/// How the program bubblewrap ran ended: bubblewrap itself ends with exit
+/// code 128 + N when its program was killed by signal N (out of CPU time, say).
+fn program_status(status: ExitStatus) -> ExitStatus {
+    #[cfg(unix)]
+    if let Some(code @ 129..=192) = status.code() {
+        return std::os::unix::process::ExitStatusExt::from_raw(code - 128);
+    }
+    status
+}
+
 /// Runs `cmd` under `limits`: rlimits set before it starts, its output
 /// read as it comes (a head kept), killed with everything in its process
 /// group, at once, at the wall-time limit or once it has ended. In
@@ -265,7 +258,6 @@ fn set_limits(cmd: &mut Command, limits: Limits) -> Result<()> {
 mod tests {
     use super::*;
     use std::time::Instant;
-    use workbook::process::Ended;
 
     #[cfg(unix)]
     #[test]
@@ -280,6 +272,18 @@ mod tests {
             ran.stdout.len()
         );
         assert!(ran.stdout.ends_with(b"\nlast\n"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_signal_bubblewrap_reports_as_an_exit_code_is_read_as_the_signal() {
+        use std::os::unix::process::ExitStatusExt;
+        use workbook::platform::{Signal, ended_by_signal};
+        let sigxcpu = 24;
+        let out_of_cpu = program_status(ExitStatus::from_raw((128 + sigxcpu) << 8));
+        assert_eq!(ended_by_signal(out_of_cpu), Some(Signal::CpuTime));
+        let exit_3 = program_status(ExitStatus::from_raw(3 << 8));
+        assert_eq!((exit_3.code(), ended_by_signal(exit_3)), (Some(3), None));
     }
 
     #[cfg(unix)]
