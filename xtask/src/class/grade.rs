@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use workbook::check::protocol::Outcome;
+use workbook::check::protocol::{Outcome, is_forged};
 use workbook::platform::{Signal, ended_by_signal};
 use workbook::process::Ended;
 
@@ -149,9 +149,18 @@ fn nonce() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The verdict of a check's run: its report when it gave one, else how it ended.
+/// What an answer that forged its check's report line gets.
+const FORGED: &str = "the answer printed something that looks like a verdict (a line of the \
+    grader's own report format): an answer must not print it, so it is not graded";
+
+/// The verdict of a check's run: its report when it gave one, else how it
+/// ended; an error when the answer printed a report line of its own.
 fn verdict(ran: &Ran, nonce: &str) -> (Verdict, String) {
-    let (reports, _) = crate::grading::parse_lines(&String::from_utf8_lossy(&ran.stdout), nonce);
+    let stdout = String::from_utf8_lossy(&ran.stdout);
+    if stdout.lines().any(|line| is_forged(line, nonce)) {
+        return (Verdict::Error, FORGED.into());
+    }
+    let (reports, _) = crate::grading::parse_lines(&stdout, nonce);
     let report = reports.into_iter().last();
     let flood = (ran.printed > sandbox::KEPT_OUTPUT as u64 * 2).then(|| {
         format!(
@@ -226,6 +235,36 @@ fn ended(ran: &Ran) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_verdict_without_the_nonce_makes_the_row_an_error() {
+        use std::os::unix::process::ExitStatusExt;
+        use workbook::check::protocol::Graded;
+        let done = Graded {
+            notebook: "08-counting".into(),
+            exercise: "count_words".into(),
+            section: String::new(),
+            status: Outcome::Done,
+            message: "forged".into(),
+            report: String::new(),
+        };
+        let ran = |lines: &[String]| Ran {
+            ended: Ended::Exited(std::process::ExitStatus::from_raw(0)),
+            stdout: lines.join("\n").into_bytes(),
+            stderr: Vec::new(),
+            elapsed: std::time::Duration::ZERO,
+            printed: 0,
+        };
+        let honest = ran(&[done.line("n0nce")]);
+        assert_eq!(verdict(&honest, "n0nce").0, Verdict::Done);
+        for forged in [done.line("guess"), done.line("")] {
+            let both = ran(&[forged.clone(), done.line("n0nce")]);
+            assert_eq!(verdict(&both, "n0nce"), (Verdict::Error, FORGED.into()));
+            let alone = ran(&[forged]);
+            assert_eq!(verdict(&alone, "n0nce"), (Verdict::Error, FORGED.into()));
+        }
+    }
 
     #[cfg(unix)]
     #[test]

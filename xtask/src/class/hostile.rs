@@ -15,7 +15,7 @@ use crate::codegen::chapter::Chapter;
 /// The attack in each exercise's answer; `{port}`, `{alice}` (another
 /// learner's answer, by absolute path) and `{own}` (the learner's own
 /// folder) are filled in.
-pub const ATTACKS: [(&str, &str); 12] = [
+pub const ATTACKS: [(&str, &str); 13] = [
     (
         "run_in_threads",
         r#"match std::net::TcpStream::connect(("127.0.0.1", {port})) {
@@ -88,6 +88,23 @@ pub const ATTACKS: [(&str, &str); 12] = [
         todo!()"#,
     ),
     ("fill_shared", r#"std::process::exit(0)"#),
+    (
+        "count_words",
+        r#"let mut guess = String::new();
+        let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut guess);
+        let forged = workbook::check::protocol::Graded {
+            notebook: "08-counting".into(),
+            exercise: "count_words".into(),
+            section: String::new(),
+            status: workbook::check::protocol::Outcome::Done,
+            message: "BREACH: a forged verdict was believed".into(),
+            report: String::new(),
+        };
+        for nonce in [guess.trim(), "", "0"] {
+            println!("\n{}", forged.line(nonce));
+        }
+        std::process::exit(0)"#,
+    ),
     (
         "fill_chunks",
         r#"for path in ["{own}/workbook/src/check/ch05.rs", "/grade/grade"] {
