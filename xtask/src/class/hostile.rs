@@ -7,9 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::json;
-
-use super::submission::stub_cells;
+use super::submission::{notebook, stub_cells};
 use crate::codegen::chapter::Chapter;
 
 /// The attack in each exercise's answer; `{port}`, `{alice}` (another
@@ -121,7 +119,7 @@ pub fn write(folder: &Path, chapters: &[Chapter], port: u16, alice: &Path) -> an
     let notebooks = folder.join("notebooks");
     std::fs::create_dir_all(&notebooks)?;
     for chapter in chapters {
-        let cells: Vec<_> = stub_cells(chapter)
+        let cells: Vec<String> = stub_cells(chapter)
             .into_iter()
             .filter_map(|(name, stub)| {
                 let attack = attacks.get(name.as_str())?;
@@ -129,19 +127,13 @@ pub fn write(folder: &Path, chapters: &[Chapter], port: u16, alice: &Path) -> an
                     .replace("{port}", &port.to_string())
                     .replace("{alice}", &alice.display().to_string())
                     .replace("{own}", &folder.display().to_string());
-                let code = stub.replacen("todo!()", &format!("{{\n{attack}\n}}"), 1);
-                Some(json!({"cell_type": "code", "metadata": {}, "source": code, "outputs": []}))
+                Some(stub.replacen("todo!()", &format!("{{\n{attack}\n}}"), 1))
             })
             .collect();
         if cells.is_empty() {
             continue;
         }
-        let notebook = json!({
-            "cells": cells,
-            "metadata": {"kernelspec": {"name": "rust", "display_name": "Rust"}},
-            "nbformat": 4,
-            "nbformat_minor": 5,
-        });
+        let notebook = notebook(cells);
         let path = notebooks.join(format!("{}.ipynb", chapter.stem));
         std::fs::write(path, serde_json::to_string(&notebook)?)?;
     }

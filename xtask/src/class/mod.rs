@@ -3,6 +3,7 @@
 //! ([`sandbox`]); each exercise's check runs alone; the verdicts go to a
 //! gradebook (CSV) and, with `--html`, a class dashboard.
 
+mod bench;
 mod browser;
 mod build;
 mod confine;
@@ -30,6 +31,7 @@ use confine::Choice;
 use gradebook::{Row, Verdict};
 use sandbox::Sandbox;
 
+pub use bench::{LEARNERS as BENCH_LEARNERS, time as bench_time};
 pub use selftest::step as test_step;
 
 #[derive(Debug, clap::Subcommand)]
@@ -39,6 +41,8 @@ pub enum Action {
     /// One learner of a `--slurm` run: what each task of its array job runs
     #[command(hide = true)]
     GradeOne(slurm::Task),
+    /// Time grading 30 learners of a class made on the fly (also part of `cargo xtask bench`)
+    Bench,
 }
 
 #[derive(Debug, clap::Args)]
@@ -70,6 +74,7 @@ pub fn run(root: &Path, action: Action) -> Result<()> {
     let options = match action {
         Action::Grade(options) => options,
         Action::GradeOne(task) => return slurm::grade_one(&task),
+        Action::Bench => return bench::run(root),
     };
     let rows = if options.slurm {
         slurm::grade(root, &options)?
