@@ -34,7 +34,8 @@ impl Drained {
         let into = Arc::clone(&read);
         thread::spawn(move || {
             if let Some(mut pipe) = pipe {
-                let mut chunk = [0u8; 8192];
+                // A pipe's whole buffer at a time: a flood is drained in few reads.
+                let mut chunk = vec![0u8; 64 << 10];
                 loop {
                     match pipe.read(&mut chunk) {
                         Ok(0) => break,
