@@ -63,39 +63,37 @@ fn a_process_left_running_neither_holds_the_output_nor_survives_it() {
     );
 }
 
-#[test]
-fn a_group_asked_to_stop_may_finish_cleanly_first() {
-    let marker = marker("grace");
+/// Runs a group past its limit whose shell, asked to stop, would touch a
+/// marker first; whether it did.
+fn asked_before_it_was_killed(run: Run) -> bool {
+    let marker = marker(&format!("asked-{:?}", run.grace));
     let script = format!(
         "trap \"touch '{}'; exit 0\" TERM; sleep 30 & wait",
         marker.display()
     );
-    let ran = Run::new(Duration::from_millis(300))
-        .own_group()
-        .start(&mut sh(&script))
-        .unwrap();
+    let ran = run.own_group().start(&mut sh(&script)).unwrap();
     assert_eq!(ran.ended, Ended::PastLimit);
+    let asked = marker.exists();
+    let _ = std::fs::remove_file(marker);
+    asked
+}
+
+#[test]
+fn a_group_asked_to_stop_may_finish_cleanly_first() {
+    let run = Run::new(Duration::from_millis(300));
     assert!(
-        marker.exists(),
+        asked_before_it_was_killed(run),
         "the child was given no chance to end cleanly"
     );
-    let _ = std::fs::remove_file(marker);
 }
 
 #[test]
 fn a_group_stopped_without_grace_gets_no_request_first() {
-    let marker = marker("no-grace");
-    let script = format!(
-        "trap \"touch '{}'; exit 0\" TERM; sleep 30 & wait",
-        marker.display()
+    let run = Run::new(Duration::from_millis(300)).no_grace();
+    assert!(
+        !asked_before_it_was_killed(run),
+        "the child was asked before it was killed"
     );
-    let ran = Run::new(Duration::from_millis(300))
-        .own_group()
-        .no_grace()
-        .start(&mut sh(&script))
-        .unwrap();
-    assert_eq!(ran.ended, Ended::PastLimit);
-    assert!(!marker.exists(), "the child was asked before it was killed");
 }
 
 #[test]
