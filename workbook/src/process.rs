@@ -48,6 +48,8 @@ pub struct Ran {
     pub stderr: Vec<u8>,
     /// From start to end (or stop).
     pub elapsed: Duration,
+    /// Bytes written to stdout and stderr together, kept or not (see [`Run::keep_head`]).
+    pub printed: u64,
 }
 
 impl Ran {
@@ -83,6 +85,8 @@ pub struct Run<'a> {
     input: Option<&'a [u8]>,
     stop: Option<&'a AtomicBool>,
     group: bool,
+    head: Option<usize>,
+    grace: Duration,
 }
 
 impl<'a> Run<'a> {
@@ -92,6 +96,8 @@ impl<'a> Run<'a> {
             input: None,
             stop: None,
             group: false,
+            head: None,
+            grace: GRACE,
         }
     }
 
@@ -117,6 +123,21 @@ impl<'a> Run<'a> {
         self
     }
 
+    /// Keeps only the first `bytes` of each output and, past them, its last
+    /// line; the rest is counted ([`Ran::printed`]), never held in memory:
+    /// for a child whose output is not to be trusted.
+    pub fn keep_head(mut self, bytes: usize) -> Self {
+        self.head = Some(bytes);
+        self
+    }
+
+    /// Kills the group at once when it is stopped, with no request first:
+    /// for code that must get no chance to linger (a learner's answer).
+    pub fn no_grace(mut self) -> Self {
+        self.grace = Duration::ZERO;
+        self
+    }
+
     /// Starts `cmd` and waits for it as set up. An error only when it could
     /// not be started.
     pub fn start(self, cmd: &mut Command) -> io::Result<Ran> {
@@ -134,8 +155,8 @@ impl<'a> Run<'a> {
         }
         let start = Instant::now();
         let mut child = cmd.spawn()?;
-        let stdout = Drained::start(child.stdout.take());
-        let stderr = Drained::start(child.stderr.take());
+        let stdout = Drained::start(child.stdout.take(), self.head);
+        let stderr = Drained::start(child.stderr.take(), self.head);
         // Written on a thread of its own: a child that answers before it has
         // read everything must not block us.
         let writer = match (self.input, child.stdin.take()) {
@@ -155,11 +176,13 @@ impl<'a> Run<'a> {
             let _ = writer.join();
         }
         let deadline = Instant::now() + DRAIN;
+        let (stdout, stderr) = (stdout.finish(deadline), stderr.finish(deadline));
         Ok(Ran {
             ended,
-            stdout: stdout.finish(deadline),
-            stderr: stderr.finish(deadline),
+            stdout: stdout.kept,
+            stderr: stderr.kept,
             elapsed,
+            printed: stdout.total + stderr.total,
         })
     }
 
@@ -177,7 +200,7 @@ impl<'a> Run<'a> {
                 continue;
             };
             if self.group {
-                stop_group(child);
+                stop_group(child, self.grace);
             } else {
                 let _ = child.kill();
                 let _ = child.wait();
@@ -189,11 +212,13 @@ impl<'a> Run<'a> {
 
 /// Asks the group made for `child` to stop (SIGTERM: `mpirun` passes it on
 /// to its ranks, JupyterLab shuts its kernels down), then kills what is left
-/// after [`GRACE`].
-fn stop_group(child: &mut Child) {
-    platform::signal_group(child, Stop::Ask);
+/// after `grace` (at once when it is zero).
+fn stop_group(child: &mut Child, grace: Duration) {
+    if !grace.is_zero() {
+        platform::signal_group(child, Stop::Ask);
+    }
     let asked = Instant::now();
-    while asked.elapsed() < GRACE {
+    while asked.elapsed() < grace {
         if let Ok(Some(_)) = child.try_wait() {
             break;
         }
@@ -233,139 +258,4 @@ pub fn ended_how(status: ExitStatus) -> String {
 }
 
 #[cfg(all(test, unix))]
-mod tests {
-    use super::*;
-
-    fn sh(script: &str) -> Command {
-        let mut cmd = Command::new("sh");
-        cmd.args(["-c", script]);
-        cmd
-    }
-
-    fn marker(name: &str) -> std::path::PathBuf {
-        let path = std::env::temp_dir().join(format!("workbook-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        path
-    }
-
-    #[test]
-    fn output_and_the_exit_code_are_collected() {
-        let ran = Run::new(Duration::from_secs(60))
-            .start(&mut sh("echo hi; echo oops >&2; exit 3"))
-            .unwrap();
-        assert_eq!(ran.stdout_text(), "hi\n");
-        assert_eq!(ran.stderr_text(), "oops\n");
-        assert!(matches!(ran.ended, Ended::Exited(s) if s.code() == Some(3)));
-    }
-
-    #[test]
-    fn a_group_past_its_limit_is_stopped_children_included() {
-        let marker = marker("group");
-        // The shell's child would touch the marker after a second, were it left running.
-        let script = format!("(sleep 1; touch '{}') & wait", marker.display());
-        let ran = Run::new(Duration::from_millis(200))
-            .own_group()
-            .start(&mut sh(&script))
-            .unwrap();
-        assert_eq!(ran.ended, Ended::PastLimit);
-        thread::sleep(Duration::from_millis(1500));
-        assert!(!marker.exists(), "the shell's child outlived the stop");
-    }
-
-    #[test]
-    fn a_process_left_running_neither_holds_the_output_nor_survives_it() {
-        let marker = marker("left");
-        // The shell ends at once; its child holds the pipes for three
-        // seconds, then touches the marker.
-        let script = format!(
-            "read word; (sleep 3; touch '{}') & echo $word",
-            marker.display()
-        );
-        let ran = Run::new(Duration::from_secs(60))
-            .input(b"T0KEN\n")
-            .own_group()
-            .start(&mut sh(&script))
-            .unwrap();
-        assert_eq!(ran.stdout_text(), "T0KEN\n");
-        assert!(
-            ran.elapsed < Duration::from_secs(2),
-            "it waited {:?} for the process left running",
-            ran.elapsed
-        );
-        thread::sleep(Duration::from_secs(4));
-        assert!(
-            !marker.exists(),
-            "the process left running outlived its run"
-        );
-    }
-
-    #[test]
-    fn a_group_asked_to_stop_may_finish_cleanly_first() {
-        let marker = marker("grace");
-        let script = format!(
-            "trap \"touch '{}'; exit 0\" TERM; sleep 30 & wait",
-            marker.display()
-        );
-        let ran = Run::new(Duration::from_millis(300))
-            .own_group()
-            .start(&mut sh(&script))
-            .unwrap();
-        assert_eq!(ran.ended, Ended::PastLimit);
-        assert!(
-            marker.exists(),
-            "the child was given no chance to end cleanly"
-        );
-        let _ = std::fs::remove_file(marker);
-    }
-
-    #[test]
-    fn a_set_flag_stops_the_child() {
-        let flag = AtomicBool::new(true);
-        let ran = Run::new(Duration::from_secs(60))
-            .stop_when(&flag)
-            .start(&mut sh("sleep 30"))
-            .unwrap();
-        assert_eq!(ran.ended, Ended::Interrupted);
-        assert!(ran.elapsed < Duration::from_secs(10));
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn a_child_made_to_die_with_its_parent_ends_when_the_parent_thread_ends() {
-        // The kernel's "parent" is the thread that started the child: its
-        // end stands for this process being killed.
-        let mut sleeper = thread::spawn(|| {
-            let mut cmd = Command::new("sleep");
-            cmd.arg("30");
-            die_with_parent(&mut cmd);
-            cmd.spawn().unwrap()
-        })
-        .join()
-        .unwrap();
-        let status = wait(&mut sleeper, Duration::from_secs(10))
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            platform::ending_signal(&status),
-            platform::terminate_signal()
-        );
-    }
-
-    #[test]
-    fn how_a_child_ended_is_said_in_words() {
-        let ran = Run::new(Duration::from_secs(60))
-            .start(&mut sh("exit 3"))
-            .unwrap();
-        let Ended::Exited(status) = ran.ended else {
-            panic!("{:?}", ran.ended)
-        };
-        assert_eq!(ended_how(status), "ended with exit code 3");
-        let ran = Run::new(Duration::from_secs(60))
-            .start(&mut sh("kill -9 $$"))
-            .unwrap();
-        let Ended::Exited(status) = ran.ended else {
-            panic!("{:?}", ran.ended)
-        };
-        assert_eq!(ended_how(status), "was killed by signal 9");
-    }
-}
+mod tests;

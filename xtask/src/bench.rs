@@ -1,8 +1,10 @@
 //! `cargo xtask bench [--quick]`: the Rust workloads beside the Python
 //! originals (the `bench` crate), then what a learner waits for: the kernel's
-//! warm cell latency and, in the full run, each solved notebook's time.
+//! warm cell latency and, in the full run, each solved notebook's time; in
+//! the full run too, what an instructor waits for: grading a class.
 
 use std::fmt::Write as _;
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -96,10 +98,44 @@ pub fn run(env: &Env, quick: bool) -> Result<()> {
             );
         }
     }
+    class(&env.root, quick, &out)?;
     let md = out.join("kernel.md");
     let table = format!("| what a learner waits for | time |\n|---|---:|\n{report}");
     std::fs::write(&md, table).with_context(|| md.display().to_string())?;
     println!("bench: wrote {}", md.display());
+    Ok(())
+}
+
+/// Times grading a class of synthetic learners, into `out/class.md`;
+/// skipped, saying so, with `--quick`.
+fn class(root: &Path, quick: bool, out: &Path) -> Result<()> {
+    let learners = crate::class::BENCH_LEARNERS;
+    println!(
+        "\nclass: grading {learners} synthetic learners' answers, as an instructor waits for it"
+    );
+    if quick {
+        println!(
+            "  class grading skipped with --quick: it takes about 10 minutes on 2 cores \
+             (`cargo xtask class bench` runs it alone)"
+        );
+        return Ok(());
+    }
+    match crate::class::bench_time(root) {
+        Ok(t) => {
+            println!("  class grading: {}", t.summary());
+            let table = format!(
+                "| what an instructor waits for | time |\n|---|---:|\n\
+                 | class of {learners} graded ({} rows) | {:.0} s |\n\
+                 | per learner | {:.1} s |\n",
+                t.rows,
+                t.grading_s,
+                t.per_learner_s()
+            );
+            let md = out.join("class.md");
+            std::fs::write(&md, table).with_context(|| md.display().to_string())?;
+        }
+        Err(e) => println!("  class grading not measured: {e:#}"),
+    }
     Ok(())
 }
 

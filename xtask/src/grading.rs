@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::{Result, anyhow, bail};
 pub use workbook::check::protocol::Graded;
-use workbook::check::protocol::{JSON_ENV, JSON_PREFIX, Outcome, SELECT_ENV};
+use workbook::check::protocol::{JSON_ENV, Outcome, SELECT_ENV, marker};
 
 use crate::child;
 use crate::codegen::chapter::Chapter;
@@ -169,7 +169,7 @@ pub fn grade(root: &Path, select: Option<&str>) -> Result<Grade> {
 pub fn parse_lines(stdout: &str, nonce: &str) -> (Vec<Graded>, Vec<String>) {
     let mut graded = Vec::new();
     let mut unreadable = Vec::new();
-    let ours = format!("{JSON_PREFIX}{nonce} ");
+    let ours = marker(nonce);
     for line in stdout.lines() {
         let Some(json) = line.find(&ours).map(|i| &line[i + ours.len()..]) else {
             continue;
@@ -254,7 +254,7 @@ mod tests {
             ]
         );
         assert_eq!(graded[0].report, "✓ run_in_threads: done. 6 jobs");
-        let broken = format!("{JSON_PREFIX}n0nce {{\"notebook\": 1}}\n{LINES}");
+        let broken = format!("{}{{\"notebook\": 1}}\n{LINES}", marker("n0nce"));
         let (graded, unreadable) = parse_lines(&broken, "n0nce");
         assert_eq!(graded.len(), 3, "the good lines are still read");
         assert_eq!(unreadable.len(), 1, "{unreadable:?}");

@@ -91,8 +91,19 @@ impl Graded {
     /// The report line the crates' grade prints (one line: JSON escapes line breaks).
     pub fn line(&self, nonce: &str) -> String {
         let json = serde_json::to_string(self).expect("a report always serialises");
-        format!("{JSON_PREFIX}{nonce} {json}")
+        format!("{}{json}", marker(nonce))
     }
+}
+
+/// What a report line marked with `nonce` holds before its JSON.
+pub fn marker(nonce: &str) -> String {
+    format!("{JSON_PREFIX}{nonce} ")
+}
+
+/// Whether `line` looks like a report line but is not marked with `nonce`:
+/// an answer's own output made to pass for its check's verdict.
+pub fn is_forged(line: &str, nonce: &str) -> bool {
+    line.contains(JSON_PREFIX) && !line.contains(&marker(nonce))
 }
 
 #[cfg(test)]
@@ -120,6 +131,10 @@ mod tests {
         let back: Graded = serde_json::from_str(json).unwrap();
         assert_eq!(back, graded);
         assert_eq!(back.section, "Scoped \"threads\"");
+        assert!(!is_forged(&line, "n0nce"));
+        assert!(is_forged(&line, "other"), "a line with another nonce");
+        assert!(is_forged(&graded.line(""), "n0nce"), "a line without one");
+        assert!(!is_forged("an answer's own output", "n0nce"));
         let helper = Report {
             exercise: &EX,
             status: Status::HelperNotStarted("merge_counts".into()),

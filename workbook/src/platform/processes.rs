@@ -147,6 +147,11 @@ pub struct ResourceLimits {
     pub open_files: u64,
 }
 
+/// How much CPU time a child that ignores SIGXCPU (sent at its CPU limit)
+/// still has before it is killed.
+#[cfg(unix)]
+const CPU_MARGIN_SECS: u64 = 5;
+
 /// Starts the child `cmd` starts under `limits` (no core files either), in a
 /// process group of its own, killed (SIGKILL) if the thread that starts it
 /// ends. Unix (the parent-death part on Linux only); elsewhere an error, since
@@ -155,23 +160,30 @@ pub fn limit_resources(cmd: &mut Command, limits: ResourceLimits) -> std::io::Re
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
+        // Soft and hard limits: at a soft CPU limit below the hard one the
+        // kernel sends SIGXCPU, which says why the child ended; at the
+        // hard limit it sends SIGKILL, which says nothing.
         let rlimits = [
-            (libc::RLIMIT_CPU, limits.cpu_secs),
-            (libc::RLIMIT_AS, limits.memory_bytes),
-            (libc::RLIMIT_NPROC, limits.processes),
-            (libc::RLIMIT_FSIZE, limits.file_bytes),
-            (libc::RLIMIT_NOFILE, limits.open_files),
-            (libc::RLIMIT_CORE, 0),
+            (
+                libc::RLIMIT_CPU,
+                limits.cpu_secs,
+                limits.cpu_secs + CPU_MARGIN_SECS,
+            ),
+            (libc::RLIMIT_AS, limits.memory_bytes, limits.memory_bytes),
+            (libc::RLIMIT_NPROC, limits.processes, limits.processes),
+            (libc::RLIMIT_FSIZE, limits.file_bytes, limits.file_bytes),
+            (libc::RLIMIT_NOFILE, limits.open_files, limits.open_files),
+            (libc::RLIMIT_CORE, 0, 0),
         ];
         cmd.process_group(0);
         // SAFETY: between fork and exec the hook calls only setrlimit(2) and
         // prctl(2), which allocate nothing and take no lock.
         unsafe {
             cmd.pre_exec(move || {
-                for (resource, value) in rlimits {
+                for (resource, soft, hard) in rlimits {
                     let limit = libc::rlimit {
-                        rlim_cur: value as libc::rlim_t,
-                        rlim_max: value as libc::rlim_t,
+                        rlim_cur: soft as libc::rlim_t,
+                        rlim_max: hard as libc::rlim_t,
                     };
                     if libc::setrlimit(resource, &limit) != 0 {
                         return Err(std::io::Error::last_os_error());

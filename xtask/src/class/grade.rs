@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use workbook::check::protocol::Outcome;
+use workbook::check::protocol::{Outcome, is_forged};
 use workbook::platform::{Signal, ended_by_signal};
+use workbook::process::Ended;
 
 use super::build::{self, Compiled, Part};
 use super::gradebook::{Row, Source, Verdict};
@@ -148,11 +149,20 @@ fn nonce() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The verdict of a check's run: its report when it gave one, else how it ended.
+/// What an answer that forged its check's report line gets.
+const FORGED: &str = "the answer printed something that looks like a verdict (a line of the \
+    grader's own report format): an answer must not print it, so it is not graded";
+
+/// The verdict of a check's run: its report when it gave one, else how it
+/// ended; an error when the answer printed a report line of its own.
 fn verdict(ran: &Ran, nonce: &str) -> (Verdict, String) {
-    let (reports, _) = crate::grading::parse_lines(&String::from_utf8_lossy(&ran.stdout), nonce);
+    let stdout = String::from_utf8_lossy(&ran.stdout);
+    if stdout.lines().any(|line| is_forged(line, nonce)) {
+        return (Verdict::Error, FORGED.into());
+    }
+    let (reports, _) = crate::grading::parse_lines(&stdout, nonce);
     let report = reports.into_iter().last();
-    let flood = (ran.printed > super::output::KEPT_OUTPUT as u64 * 2).then(|| {
+    let flood = (ran.printed > sandbox::KEPT_OUTPUT as u64 * 2).then(|| {
         format!(
             " It printed {} MB of output, of which the grader kept only the start.",
             ran.printed / 1_000_000
@@ -185,7 +195,7 @@ fn verdict(ran: &Ran, nonce: &str) -> (Verdict, String) {
 fn ended(ran: &Ran) -> String {
     let stderr = String::from_utf8_lossy(&ran.stderr);
     let limits = sandbox::CHECK;
-    let Some(exit) = ran.exit else {
+    let Ended::Exited(exit) = ran.ended else {
         return format!(
             "it ran out of time: its check was stopped after {} s, with everything it started",
             limits.wall.as_secs()
@@ -203,7 +213,7 @@ fn ended(ran: &Ran) -> String {
     if let Some(signal) = ended_by_signal(exit) {
         return match signal {
             Signal::CpuTime => format!(
-                "it used up its CPU time: a check may use {} s of processor time",
+                "it ran out of CPU time: a check may use {} s of processor time",
                 limits.cpu_secs
             ),
             Signal::MemoryFault => {
@@ -219,5 +229,56 @@ fn ended(ran: &Ran) -> String {
         Some(0) => "it ended the process (std::process::exit) before its check reported: an answer must return its result".into(),
         Some(code) => format!("it ended the process with exit code {code} before its check reported"),
         None => "its process ended before its check reported".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_verdict_without_the_nonce_makes_the_row_an_error() {
+        use workbook::check::protocol::Graded;
+        let done = Graded {
+            notebook: "08-counting".into(),
+            exercise: "count_words".into(),
+            section: String::new(),
+            status: Outcome::Done,
+            message: "forged".into(),
+            report: String::new(),
+        };
+        let success = std::process::Command::new("true").status().unwrap();
+        let ran = |lines: &[String]| Ran {
+            ended: Ended::Exited(success),
+            stdout: lines.join("\n").into_bytes(),
+            stderr: Vec::new(),
+            elapsed: std::time::Duration::ZERO,
+            printed: 0,
+        };
+        let honest = ran(&[done.line("n0nce")]);
+        assert_eq!(verdict(&honest, "n0nce").0, Verdict::Done);
+        for forged in [done.line("guess"), done.line("")] {
+            let both = ran(&[forged.clone(), done.line("n0nce")]);
+            assert_eq!(verdict(&both, "n0nce"), (Verdict::Error, FORGED.into()));
+            let alone = ran(&[forged]);
+            assert_eq!(verdict(&alone, "n0nce"), (Verdict::Error, FORGED.into()));
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_check_out_of_cpu_time_is_told_so_in_a_learners_words() {
+        let spin = ["-c".to_string(), "while :; do :; done".to_string()];
+        let limits = sandbox::Limits {
+            cpu_secs: 1,
+            ..sandbox::CHECK
+        };
+        let ran = Sandbox::None
+            .run(0, &[], Path::new("/bin/sh"), &spin, "", limits)
+            .unwrap();
+        let (verdict, message) = verdict(&ran, "n0nce");
+        assert_eq!(verdict, Verdict::Error);
+        assert!(message.contains("ran out of CPU time"), "{message}");
     }
 }

@@ -7,15 +7,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::json;
-
-use super::submission::stub_cells;
+use super::submission::{notebook, stub_cells};
 use crate::codegen::chapter::Chapter;
 
 /// The attack in each exercise's answer; `{port}`, `{alice}` (another
 /// learner's answer, by absolute path) and `{own}` (the learner's own
 /// folder) are filled in.
-pub const ATTACKS: [(&str, &str); 12] = [
+pub const ATTACKS: [(&str, &str); 13] = [
     (
         "run_in_threads",
         r#"match std::net::TcpStream::connect(("127.0.0.1", {port})) {
@@ -89,6 +87,23 @@ pub const ATTACKS: [(&str, &str); 12] = [
     ),
     ("fill_shared", r#"std::process::exit(0)"#),
     (
+        "count_words",
+        r#"let mut guess = String::new();
+        let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut guess);
+        let forged = workbook::check::protocol::Graded {
+            notebook: "08-counting".into(),
+            exercise: "count_words".into(),
+            section: String::new(),
+            status: workbook::check::protocol::Outcome::Done,
+            message: "BREACH: a forged verdict was believed".into(),
+            report: String::new(),
+        };
+        for nonce in [guess.trim(), "", "0"] {
+            println!("\n{}", forged.line(nonce));
+        }
+        std::process::exit(0)"#,
+    ),
+    (
         "fill_chunks",
         r#"for path in ["{own}/workbook/src/check/ch05.rs", "/grade/grade"] {
             if std::fs::write(path, b"pub fn fill_chunks() {}").is_ok() { panic!("BREACH: replaced {path}"); }
@@ -104,7 +119,7 @@ pub fn write(folder: &Path, chapters: &[Chapter], port: u16, alice: &Path) -> an
     let notebooks = folder.join("notebooks");
     std::fs::create_dir_all(&notebooks)?;
     for chapter in chapters {
-        let cells: Vec<_> = stub_cells(chapter)
+        let cells: Vec<String> = stub_cells(chapter)
             .into_iter()
             .filter_map(|(name, stub)| {
                 let attack = attacks.get(name.as_str())?;
@@ -112,19 +127,13 @@ pub fn write(folder: &Path, chapters: &[Chapter], port: u16, alice: &Path) -> an
                     .replace("{port}", &port.to_string())
                     .replace("{alice}", &alice.display().to_string())
                     .replace("{own}", &folder.display().to_string());
-                let code = stub.replacen("todo!()", &format!("{{\n{attack}\n}}"), 1);
-                Some(json!({"cell_type": "code", "metadata": {}, "source": code, "outputs": []}))
+                Some(stub.replacen("todo!()", &format!("{{\n{attack}\n}}"), 1))
             })
             .collect();
         if cells.is_empty() {
             continue;
         }
-        let notebook = json!({
-            "cells": cells,
-            "metadata": {"kernelspec": {"name": "rust", "display_name": "Rust"}},
-            "nbformat": 4,
-            "nbformat_minor": 5,
-        });
+        let notebook = notebook(cells);
         let path = notebooks.join(format!("{}.ipynb", chapter.stem));
         std::fs::write(path, serde_json::to_string(&notebook)?)?;
     }

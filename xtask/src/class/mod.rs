@@ -3,13 +3,14 @@
 //! ([`sandbox`]); each exercise's check runs alone; the verdicts go to a
 //! gradebook (CSV) and, with `--html`, a class dashboard.
 
+mod bench;
 mod browser;
 mod build;
+mod confine;
 mod dashboard;
 mod grade;
 mod gradebook;
 mod hostile;
-mod output;
 mod rustc;
 mod sandbox;
 mod selftest;
@@ -26,9 +27,11 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use crate::codegen::chapter;
+use confine::Choice;
 use gradebook::{Row, Verdict};
 use sandbox::Sandbox;
 
+pub use bench::{LEARNERS as BENCH_LEARNERS, time as bench_time};
 pub use selftest::step as test_step;
 
 #[derive(Debug, clap::Subcommand)]
@@ -38,6 +41,8 @@ pub enum Action {
     /// One learner of a `--slurm` run: what each task of its array job runs
     #[command(hide = true)]
     GradeOne(slurm::Task),
+    /// Time grading 30 learners of a class made on the fly (also part of `cargo xtask bench`)
+    Bench,
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,6 +74,7 @@ pub fn run(root: &Path, action: Action) -> Result<()> {
     let options = match action {
         Action::Grade(options) => options,
         Action::GradeOne(task) => return slurm::grade_one(&task),
+        Action::Bench => return bench::run(root),
     };
     let rows = if options.slurm {
         slurm::grade(root, &options)?
@@ -138,17 +144,17 @@ fn grade(root: &Path, options: &Options) -> Result<Vec<Row>> {
         .collect())
 }
 
-/// The sandbox learners' code runs in, for `jobs` learners at once.
+/// The sandbox learners' code runs in, for `jobs` learners at once; an
+/// error when there is none and `--no-sandbox` was not given.
 fn sandbox(no_sandbox: bool, jobs: usize) -> Result<Sandbox> {
-    if !no_sandbox {
-        return Sandbox::prepare(jobs);
+    match confine::choose(&confine::Facts::here(), no_sandbox) {
+        Choice::Sandbox { install } => Sandbox::prepare(jobs, install),
+        Choice::Unconfined(warning) => {
+            eprintln!("warning: {warning}");
+            Ok(Sandbox::None)
+        }
+        Choice::Refuse(why) => bail!("{why}"),
     }
-    eprintln!(
-        "warning: --no-sandbox: learners' code runs with your account's rights. It can read \
-         your files and other learners' answers, use the network, write anywhere you can, and \
-         leave processes running. Only the time, memory and output limits still hold."
-    );
-    Ok(Sandbox::None)
 }
 
 /// The chapters that have exercises, in order.

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde_json::Value;
 
+use workbook::process::Ended;
+
 use super::sandbox::{self, Mount, Sandbox};
 
 /// The instructor's compiled crates, the toolchain and the linker.
@@ -84,7 +86,7 @@ pub fn rustc(
     args.push(out_in.join("grade").display().to_string());
     let ran = sandbox.run(slot, &mounts, &rustc, &args, "", sandbox::COMPILE)?;
     let errors = errors(&String::from_utf8_lossy(&ran.stderr), &src_in);
-    if errors.is_empty() && !ran.exit.is_some_and(|e| e.success()) {
+    if errors.is_empty() && !matches!(ran.ended, Ended::Exited(e) if e.success()) {
         let said = String::from_utf8_lossy(&ran.stderr);
         let first = said.lines().next().unwrap_or("it was stopped");
         return Ok(vec![(

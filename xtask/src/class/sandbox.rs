@@ -9,17 +9,15 @@
 //! With `--no-sandbox`, the same job runs as a plain child process with the
 //! same rlimits and wall-time limit, and the folders at their own paths.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitStatus};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use workbook::platform::{ResourceLimits, Stop, limit_resources, signal_group};
-
-use super::output;
+use workbook::platform::{ResourceLimits, limit_resources};
+pub use workbook::process::Ran;
+use workbook::process::{Ended, Run};
 
 use crate::child::{self, SECOND};
 
@@ -35,6 +33,10 @@ pub struct Limits {
 }
 
 const GIB: u64 = 1 << 30;
+
+/// How much of each of a job's output streams is kept (its head, and its
+/// last line past it, where a check's report ends up after a flood).
+pub const KEPT_OUTPUT: usize = 64 << 10;
 
 /// A check: 2 GiB of address space, 60 s of CPU and 90 s in all (the
 /// check's own time limit is 20 s), 256 processes and threads.
@@ -64,17 +66,6 @@ pub struct Mount {
     pub writable: bool,
 }
 
-/// What a job did.
-#[derive(Debug)]
-pub struct Ran {
-    /// `None` when it was stopped at the wall-time limit.
-    pub exit: Option<ExitStatus>,
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-    /// Bytes written to stdout and stderr, kept or not.
-    pub printed: u64,
-}
-
 /// Whether learners' code runs in bubblewrap, or (`--no-sandbox`) as a plain child.
 pub enum Sandbox {
     Bwrap { users: Vec<(u32, u32)> },
@@ -87,23 +78,12 @@ fn user_name(slot: usize) -> String {
 }
 
 impl Sandbox {
-    /// Bubblewrap and `jobs` accounts, installed or made when missing (as
-    /// root on Debian); an error that says what is missing otherwise.
-    pub fn prepare(jobs: usize) -> Result<Sandbox> {
-        if !cfg!(target_os = "linux") {
-            bail!(
-                "grading runs learners' code in a Linux sandbox (bubblewrap), and this is not Linux. \
-                 Run it on Linux, or pass --no-sandbox to run that code unconfined."
-            );
+    /// Bubblewrap (installed first when `install`, with apt-get) and `jobs`
+    /// accounts, made when missing; for [`super::confine::choose`]'s `Sandbox`.
+    pub fn prepare(jobs: usize, install: bool) -> Result<Sandbox> {
+        if install {
+            install_bwrap()?;
         }
-        if !crate::platform::is_root() {
-            bail!(
-                "grading needs root, to run each learner's code as an unprivileged account in a \
-                 sandbox (bubblewrap): run it with sudo, or pass --no-sandbox to run that code \
-                 unconfined."
-            );
-        }
-        ensure_bwrap()?;
         let users = (0..jobs).map(ensure_user).collect::<Result<_>>()?;
         Ok(Sandbox::Bwrap { users })
     }
@@ -147,26 +127,20 @@ impl Sandbox {
         // glibc reserves 64 MiB of address space per malloc arena: a few
         // arenas keep a many-threaded answer under the memory limit.
         cmd.env("MALLOC_ARENA_MAX", "2");
-        run_limited(&mut cmd, input, limits)
+        let mut ran = run_limited(&mut cmd, input, limits)?;
+        if let (Sandbox::Bwrap { .. }, Ended::Exited(status)) = (self, ran.ended) {
+            ran.ended = Ended::Exited(program_status(status));
+        }
+        Ok(ran)
     }
 }
 
-fn ensure_bwrap() -> Result<()> {
-    let works = || child::first_line(Command::new("bwrap").arg("--version")).is_some();
-    if works() {
-        return Ok(());
-    }
-    if child::first_line(Command::new("apt-get").arg("--version")).is_none() {
-        bail!(
-            "the sandbox needs bubblewrap (`bwrap`), and there is no apt-get here to install it: \
-             install bubblewrap, or pass --no-sandbox to run learners' code unconfined"
-        );
-    }
+fn install_bwrap() -> Result<()> {
     crate::setup::timed("bubblewrap (the sandbox for learners' code)", || {
         crate::setup::apt_install(&["bubblewrap"])?;
         Ok(((), crate::setup::Done::Installed))
     })?;
-    if !works() {
+    if child::first_line(Command::new("bwrap").arg("--version")).is_none() {
         bail!("apt-get installed bubblewrap, yet `bwrap --version` does not run");
     }
     Ok(())
@@ -243,39 +217,30 @@ fn bwrap((uid, gid): (u32, u32), mounts: &[Mount], program: &Path, args: &[Strin
     cmd
 }
 
+/// How the program bubblewrap ran ended: bubblewrap itself ends with exit
+/// code 128 + N when its program was killed by signal N (out of CPU time, say).
+fn program_status(status: ExitStatus) -> ExitStatus {
+    #[cfg(unix)]
+    if let Some(code @ 129..=192) = status.code() {
+        return std::os::unix::process::ExitStatusExt::from_raw(code - 128);
+    }
+    status
+}
+
 /// Runs `cmd` under `limits`: rlimits set before it starts, its output
 /// read as it comes (a head kept), killed with everything in its process
-/// group at the wall-time limit or once it has ended.
+/// group, at once, at the wall-time limit or once it has ended. In
+/// bubblewrap, that ends the PID namespace's first process, and the kernel
+/// then kills every process left in it.
 fn run_limited(cmd: &mut Command, input: &str, limits: Limits) -> Result<Ran> {
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
     set_limits(cmd, limits)?;
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("could not start {}", child::program(cmd)))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(input.as_bytes());
-    }
-    let stdout = output::keep_head(child.stdout.take());
-    let stderr = output::keep_head(child.stderr.take());
-    let start = Instant::now();
-    let exit = loop {
-        match child.try_wait()? {
-            Some(exit) => break Some(exit),
-            None if start.elapsed() < limits.wall => thread::sleep(Duration::from_millis(20)),
-            None => break None,
-        }
-    };
-    kill_all(&mut child);
-    let (stdout, out_bytes) = stdout.join().unwrap_or_default();
-    let (stderr, err_bytes) = stderr.join().unwrap_or_default();
-    Ok(Ran {
-        exit,
-        stdout,
-        stderr,
-        printed: out_bytes + err_bytes,
-    })
+    Run::new(limits.wall)
+        .input(input.as_bytes())
+        .own_group()
+        .no_grace()
+        .keep_head(KEPT_OUTPUT)
+        .start(cmd)
+        .with_context(|| format!("could not start {}", child::program(cmd)))
 }
 
 fn set_limits(cmd: &mut Command, limits: Limits) -> Result<()> {
@@ -289,17 +254,10 @@ fn set_limits(cmd: &mut Command, limits: Limits) -> Result<()> {
     limit_resources(cmd, limits).context("setting the sandbox's limits")
 }
 
-/// Kills `child` and its process group. In bubblewrap, that ends the PID
-/// namespace's first process, and the kernel then kills every process left in it.
-fn kill_all(child: &mut Child) {
-    signal_group(child, Stop::Kill);
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[cfg(unix)]
     #[test]
@@ -309,11 +267,23 @@ mod tests {
         let ran = run_limited(&mut cmd, "", CHECK).unwrap();
         assert_eq!(ran.printed, 50_000_000 + 6);
         assert!(
-            ran.stdout.len() <= 2 * output::KEPT_OUTPUT + 2,
+            ran.stdout.len() <= 2 * KEPT_OUTPUT + 2,
             "{}",
             ran.stdout.len()
         );
         assert!(ran.stdout.ends_with(b"\nlast\n"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_signal_bubblewrap_reports_as_an_exit_code_is_read_as_the_signal() {
+        use std::os::unix::process::ExitStatusExt;
+        use workbook::platform::{Signal, ended_by_signal};
+        let sigxcpu = 24;
+        let out_of_cpu = program_status(ExitStatus::from_raw((128 + sigxcpu) << 8));
+        assert_eq!(ended_by_signal(out_of_cpu), Some(Signal::CpuTime));
+        let exit_3 = program_status(ExitStatus::from_raw(3 << 8));
+        assert_eq!((exit_3.code(), ended_by_signal(exit_3)), (Some(3), None));
     }
 
     #[cfg(unix)]
@@ -327,7 +297,7 @@ mod tests {
         };
         let start = Instant::now();
         let ran = run_limited(&mut cmd, "", limits).unwrap();
-        assert!(ran.exit.is_none());
+        assert_eq!(ran.ended, Ended::PastLimit);
         assert!(start.elapsed() < Duration::from_secs(10));
     }
 }

@@ -162,6 +162,7 @@ const EXPECTED: &[(&str, &str, Source, Verdict, &str)] = {
         ("mallory", "count_shared", Notebook, Wrong, "did not finish within"),
         ("mallory", "transfer", Notebook, NotStarted, "MB of output"),
         ("mallory", "fill_shared", Notebook, Error, "std::process::exit"),
+        ("mallory", "count_words", Notebook, Error, "looks like a verdict"),
         ("mallory", "fill_chunks", Notebook, NotStarted, ""),
     ]
 };

@@ -11,7 +11,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::codegen::chapter::{Cell, Chapter, ChapterCopy, exercise_code};
 
@@ -135,6 +135,21 @@ fn read_text(path: &Path, max: u64) -> Option<Answer> {
     })
 }
 
+/// A student notebook of the Rust kernel whose code cells are `cells`, as a
+/// learner's would be saved.
+pub fn notebook(cells: impl IntoIterator<Item = String>) -> Value {
+    let cells: Vec<Value> = cells
+        .into_iter()
+        .map(|code| json!({"cell_type": "code", "metadata": {}, "source": code, "outputs": []}))
+        .collect();
+    json!({
+        "cells": cells,
+        "metadata": {"kernelspec": {"name": "rust", "display_name": "Rust"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    })
+}
+
 /// Each exercise's cell in a notebook's text: the last code cell that
 /// defines the exercise's function (the kernel keeps the last definition).
 fn exercise_cells(text: &str, chapter: &Chapter) -> Result<BTreeMap<String, String>, String> {
@@ -184,6 +199,11 @@ fn without_commands(cell: &str) -> String {
 
 /// Each exercise cell of `chapter` as the student notebook has it (`todo!()` bodies).
 pub fn stub_cells(chapter: &Chapter) -> BTreeMap<String, String> {
+    cells_as(chapter, ChapterCopy::Student)
+}
+
+/// Each exercise cell of `chapter` as the `copy` notebook has it, by exercise name.
+pub fn cells_as(chapter: &Chapter, copy: ChapterCopy) -> BTreeMap<String, String> {
     chapter
         .cells
         .iter()
@@ -192,7 +212,7 @@ pub fn stub_cells(chapter: &Chapter) -> BTreeMap<String, String> {
                 source,
                 exercise: Some(name),
                 ..
-            } => Some((name.clone(), exercise_code(source, ChapterCopy::Student))),
+            } => Some((name.clone(), exercise_code(source, copy))),
             _ => None,
         })
         .collect()
