@@ -31,6 +31,7 @@ pub mod drain;
 pub mod filling;
 #[cfg(feature = "loom")]
 pub mod model;
+pub mod model_result;
 pub mod mpi;
 mod os_threads;
 mod page_faults;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 pub use loom;
 
-use crate::check::protocol::{MODEL_MIME, ModelResult};
+use crate::model_result::{MODEL_MIME, ModelResult};
 
 /// What a model run that found nothing wrong explored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

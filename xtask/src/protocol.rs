@@ -5,7 +5,8 @@
 //! written here once; `cargo xtask gen` writes them into `xtask/protocol.py`
 //! for the Python side ([`python_module`]).
 
-use workbook::check::protocol::{MODEL_MIME, NOTEBOOK_MIME, Outcome};
+use workbook::check::protocol::{NOTEBOOK_MIME, Outcome};
+use workbook::model_result::MODEL_MIME;
 
 use crate::kernel_build::{Progress, State};
 

@@ -12,20 +12,6 @@ use super::{Report, Status};
 /// [`Report::evcxr_display`]), and `cargo xtask progress` reads only it.
 pub const NOTEBOOK_MIME: &str = "application/vnd.workbook.check+json";
 
-/// The MIME type of a loom model run's machine-readable result in a
-/// notebook (chapter 11's demos): `workbook::model::show` puts a
-/// [`ModelResult`] beside the text, and the notebook runner reads it.
-pub const MODEL_MIME: &str = "application/vnd.workbook.model+json";
-
-/// What a notebook's runner learns of a model run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ModelResult {
-    /// True when an interleaving broke one of the cell's models.
-    pub failed: bool,
-    /// The model runs the cell showed.
-    pub runs: usize,
-}
-
 /// What starts each report line of the crates' grade; the nonce follows it.
 pub const JSON_PREFIX: &str = "WORKBOOK-CHECK-JSON ";
 

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use serde_json::{Value, json};
-use workbook::check::protocol::{MODEL_MIME, NOTEBOOK_MIME};
+use workbook::check::protocol::NOTEBOOK_MIME;
+use workbook::model_result::MODEL_MIME;
 
 use super::chapter::{Cell, Chapter, ChapterCopy, exercise_code};
 use crate::protocol::HINT_TAG;

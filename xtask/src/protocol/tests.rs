@@ -108,7 +108,7 @@ fn python_reads_whether_a_model_failed_from_its_json_result() {
     let outputs: Vec<_> = [true, false]
         .into_iter()
         .map(|failed| {
-            let shown = workbook::check::protocol::ModelResult { failed, runs: 2 };
+            let shown = workbook::model_result::ModelResult { failed, runs: 2 };
             serde_json::json!({ "data": { MODEL_MIME: shown } })
         })
         .collect();
