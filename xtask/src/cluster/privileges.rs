@@ -1,7 +1,8 @@
 //! What a container must grant the cluster, found by running `up` in the
 //! workbook's image under podman: root's default capabilities plus
 //! SYS_PTRACE, and a host name that resolves to 127.0.0.1. Inside a
-//! container that lacks them, `up` says so before it installs anything.
+//! container that lacks them, `up` says so before it installs anything; on
+//! any other machine, it checks the host name the same way.
 
 use std::net::{IpAddr, Ipv4Addr, ToSocketAddrs};
 
@@ -27,7 +28,8 @@ pub struct Facts {
     pub in_container: bool,
     /// The capabilities held (`CapEff`); `None` when not known.
     pub capabilities: Option<u64>,
-    /// The machine's name and the first address it resolves to.
+    /// The machine's name and the first IPv4 address it resolves to (SLURM
+    /// looks up IPv4 only, unless configured with `EnableIPv6`).
     pub name: Option<(String, Option<IpAddr>)>,
 }
 
@@ -37,7 +39,7 @@ impl Facts {
             let address = (n.as_str(), 0)
                 .to_socket_addrs()
                 .ok()
-                .and_then(|mut a| a.next())
+                .and_then(|mut a| a.find(|a| a.is_ipv4()))
                 .map(|a| a.ip());
             (n, address)
         });
@@ -62,17 +64,10 @@ pub fn container_lacks(facts: &Facts) -> Option<String> {
     {
         lacking.push("the SYS_PTRACE capability (to see which daemon listens where)".to_string());
     }
-    let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    match &facts.name {
-        Some((_, Some(address))) if *address == loopback => {}
-        Some((name, Some(address))) => lacking.push(format!(
-            "a host name that resolves to 127.0.0.1 (`{name}` resolves to {address}, where \
-             SLURM's daemons would listen)"
-        )),
-        Some((name, None)) => lacking.push(format!(
-            "a host name that resolves to 127.0.0.1 (`{name}` resolves to nothing)"
-        )),
-        None => {}
+    if let Some(resolved) = name_off_loopback(facts) {
+        lacking.push(format!(
+            "a host name that resolves to 127.0.0.1 ({resolved})"
+        ));
     }
     if lacking.is_empty() {
         return None;
@@ -84,6 +79,38 @@ pub fn container_lacks(facts: &Facts) -> Option<String> {
         lacking.join(", and "),
         CONTAINER_FLAGS.join(" ")
     ))
+}
+
+/// Why the cluster cannot run on this machine (not a container: there
+/// `container_lacks` says it, with the flags), and how to fix `/etc/hosts`;
+/// `None` when the name resolves to 127.0.0.1 or is not known. Debian,
+/// Ubuntu and WSL2 map the name to 127.0.1.1, where slurmd and slurmdbd
+/// would listen while the others look for them on 127.0.0.1.
+pub fn host_name_unusable(facts: &Facts) -> Option<String> {
+    if facts.in_container {
+        return None;
+    }
+    let resolved = name_off_loopback(facts)?;
+    let (name, _) = facts.name.as_ref()?;
+    Some(format!(
+        "the SLURM cluster cannot run on this machine: its daemons listen on the address of the \
+         machine's name, and {resolved}, not to 127.0.0.1 where they look for each other. \
+         Nothing was installed or started. Fix: as root, edit /etc/hosts so that the line for \
+         `{name}` reads `127.0.0.1 {name}` (replacing a line such as `127.0.1.1 {name}`), then \
+         run `getent hosts {name}` to check. Under WSL2, also add these two lines to \
+         /etc/wsl.conf, so that WSL does not rewrite /etc/hosts when it starts: `[network]` and \
+         `generateHosts = false`. README, section \"A SLURM cluster on your machine\"."
+    ))
+}
+
+/// "`name` resolves to ADDRESS" (or "to no IPv4 address") when the machine's name
+/// does not resolve to 127.0.0.1, the address the cluster's daemons share.
+fn name_off_loopback(facts: &Facts) -> Option<String> {
+    match facts.name.as_ref()? {
+        (_, Some(address)) if *address == IpAddr::V4(Ipv4Addr::LOCALHOST) => None,
+        (name, Some(address)) => Some(format!("`{name}` resolves to {address}")),
+        (name, None) => Some(format!("`{name}` resolves to no IPv4 address")),
+    }
 }
 
 #[cfg(test)]
@@ -119,7 +146,18 @@ mod tests {
         let name_only = container_lacks(&facts(true, WITH_PTRACE, "10.88.0.9")).unwrap();
         assert!(!name_only.contains("SYS_PTRACE capability"), "{name_only}");
         let unresolved = container_lacks(&facts(true, WITH_PTRACE, "not an address")).unwrap();
-        assert!(unresolved.contains("resolves to nothing"), "{unresolved}");
+        assert!(
+            unresolved.contains("resolves to no IPv4 address"),
+            "{unresolved}"
+        );
+    }
+
+    fn nothing_known(in_container: bool) -> Facts {
+        Facts {
+            in_container,
+            capabilities: None,
+            name: None,
+        }
     }
 
     #[test]
@@ -144,11 +182,40 @@ mod tests {
             container_lacks(&facts(false, PODMAN_DEFAULT, "10.88.0.9")),
             None
         );
-        let unknown = Facts {
-            in_container: true,
-            capabilities: None,
-            name: None,
-        };
+        let unknown = nothing_known(true);
         assert_eq!(container_lacks(&unknown), None);
+    }
+
+    #[test]
+    fn a_machine_whose_name_is_on_127_0_1_1_is_told_how_to_fix_etc_hosts() {
+        let debian = facts(false, PODMAN_DEFAULT, "127.0.1.1");
+        let said = host_name_unusable(&debian).unwrap();
+        assert!(
+            said.contains("`f20a75065036` resolves to 127.0.1.1"),
+            "{said}"
+        );
+        assert!(said.contains("Nothing was installed or started"), "{said}");
+        assert!(said.contains("`127.0.0.1 f20a75065036`"), "{said}");
+        assert!(said.contains("/etc/wsl.conf"), "{said}");
+        assert!(said.contains("`generateHosts = false`"), "{said}");
+        let outside = host_name_unusable(&facts(false, PODMAN_DEFAULT, "192.168.1.20")).unwrap();
+        assert!(outside.contains("resolves to 192.168.1.20"), "{outside}");
+        let nothing = host_name_unusable(&facts(false, PODMAN_DEFAULT, "none")).unwrap();
+        assert!(nothing.contains("resolves to no IPv4 address"), "{nothing}");
+    }
+
+    #[test]
+    fn a_machine_whose_name_is_on_127_0_0_1_or_unknown_goes_on() {
+        assert_eq!(
+            host_name_unusable(&facts(false, PODMAN_DEFAULT, "127.0.0.1")),
+            None
+        );
+        let unknown = nothing_known(false);
+        assert_eq!(host_name_unusable(&unknown), None);
+        // In a container, `container_lacks` says it, with the flags that fix it.
+        assert_eq!(
+            host_name_unusable(&facts(true, WITH_PTRACE, "10.88.0.9")),
+            None
+        );
     }
 }

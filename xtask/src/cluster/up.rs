@@ -13,7 +13,7 @@ use anyhow::{Result, bail};
 use super::config::{self, Node};
 use super::daemons::{Daemon, START_ORDER};
 use super::layout::{Layout, timed};
-use super::{database, packages, ports};
+use super::{database, packages, ports, privileges};
 use crate::child::{self, SECOND};
 use crate::platform;
 
@@ -22,7 +22,10 @@ const IDLE_LIMIT: Duration = Duration::from_secs(120);
 
 pub fn up(layout: &Layout) -> Result<()> {
     super::layout::require_root_on_linux("cargo xtask cluster up")?;
-    if let Some(why) = super::privileges::container_lacks(&super::privileges::Facts::here()) {
+    let facts = privileges::Facts::here();
+    if let Some(why) =
+        privileges::container_lacks(&facts).or(privileges::host_name_unusable(&facts))
+    {
         bail!(why);
     }
     let start = Instant::now();
