@@ -3,8 +3,10 @@
 use std::collections::BTreeSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
-use std::thread;
+use std::thread::{self, ThreadId};
 use std::time::Duration;
+
+use rayon::ThreadPoolBuilder;
 
 use super::dice::Dice;
 use super::{Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
@@ -22,6 +24,27 @@ fn global_pool_size() -> usize {
     rayon::current_num_threads()
 }
 
+/// Calls `run(&answer)` on a new rayon pool of `threads` threads, and gives
+/// back the answer, what `run` returned, and the pool thread that ran it
+/// (the answer's caller). Inside, "rayon's pool" is that pool: with a
+/// thread for every task of a case, all of them can run at once on any
+/// machine, so that an answer that splits the work in two (or in as many
+/// parts as the machine has cores) is caught.
+fn on_a_pool_of<A: Send, T: Send>(
+    threads: usize,
+    answer: A,
+    run: impl FnOnce(&A) -> T + Send,
+) -> (A, T, ThreadId) {
+    let pool = ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("the check could not build a pool");
+    pool.install(|| {
+        let got = run(&answer);
+        (answer, got, thread::current().id())
+    })
+}
+
 /// The numbers written in `text`, as whole words ("3 xs and 2 ys": 3 and 2).
 fn numbers_in(text: &str) -> Vec<u64> {
     text.split(|c: char| !c.is_ascii_digit())
@@ -34,12 +57,13 @@ pub fn map_on_pool(
     answer: impl Fn(usize, &[u64], &(dyn Fn(u64) -> u64 + Sync)) -> Vec<u64> + Send + 'static,
 ) -> Report {
     MAP_ON_POOL.grade(move || {
-        compare_lists("no inputs", &[], &answer(2, &[], &|x| x + 1))?;
-        compare_lists("one input", &[10], &answer(2, &[5], &|x| x * 2))?;
-
         // A size the global pool does not have, so that ignoring `threads`
-        // shows; and a pool of one thread.
+        // shows; and a pool of one thread. The first calls ask for yet
+        // another size, so that a pool built once and kept is the wrong size.
         let big = global_pool_size() + 1;
+        compare_lists("no inputs", &[], &answer(big + 1, &[], &|x| x + 1))?;
+        compare_lists("one input", &[10], &answer(big + 1, &[5], &|x| x * 2))?;
+
         // Results that change from run to run and are in no sorted order,
         // so that sorting results gathered as they finish always shows.
         let mut dice = Dice::new();
@@ -170,18 +194,20 @@ pub fn map_in_batches(
             }
         }
 
-        let at_once = global_pool_size().min(2);
+        // Six batches, all at once, in a pool of six threads.
+        let at_once = 6;
         let case = "12 inputs in batches of 2, at once";
         let inputs: Vec<u64> = (1..=12).collect();
         let probe = Probe::new(at_once);
         let work = |b: &[u64]| probe.task(|| tenfold(b));
+        let (answer, got, caller) = on_a_pool_of(at_once, answer, |a| a(&inputs, 2, &work));
         let expected: Vec<u64> = inputs.iter().map(|x| 10 * x).collect();
-        compare_lists(case, &expected, &answer(&inputs, 2, &work))?;
+        compare_lists(case, &expected, &got)?;
         let in_pool = Expect {
             at_once,
             threads: None,
         };
-        expect_parallel(case, &probe, thread::current().id(), in_pool, hint)?;
+        expect_parallel(case, &probe, caller, in_pool, hint)?;
 
         if let Ok(got) = catch(|| answer(&[1, 2, 3], 0, &tenfold)) {
             return Err(Wrong::in_case(
@@ -227,14 +253,16 @@ pub fn apply_pairs(
             &answer(&xs, &ys, &slow_first),
         )?;
 
-        let at_once = global_pool_size().min(2);
+        // Eight pairs, all at once, in a pool of eight threads.
+        let at_once = 8;
         let case = "eight pairs, at once";
         let xs: Vec<u64> = (1..=8).collect();
         let ys: Vec<u64> = (11..=18).collect();
         let probe = Probe::new(at_once);
         let add = |x: u64, y: u64| probe.task(|| x + y);
+        let (answer, got, caller) = on_a_pool_of(at_once, answer, |a| a(&xs, &ys, &add));
         let expected: Vec<u64> = xs.iter().zip(&ys).map(|(x, y)| x + y).collect();
-        compare_lists(case, &expected, &answer(&xs, &ys, &add))?;
+        compare_lists(case, &expected, &got)?;
         let in_pool = Expect {
             at_once,
             threads: None,
@@ -242,34 +270,48 @@ pub fn apply_pairs(
         expect_parallel(
             case,
             &probe,
-            thread::current().id(),
+            caller,
             in_pool,
             "Pair the lists with `xs.par_iter().zip(ys)`.",
         )?;
 
-        match catch(|| answer(&[1, 2, 3], &[4, 5], &pow)) {
-            Ok(got) => {
-                return Err(Wrong::in_case(
-                    "3 xs and 2 ys",
-                    format!(
-                        "it returned {got:?}: `zip` stopped at the shorter list and the third x was \
-                         dropped without a word. Lists of different lengths are bad input: check the \
-                         lengths first and panic with a message that gives both."
-                    ),
-                ));
+        // Either list may be the longer one.
+        let gives_both = |message: &str| {
+            let numbers = numbers_in(message);
+            numbers.contains(&3) && numbers.contains(&2)
+        };
+        let (three, two): (&[u64], &[u64]) = (&[1, 2, 3], &[4, 5]);
+        for (xs, ys, longer) in [(three, two, "x"), (two, three, "y")] {
+            let case = format!("{} xs and {} ys", xs.len(), ys.len());
+            match catch(|| answer(xs, ys, &pow)) {
+                Ok(got) => {
+                    return Err(Wrong::in_case(
+                        &case,
+                        format!(
+                            "it returned {got:?}: `zip` stopped at the shorter list and the third \
+                             {longer} was dropped without a word. Lists of different lengths are \
+                             bad input: check the lengths first and panic with a message that \
+                             gives both."
+                        ),
+                    ));
+                }
+                // The exercise asks for a message that gives both lengths.
+                Err(message) if !gives_both(&message) => {
+                    return Err(Wrong::in_case(
+                        &case,
+                        format!(
+                            "it was refused, but with the panic message “{message}”, which does \
+                             not give both lengths ({} and {}). The exercise asks for a message \
+                             that does, such as “apply_pairs: `xs` has {} items but `ys` has {}”.",
+                            xs.len(),
+                            ys.len(),
+                            xs.len(),
+                            ys.len()
+                        ),
+                    ));
+                }
+                Err(_) => {}
             }
-            // The exercise asks for a message that gives both lengths.
-            Err(message) if !(numbers_in(&message).contains(&3) && numbers_in(&message).contains(&2)) => {
-                return Err(Wrong::in_case(
-                    "3 xs and 2 ys",
-                    format!(
-                        "it was refused, but with the panic message “{message}”, which does not \
-                         give both lengths (3 and 2). The exercise asks for a message that does, \
-                         such as “apply_pairs: `xs` has 3 items but `ys` has 2”."
-                    ),
-                ));
-            }
-            Err(_) => {}
         }
         Ok(format!(
             "pairs were applied in order with the arguments the right way round, {at_once} at once; \

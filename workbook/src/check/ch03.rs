@@ -6,6 +6,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::dice::Dice;
+use super::finished::{Finished, LATE};
+use super::probe::beyond_pools;
 use super::{Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
 use crate::Job;
 
@@ -56,24 +58,39 @@ pub fn total(answer: impl Fn(Vec<Job>) -> u64 + Send + 'static) -> Report {
         let one = dice.between(1, 1000);
         sum_case("one job", one, answer(vec![Box::new(move || one)]))?;
 
-        let values: Vec<u64> = (0..8).map(|_| dice.between(1, 1000)).collect();
-        let n = values.len();
+        // One job, at a place that changes, finishes well after the rest: an
+        // answer that waits a while instead of joining misses its result.
+        let values: Vec<u64> = (0..5).map(|_| dice.between(1, 1000)).collect();
+        let late = dice.between(0, 5) as usize;
+        let finished = Finished::default();
+        let case = format!(
+            "five jobs, job {late} finishing {} s after the others",
+            LATE.as_secs_f32()
+        );
+        let got = answer(finished.one_late(&values, late));
+        finished.all(&case, 5, got)?;
+        sum_case(&case, values.iter().sum(), got)?;
+
+        // More jobs than a pool sized by the cores has threads.
+        let n = beyond_pools();
+        let values: Vec<u64> = (0..n).map(|_| dice.between(1, 1000)).collect();
         let probe = Arc::new(Probe::new(n));
-        let case = "eight jobs at once";
-        sum_case(case, values.iter().sum(), answer(probed_jobs(&probe, &values)))?;
+        let case = format!("{n} jobs at once");
+        sum_case(&case, values.iter().sum(), answer(probed_jobs(&probe, &values)))?;
         let expect = Expect {
             at_once: n,
             threads: Some(n),
         };
         expect_parallel(
-            case,
+            &case,
             &probe,
             thread::current().id(),
             expect,
             SUBMIT_ALL_HINT,
         )?;
         Ok(format!(
-            "{n} jobs ran at once, one thread each, and every result was added (also for no jobs and one job)."
+            "{n} jobs ran at once, one thread each, and every result was added (also for no jobs, \
+             one job and a job finishing late)."
         ))
     })
 }
@@ -108,15 +125,17 @@ pub fn run_batches(answer: impl Fn(Vec<Vec<Job>>) -> Vec<Vec<u64>> + Send + 'sta
             ]),
         )?;
 
-        // Later jobs finish first, so gathering in completion order shows.
-        // Values that change from run to run and fall in job order, so that
-        // neither a hard-coded list nor sorting each batch can pass.
+        // Jobs finish in an order that changes from run to run and is
+        // neither job order nor its reverse, so that gathering in completion
+        // order shows, reversed or not. Values that change from run to run
+        // and fall in job order, so that neither a hard-coded list nor
+        // sorting each batch can pass.
         let mut dice = Dice::new();
         let values: Vec<Vec<u64>> = (0..2).map(|_| dice.descending(4)).collect();
-        let reversed: Vec<Vec<Job>> = values
+        let scrambled: Vec<Vec<Job>> = values
             .iter()
             .map(|batch| {
-                let relay = Arc::new(Relay::new(4));
+                let relay = Arc::new(Relay::in_order(&dice.shuffled(4)));
                 batch
                     .iter()
                     .enumerate()
@@ -131,31 +150,47 @@ pub fn run_batches(answer: impl Fn(Vec<Vec<Job>>) -> Vec<Vec<u64>> + Send + 'sta
             })
             .collect();
         check_shape(
-            "two batches whose jobs finish in reverse order",
+            "two batches whose jobs finish in a scrambled order",
             &values,
-            &answer(reversed),
+            &answer(scrambled),
         )?;
 
-        let (batches, size) = (3, 3);
-        let probe = Arc::new(Probe::new(batches * size));
-        let jobs: Vec<Vec<Job>> = (0..batches as u64)
-            .map(|b| {
-                let values: Vec<u64> = (0..size as u64).map(|i| 100 * b + i).collect();
-                probed_jobs(&probe, &values)
-            })
+        // One job, at a place that changes, finishes well after the rest.
+        let values: Vec<Vec<u64>> = (0..2).map(|_| dice.descending(3)).collect();
+        let late = dice.between(0, 6) as usize;
+        let finished = Finished::default();
+        let flat: Vec<u64> = values.concat();
+        let mut jobs = finished.one_late(&flat, late).into_iter();
+        let late_jobs: Vec<Vec<Job>> = values
+            .iter()
+            .map(|b| jobs.by_ref().take(b.len()).collect())
             .collect();
-        let case = "three batches of three, all in flight at once";
-        check_shape(
-            case,
-            &[vec![0, 1, 2], vec![100, 101, 102], vec![200, 201, 202]],
-            &answer(jobs),
-        )?;
+        let case = format!(
+            "two batches of three, job {} of batch {} finishing {} s after the others",
+            late % 3,
+            late / 3 + 1,
+            LATE.as_secs_f32()
+        );
+        let got = answer(late_jobs);
+        finished.all(&case, flat.len(), &got)?;
+        check_shape(&case, &values, &got)?;
+
+        // More jobs than a pool sized by the cores has threads.
+        let batches = 3;
+        let size = beyond_pools().div_ceil(batches);
+        let probe = Arc::new(Probe::new(batches * size));
+        let values: Vec<Vec<u64>> = (0..batches as u64)
+            .map(|b| (0..size as u64).map(|i| 100 * b + i).collect())
+            .collect();
+        let jobs: Vec<Vec<Job>> = values.iter().map(|b| probed_jobs(&probe, b)).collect();
+        let case = format!("three batches of {size}, all in flight at once");
+        check_shape(&case, &values, &answer(jobs))?;
         let expect = Expect {
             at_once: batches * size,
             threads: Some(batches * size),
         };
         expect_parallel(
-            case,
+            &case,
             &probe,
             thread::current().id(),
             expect,
@@ -163,7 +198,8 @@ pub fn run_batches(answer: impl Fn(Vec<Vec<Job>>) -> Vec<Vec<u64>> + Send + 'sta
         )?;
         Ok(format!(
             "{} jobs in {batches} batches were in flight at once; each batch's results came back \
-             in job order, batch after batch (also for empty batches and jobs finishing in reverse).",
+             in job order, batch after batch (also for empty batches, jobs finishing out of order \
+             and a job finishing late).",
             batches * size
         ))
     })
@@ -224,7 +260,8 @@ pub fn in_completion_order(
         compare_lists("no jobs", &[], &answer(Vec::new()))?;
         compare_lists("one job", &[(0, 7)], &answer(vec![Box::new(|| 7)]))?;
 
-        let n = 5;
+        // More jobs than a pool sized by the cores has threads.
+        let n = beyond_pools();
         let probe = Arc::new(Probe::new(n));
         let relay = Arc::new(Relay::new(n));
         let jobs: Vec<Job> = (0..n)
@@ -236,7 +273,7 @@ pub fn in_completion_order(
                 }) as Job
             })
             .collect();
-        let case = "five jobs that finish last to first";
+        let case = &format!("{n} jobs that finish last to first");
         let got = answer(jobs);
         expect_parallel(
             case,
@@ -271,8 +308,10 @@ pub fn in_completion_order(
                 ),
             ));
         }
-        // A finishing order that is neither submission order nor its reverse.
-        let order = [2, 0, 3, 1];
+        // A finishing order that changes from run to run, and is neither
+        // submission order nor its reverse.
+        let mut dice = Dice::new();
+        let order = dice.shuffled(4);
         let relay = Arc::new(Relay::in_order(&order));
         let jobs: Vec<Job> = (0..order.len())
             .map(|i| {
@@ -287,7 +326,7 @@ pub fn in_completion_order(
         let second = answer(jobs);
         if second != want {
             return Err(Wrong::in_case(
-                "four jobs that finish in the order 2, 0, 3, 1",
+                &format!("four jobs that finish in the order {order:?}"),
                 format!(
                     "expected {want:?}, got {second:?}. Return the pairs in the order the jobs \
                      finish, whatever that order is: have every thread send (index, result) \
@@ -295,9 +334,31 @@ pub fn in_completion_order(
                 ),
             ));
         }
+
+        // One job, at a place that changes, finishes well after the rest: it
+        // must be there, and last.
+        let values: Vec<u64> = (0..4).map(|i| 100 + i).collect();
+        let late = dice.between(0, 4) as usize;
+        let finished = Finished::default();
+        let case = format!(
+            "four jobs, job {late} finishing {} s after the others",
+            LATE.as_secs_f32()
+        );
+        let got_late = answer(finished.one_late(&values, late));
+        finished.all(&case, 4, &got_late)?;
+        if got_late.last() != Some(&(late, 100 + late as u64)) {
+            return Err(Wrong::in_case(
+                &case,
+                format!(
+                    "expected the pair ({late}, {}) last, as that job finished last; got \
+                     {got_late:?}.",
+                    100 + late
+                ),
+            ));
+        }
         Ok(format!(
-            "{n} jobs ran at once; their results came back as they finished, {got:?}, each tagged \
-             with its job (also for jobs finishing in the order 2, 0, 3, 1)."
+            "{n} jobs ran at once; their results came back as they finished, each tagged with \
+             its job (also for jobs finishing in the order {order:?}, and a job finishing late)."
         ))
     })
 }

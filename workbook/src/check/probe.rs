@@ -129,6 +129,13 @@ pub(crate) fn beyond_cores(min: usize) -> usize {
     min.max(crate::cpus().available + 2)
 }
 
+/// How many jobs a check asks to run at once, each on a thread of its own:
+/// more than a pool sized from the cores can hold (one thread per core, or
+/// two), and more than a hard-coded cap of 8 or 16 threads, on any machine.
+pub(crate) fn beyond_pools() -> usize {
+    beyond_cores(17).max(2 * crate::cpus().available + 2)
+}
+
 /// What a parallel answer must show: how many tasks in flight at once, on
 /// how many distinct threads (none of them the caller's).
 #[derive(Clone, Copy, Debug)]

@@ -213,3 +213,6 @@ fn a_message_in_other_words_that_gives_both_lengths_passes() {
 
 #[path = "check_ch02/more.rs"]
 mod more;
+
+#[path = "check_ch02/escapes.rs"]
+mod escapes;

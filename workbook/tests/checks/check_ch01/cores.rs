@@ -8,9 +8,9 @@ use workbook::check::ch01;
 
 use crate::common::assert_wrong;
 
-/// Starts every job, waits a while, then reads what the threads left behind
+/// Starts every job, waits `nap`, then reads what the threads left behind
 /// instead of joining them.
-fn sleeps_then_reads(jobs: Vec<Job>) -> Vec<u64> {
+pub(super) fn reads_after(nap: std::time::Duration, jobs: Vec<Job>) -> Vec<u64> {
     use std::sync::{Arc, Mutex};
     let slots = Arc::new(Mutex::new(vec![0; jobs.len()]));
     for (i, job) in jobs.into_iter().enumerate() {
@@ -20,26 +20,28 @@ fn sleeps_then_reads(jobs: Vec<Job>) -> Vec<u64> {
             slots.lock().unwrap()[i] = v;
         });
     }
-    thread::sleep(std::time::Duration::from_millis(200));
+    thread::sleep(nap);
     slots.lock().unwrap().clone()
 }
 
-/// One thread per core, each running every `cores`-th job.
-fn run_thread_per_core(jobs: Vec<Job>) -> Vec<u64> {
-    let cores = workbook::cpus().available;
+/// Waits a fifth of a second instead of joining.
+fn sleeps_then_reads(jobs: Vec<Job>) -> Vec<u64> {
+    reads_after(std::time::Duration::from_millis(200), jobs)
+}
+
+/// Deals the jobs to `lanes` threads (job `i` to thread `i % lanes`), each
+/// running its share one after another; the results are put back in job order.
+pub(super) fn in_lanes(jobs: Vec<Job>, lanes: usize) -> Vec<u64> {
     let n = jobs.len();
-    let mut lanes: Vec<Vec<(usize, Job)>> = (0..cores).map(|_| Vec::new()).collect();
+    let lanes = lanes.max(1);
+    let mut shares: Vec<Vec<(usize, Job)>> = (0..lanes).map(|_| Vec::new()).collect();
     for (i, job) in jobs.into_iter().enumerate() {
-        lanes[i % cores].push((i, job));
+        shares[i % lanes].push((i, job));
     }
-    let handles: Vec<_> = lanes
+    let handles: Vec<_> = shares
         .into_iter()
-        .map(|lane| {
-            thread::spawn(move || {
-                lane.into_iter()
-                    .map(|(i, job)| (i, job()))
-                    .collect::<Vec<_>>()
-            })
+        .map(|share| {
+            thread::spawn(move || share.into_iter().map(|(i, j)| (i, j())).collect::<Vec<_>>())
         })
         .collect();
     let mut results = vec![0; n];
@@ -49,6 +51,11 @@ fn run_thread_per_core(jobs: Vec<Job>) -> Vec<u64> {
         }
     }
     results
+}
+
+/// One thread per core, each running every `cores`-th job.
+fn run_thread_per_core(jobs: Vec<Job>) -> Vec<u64> {
+    in_lanes(jobs, workbook::cpus().available)
 }
 
 /// rayon's global pool, one thread per core, for the inputs.

@@ -70,7 +70,7 @@ fn a_hard_coded_total_is_caught() {
 fn two_jobs_at_a_time_are_not_all_in_flight() {
     assert_wrong(
         || ch03::total(total_two_at_a_time),
-        &["tasks were running at the same time; expected 8"],
+        &["tasks were running at the same time; expected"],
     );
 }
 
@@ -199,7 +199,7 @@ fn batches_gathered_last_to_first_are_caught() {
 fn a_thread_per_batch_is_not_every_job_in_flight() {
     assert_wrong(
         || ch03::run_batches(a_thread_per_batch),
-        &["tasks were running at the same time; expected 9"],
+        &["tasks were running at the same time; expected"],
     );
 }
 
@@ -207,7 +207,7 @@ fn a_thread_per_batch_is_not_every_job_in_flight() {
 fn hard_coded_batches_are_caught() {
     assert_wrong(
         || ch03::run_batches(hard_coded_batches),
-        &["two batches whose jobs finish in reverse order"],
+        &["two batches whose jobs finish in a scrambled order"],
     );
 }
 
@@ -293,10 +293,7 @@ fn first_before_the_rest(jobs: Vec<Job>) -> Vec<(usize, u64)> {
 fn reversed_submission_order_is_caught_by_a_shuffled_finish() {
     assert_wrong(
         || ch03::in_completion_order(reversed_submission),
-        &[
-            "finish in the order 2, 0, 3, 1",
-            "expected [(2, 102), (0, 100), (3, 103), (1, 101)]",
-        ],
+        &["four jobs that finish in the order [", "expected [("],
     );
 }
 
@@ -304,7 +301,7 @@ fn reversed_submission_order_is_caught_by_a_shuffled_finish() {
 fn highest_index_first_is_caught_by_a_shuffled_finish() {
     assert_wrong(
         || ch03::in_completion_order(highest_index_first),
-        &["2, 0, 3, 1"],
+        &["four jobs that finish in the order ["],
     );
 }
 
@@ -320,7 +317,7 @@ fn jobs_numbered_from_one_are_caught() {
 fn two_worker_threads_are_not_every_job_at_once() {
     assert_wrong(
         || ch03::in_completion_order(two_workers),
-        &["tasks were running at the same time; expected 5"],
+        &["tasks were running at the same time; expected"],
     );
 }
 
@@ -328,7 +325,7 @@ fn two_worker_threads_are_not_every_job_at_once() {
 fn a_first_job_run_before_the_others_start_is_caught() {
     assert_wrong(
         || ch03::in_completion_order(first_before_the_rest),
-        &["tasks were running at the same time; expected 5"],
+        &["tasks were running at the same time; expected"],
     );
 }
 
