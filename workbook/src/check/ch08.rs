@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::thread;
 
 use super::dice::Dice;
@@ -15,7 +16,7 @@ type MergeCase = (&'static str, Vec<u64>, Vec<u64>, Vec<u64>);
 /// Checks `merge_counts(a: Vec<u64>, b: Vec<u64>) -> Vec<u64>`.
 pub fn merge_counts(answer: impl Fn(Vec<u64>, Vec<u64>) -> Vec<u64> + Send + 'static) -> Report {
     MERGE_COUNTS.grade(move || {
-        let cases: [MergeCase; 5] = [
+        let cases: [MergeCase; 6] = [
             (
                 "two tables of three values",
                 vec![1, 2, 3],
@@ -41,8 +42,15 @@ pub fn merge_counts(answer: impl Fn(Vec<u64>, Vec<u64>) -> Vec<u64> + Send + 'st
                 vec![1, 1, 1, 7],
                 vec![3, 3, 1, 7],
             ),
+            (
+                "a longer table with fewer values",
+                vec![6, 6],
+                vec![1, 0, 0, 2],
+                vec![7, 6, 0, 2],
+            ),
         ];
-        for (case, a, b, want) in cases {
+        let drawn = random_merge(&mut Dice::new());
+        for (case, a, b, want) in cases.into_iter().chain([drawn]) {
             let (sum_a, sum_b): (u64, u64) = (a.iter().sum(), b.iter().sum());
             let got = answer(a.clone(), b.clone());
             if got == want {
@@ -80,6 +88,23 @@ pub fn merge_counts(answer: impl Fn(Vec<u64>, Vec<u64>) -> Vec<u64> + Send + 'st
                 .into(),
         )
     })
+}
+
+/// Two tables of different lengths, drawn afresh every run, longer one
+/// first or second at random, every value above 0: an answer that knows only
+/// the named cases cannot pass, and neither can one that drops a tail.
+fn random_merge(dice: &mut Dice) -> MergeCase {
+    let short = dice.between(1, 6);
+    let long = short + dice.between(1, 6);
+    let mut table = |len: u64| -> Vec<u64> { (0..len).map(|_| dice.between(1, 1000)).collect() };
+    let (mut a, mut b) = (table(long), table(short));
+    if dice.between(0, 2) == 1 {
+        std::mem::swap(&mut a, &mut b);
+    }
+    let want = (0..long as usize)
+        .map(|i| a.get(i).unwrap_or(&0) + b.get(i).unwrap_or(&0))
+        .collect();
+    ("two tables drawn at random", a, b, want)
 }
 
 /// A made-up table for a made-up file: value i is counted (i + k) % 3 times,
@@ -135,7 +160,15 @@ pub fn count_files(
             }
         }
         let case = "five files";
-        match answer(&paths, &fake) {
+        let calls = Mutex::new(Vec::new());
+        let tallied = |p: &Path| {
+            calls
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(p.to_path_buf());
+            fake(p)
+        };
+        match answer(&paths, &tallied) {
             Ok(got) => {
                 let (sum_want, sum_got): (u64, u64) = (want.iter().sum(), got.iter().sum());
                 if sum_got != sum_want {
@@ -148,6 +181,7 @@ pub fn count_files(
                     ));
                 }
                 compare_lists(case, &padded(want.clone()), &padded(got))?;
+                counted_once(case, &paths, calls)?;
             }
             Err(e) => {
                 return Err(Wrong::in_case(
@@ -223,6 +257,26 @@ pub fn count_files(
                 .into(),
         )
     })
+}
+
+/// Fails unless every path in `paths` was handed to the counting function
+/// exactly once: counting a file twice reads it twice.
+fn counted_once(case: &str, paths: &[PathBuf], calls: Mutex<Vec<PathBuf>>) -> Result<(), Wrong> {
+    let calls = calls.into_inner().unwrap_or_else(|e| e.into_inner());
+    for p in paths {
+        let n = calls.iter().filter(|c| *c == p).count();
+        if n != 1 {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "{} was counted {n} times: call `count` exactly once for every file, and \
+                     merge the table it gives (each call reads the whole file again).",
+                    p.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A named text and the counts it must give.

@@ -147,3 +147,6 @@ fn a_helper_still_todo_is_named_in_the_report() {
 
 #[path = "check_ch08/more.rs"]
 mod more;
+
+#[path = "check_ch08/plausible.rs"]
+mod plausible;

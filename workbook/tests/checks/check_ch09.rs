@@ -383,4 +383,5 @@ fn a_hashed_seed_and_scoped_workers_are_right_too() {
     }));
 }
 
+mod plausible;
 mod pools;

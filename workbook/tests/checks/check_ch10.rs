@@ -236,3 +236,38 @@ fn the_global_pool_is_caught_on_any_machine() {
 fn lines_tagged_and_sorted_by_rank_pass() {
     assert_done(ch10::on_every_rank(sorted_by_rank));
 }
+
+/// Rank 0 on the calling thread, as if the program that starts the job were
+/// one of its ranks; a thread for every other rank.
+fn caller_is_rank_zero(size: usize, f: RankFn) -> Vec<String> {
+    thread::scope(|s| {
+        let others: Vec<_> = (1..size).map(|r| s.spawn(move || f(r, size))).collect();
+        let mut lines = vec![f(0, size)];
+        lines.extend(others.into_iter().map(|h| h.join().unwrap()));
+        lines
+    })
+}
+
+#[test]
+fn rank_zero_on_the_calling_thread_is_caught() {
+    assert_wrong(
+        || ch10::on_every_rank(caller_is_rank_zero),
+        &["one of them the calling thread", "new threads"],
+    );
+}
+
+/// Right, written another way: every rank writes its own slot of the result.
+fn each_rank_fills_its_slot(size: usize, f: RankFn) -> Vec<String> {
+    let mut lines = vec![String::new(); size];
+    thread::scope(|s| {
+        for (rank, slot) in lines.iter_mut().enumerate() {
+            s.spawn(move || *slot = f(rank, size));
+        }
+    });
+    lines
+}
+
+#[test]
+fn ranks_that_fill_their_own_slots_pass() {
+    assert_done(ch10::on_every_rank(each_rank_fills_its_slot));
+}

@@ -186,4 +186,5 @@ fn no_spin_advice(report: workbook::check::Report) -> workbook::check::Report {
     report
 }
 
+mod plausible;
 mod with_lock;
