@@ -369,3 +369,6 @@ fn try_for_each_into_slots_and_scoped_threads_are_right_too() {
         })
     }));
 }
+
+#[path = "check_ch06/gaming.rs"]
+mod gaming;
