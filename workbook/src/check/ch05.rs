@@ -4,6 +4,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread::{self, ThreadId};
 
+use super::probe::beyond_cores;
 use super::{Expect, Probe, Report, Wrong, expect_parallel};
 
 pub use super::declared::ch05::*;
@@ -21,10 +22,11 @@ fn value(i: usize) -> u64 {
 const START: u64 = 3;
 
 /// Counts, per index, how often `value_of` was asked for it, and which
-/// threads asked.
+/// threads asked; `caller` is the thread that calls the answer.
 struct Tally {
     calls: Vec<AtomicUsize>,
     threads: Mutex<Vec<ThreadId>>,
+    caller: ThreadId,
 }
 
 impl Tally {
@@ -32,6 +34,7 @@ impl Tally {
         Tally {
             calls: (0..len).map(|_| AtomicUsize::new(0)).collect(),
             threads: Mutex::new(Vec::new()),
+            caller: thread::current().id(),
         }
     }
 
@@ -57,7 +60,13 @@ impl Tally {
             self.overlaps(case)?;
             self.values(case, got, false)?;
         }
-        let used = self.threads.lock().unwrap_or_else(|e| e.into_inner()).len();
+        let seen = self
+            .threads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        self.not_by_caller(case, &seen)?;
+        let used = seen.len();
         if used > threads.max(1) {
             return Err(Wrong::in_case(
                 case,
@@ -65,6 +74,24 @@ impl Tally {
             ));
         }
         Ok(())
+    }
+
+    /// Every case, not only the one a probe watches, must write its slots
+    /// on threads of its own: an answer may start threads for some sizes only.
+    fn not_by_caller(&self, case: &str, seen: &[ThreadId]) -> Result<(), Wrong> {
+        if !seen.contains(&self.caller) {
+            return Ok(());
+        }
+        let problem = if seen == [self.caller] {
+            format!("every slot was written on the calling thread: no thread was started. {HINT}")
+        } else {
+            format!(
+                "the slots were written on {} threads, one of them the calling thread. Give \
+                 every range to a thread of its own; the calling thread only waits.",
+                seen.len()
+            )
+        };
+        Err(Wrong::in_case(case, problem))
     }
 
     fn overlaps(&self, case: &str) -> Result<(), Wrong> {
@@ -142,6 +169,32 @@ const CASES: [(&str, usize, usize); 5] = [
     ("1000 slots on three threads", 1000, 3),
 ];
 
+/// The case that watches threads at work: more threads than cores, so that
+/// a pool sized by the machine cannot run them all at once, on any machine.
+fn at_once_case() -> (String, usize) {
+    let threads = beyond_cores(4);
+    (
+        format!("{} slots, {threads} threads at once", 3 * threads),
+        threads,
+    )
+}
+
+/// Judges the slots and what the probe saw in [`at_once_case`].
+fn judge_at_once(case: &str, got: &[u64], threads: usize, probe: &Probe) -> Result<(), Wrong> {
+    let want: Vec<u64> = (0..got.len()).map(value).collect();
+    if got != want {
+        return Err(Wrong::in_case(
+            case,
+            format!("expected {want:?}, got {got:?}."),
+        ));
+    }
+    let expect = Expect {
+        at_once: threads,
+        threads: Some(threads),
+    };
+    expect_parallel(case, probe, thread::current().id(), expect, HINT)
+}
+
 /// Checks `fill_shared(slots: &[AtomicU64], threads: usize, value_of: &(dyn Fn(usize) -> u64 + Sync))`.
 pub fn fill_shared(
     answer: impl Fn(&[AtomicU64], usize, &(dyn Fn(usize) -> u64 + Sync)) + Send + 'static,
@@ -157,28 +210,16 @@ pub fn fill_shared(
         for (case, len, threads) in CASES {
             run(case, len, threads)?;
         }
-        let case = "twelve slots, four threads at once";
-        let slots: Vec<AtomicU64> = (0..12).map(|_| AtomicU64::new(START)).collect();
-        let probe = Probe::new(4);
-        answer(&slots, 4, &|i| probe.task(|| value(i)));
+        let (case, threads) = at_once_case();
+        let slots: Vec<AtomicU64> = (0..3 * threads).map(|_| AtomicU64::new(START)).collect();
+        let probe = Probe::new(threads);
+        answer(&slots, threads, &|i| probe.task(|| value(i)));
         let got: Vec<u64> = slots.iter().map(|s| s.load(Ordering::SeqCst)).collect();
-        let want: Vec<u64> = (0..12).map(value).collect();
-        if got != want {
-            return Err(Wrong::in_case(
-                case,
-                format!("expected {want:?}, got {got:?}."),
-            ));
-        }
-        let expect = Expect {
-            at_once: 4,
-            threads: Some(4),
-        };
-        expect_parallel(case, &probe, thread::current().id(), expect, HINT)?;
-        Ok(
+        judge_at_once(&case, &got, threads, &probe)?;
+        Ok(format!(
             "every slot was written exactly once with its value (empty, uneven, \
-            more threads than slots); 4 threads wrote at once."
-                .into(),
-        )
+            more threads than slots); {threads} threads wrote at once."
+        ))
     })
 }
 
@@ -193,26 +234,14 @@ pub fn fill_chunks(
             answer(&mut out, threads, &|i| tally.value_of(i));
             tally.judge(case, &out, threads, true)?;
         }
-        let case = "twelve slots, four threads at once";
-        let mut out = vec![START; 12];
-        let probe = Probe::new(4);
-        answer(&mut out, 4, &|i| probe.task(|| value(i)));
-        let want: Vec<u64> = (0..12).map(value).collect();
-        if out != want {
-            return Err(Wrong::in_case(
-                case,
-                format!("expected {want:?}, got {out:?}."),
-            ));
-        }
-        let expect = Expect {
-            at_once: 4,
-            threads: Some(4),
-        };
-        expect_parallel(case, &probe, thread::current().id(), expect, HINT)?;
-        Ok(
+        let (case, threads) = at_once_case();
+        let mut out = vec![START; 3 * threads];
+        let probe = Probe::new(threads);
+        answer(&mut out, threads, &|i| probe.task(|| value(i)));
+        judge_at_once(&case, &out, threads, &probe)?;
+        Ok(format!(
             "every slot got its value, each asked for once (empty, uneven, more threads \
-            than slots); 4 scoped threads filled their chunks at once."
-                .into(),
-        )
+            than slots); {threads} scoped threads filled their chunks at once."
+        ))
     })
 }

@@ -1,6 +1,7 @@
 //! Checks for chapter 07, Fibonacci.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use super::dice::Dice;
@@ -29,7 +30,10 @@ pub fn fib_checked(answer: impl Fn(u32) -> Result<u64, String> + Send + 'static)
         for (case, ns) in [
             ("f(0) to f(20)".to_string(), (0..=20u32).collect::<Vec<_>>()),
             (format!("f(n) for n in {middle:?}"), middle.clone()),
-            ("f(80) to f(93), the largest that fit".to_string(), (80..=93).collect()),
+            (
+                "f(80) to f(93), the largest that fit".to_string(),
+                (80..=93).collect(),
+            ),
         ] {
             let case = case.as_str();
             for n in ns {
@@ -53,11 +57,24 @@ pub fn fib_checked(answer: impl Fn(u32) -> Result<u64, String> + Send + 'static)
                 }
             }
         }
+        // Beyond the ends too, n that change from run to run: an answer that
+        // knows only the check's n cannot pass.
+        let beyond = dice.between(95, 1_000) as u32;
+        let far = dice.between(100_000, 4_000_000_000) as u32;
         for (case, n) in [
-            ("f(94), one past the largest", 94u32),
-            ("f(100)", 100),
-            ("n = 4 000 000 000 (must fail fast, not count for minutes)", 4_000_000_000),
+            ("f(94), one past the largest".to_string(), 94u32),
+            ("f(100)".to_string(), 100),
+            (format!("f({beyond})"), beyond),
+            (
+                format!("n = {far} (must fail fast, not count for minutes)"),
+                far,
+            ),
+            (
+                "n = 4 000 000 000 (must fail fast, not count for minutes)".to_string(),
+                4_000_000_000,
+            ),
         ] {
+            let case = case.as_str();
             match answer(n) {
                 Ok(v) => {
                     return Err(Wrong::in_case(
@@ -81,7 +98,10 @@ pub fn fib_checked(answer: impl Fn(u32) -> Result<u64, String> + Send + 'static)
                 Err(_) => {}
             }
         }
-        Ok("f(0) to f(93) are right, and f(94), f(100) and f(4 000 000 000) are errors that name n.".into())
+        Ok(format!(
+            "f(0) to f(93) are right, and f(94), f(100), f({beyond}), f({far}) and \
+             f(4 000 000 000) are errors that name n."
+        ))
     })
 }
 
@@ -108,8 +128,13 @@ type Answer = dyn Fn(u32, u32, &(dyn Fn(u32) -> u64 + Sync)) -> u64 + Send;
 /// Runs the answer with a leaf that records its calls; checks value and leaves.
 fn leaves_case(answer: &Answer, case: &str, n: u32, cutoff: u32) -> Result<(), Wrong> {
     let calls = Mutex::new(Vec::new());
+    let on_caller = AtomicUsize::new(0);
+    let caller = thread::current().id();
     let leaf = |k: u32| {
         calls.lock().unwrap_or_else(|e| e.into_inner()).push(k);
+        if thread::current().id() == caller {
+            on_caller.fetch_add(1, Ordering::SeqCst);
+        }
         fib_seq(k)
     };
     let got = answer(n, cutoff, &leaf);
@@ -155,6 +180,16 @@ fn leaves_case(answer: &Answer, case: &str, n: u32, cutoff: u32) -> Result<(), W
         };
         return Err(Wrong::in_case(case, problem));
     }
+    // rayon::join called from outside a pool runs both halves on rayon's
+    // global pool: a split into two or more leaves leaves none on the caller.
+    if calls.len() > 1 && on_caller.into_inner() == calls.len() {
+        return Err(Wrong::in_case(
+            case,
+            "it ran sequentially: every leaf ran on the calling thread. Split with \
+             rayon::join(|| fib_par(n - 1, ..), || fib_par(n - 2, ..)) at every level above \
+             the cutoff, for every n, not only for some.",
+        ));
+    }
     Ok(())
 }
 
@@ -182,12 +217,30 @@ pub fn fib_par(
             .build()
             .map_err(|e| Wrong(format!("the check could not build a thread pool: {e}")))?;
         let probe = Probe::new(4);
-        let leaf = |k: u32| probe.task(|| fib_seq(k));
+        let outside = AtomicUsize::new(0);
+        let leaf = |k: u32| {
+            if pool.current_thread_index().is_none() {
+                outside.fetch_add(1, Ordering::SeqCst);
+            }
+            probe.task(|| fib_seq(k))
+        };
         let got = pool.install(move || answer(22, 16, &leaf));
         if got != table()[22] {
             return Err(Wrong::in_case(
                 case,
                 format!("returned {got}; f(22) is {}.", table()[22]),
+            ));
+        }
+        let outside = outside.into_inner();
+        if outside > 0 {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "{outside} leaves ran on threads outside the rayon pool fib_par was called \
+                     in: it started threads, or a pool, of its own. Split with rayon::join, which \
+                     runs both halves on the pool it is called in (the caller chooses the pool, \
+                     and its size)."
+                ),
             ));
         }
         let threads = probe.threads();

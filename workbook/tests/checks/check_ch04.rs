@@ -211,3 +211,6 @@ fn money_moving_the_wrong_way_is_caught() {
 
 #[path = "check_ch04/more.rs"]
 mod more;
+
+#[path = "check_ch04/gaming.rs"]
+mod gaming;

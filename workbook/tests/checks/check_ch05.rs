@@ -177,3 +177,6 @@ fn more_chunks_than_threads_is_reported() {
 
 #[path = "check_ch05/more.rs"]
 mod more;
+
+#[path = "check_ch05/gaming.rs"]
+mod gaming;

@@ -355,3 +355,6 @@ fn try_for_each_into_slots_and_scoped_threads_are_right_too() {
 }
 
 mod report_panics;
+
+#[path = "check_ch06/gaming.rs"]
+mod gaming;

@@ -174,3 +174,6 @@ fn untouched_stubs_are_not_started() {
 
 #[path = "check_ch07/more.rs"]
 mod more;
+
+#[path = "check_ch07/gaming.rs"]
+mod gaming;
