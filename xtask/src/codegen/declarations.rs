@@ -74,14 +74,27 @@ fn declared<'a>(root: &Path, chapters: &'a [Chapter]) -> Result<Vec<Declared<'a>
 }
 
 /// Fails, saying what to write where, unless `workbook/src/check/chNN.rs`
-/// defines `pub fn NAME`.
+/// defines `pub fn NAME`, or re-exports it (`pub use MODULE::NAME;`) from
+/// `chNN/MODULE.rs`, which defines it.
 fn has_check(root: &Path, chapter: &Chapter, name: &str) -> Result<()> {
     let file = format!("workbook/src/check/ch{}.rs", chapter.number);
     let text = fs::read_to_string(root.join(&file)).unwrap_or_default();
-    let defined = [format!("pub fn {name}("), format!("pub fn {name}<")]
-        .iter()
-        .any(|start| text.lines().any(|l| l.starts_with(start.as_str())));
-    if !defined {
+    let defines = |text: &str| {
+        [format!("pub fn {name}("), format!("pub fn {name}<")]
+            .iter()
+            .any(|start| text.lines().any(|l| l.starts_with(start.as_str())))
+    };
+    let re_exported = text.lines().any(|l| {
+        let Some(module) = l
+            .strip_prefix("pub use ")
+            .and_then(|l| l.strip_suffix(&format!("::{name};")))
+        else {
+            return false;
+        };
+        let inner = format!("workbook/src/check/ch{}/{module}.rs", chapter.number);
+        defines(&fs::read_to_string(root.join(inner)).unwrap_or_default())
+    });
+    if !defines(&text) && !re_exported {
         bail!(
             "chapters/{}.md: exercise `{name}` has no check: write `pub fn {name}(answer: ...) -> Report` \
              in {file}{} (chapters/AUTHORING.md, “Checks”)",
@@ -281,6 +294,16 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_check_kept_in_a_module_of_its_chapter_and_re_exported_counts() {
+        let root = OneChapter::new("Adding", "mod adding;\npub use adding::add;\n");
+        let err = declared_in(&root.0).unwrap_err().to_string();
+        assert!(err.contains("exercise `add` has no check"), "{err}");
+        fs::create_dir_all(root.path("workbook/src/check/ch01")).unwrap();
+        fs::write(root.path("workbook/src/check/ch01/adding.rs"), CHECK).unwrap();
+        declared_in(&root.0).unwrap();
     }
 
     #[test]
