@@ -100,7 +100,12 @@ fn ensure_kernelspec(env: &Env, evcxr: &Path) -> Result<((), Done)> {
         "language": "rust",
         "interrupt_mode": "message",
         "env": {
-            // init.evcxr there turns on the compile cache and makes a panic an error.
+            // init.evcxr there makes a panic an error. It leaves evcxr's compile
+            // cache (`:cache`) off: the cache copies a crate's dependency list with
+            // the absolute paths of the folder that first built it, so once that
+            // folder is gone (a `cargo clean`, a probe's temporary kernel) cargo
+            // rebuilds serde and the workbook on every cell. The kept build folders
+            // (`kernel_warm`) do the cache's job.
             "EVCXR_CONFIG_DIR": root.join("xtask/evcxr"),
             // With CARGO_INCREMENTAL=0 inherited from a shell, cargo can take a
             // cell's library for fresh and the kernel loads an old one ("dlsym failed").
