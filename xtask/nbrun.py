@@ -13,7 +13,8 @@ on a cell that shows a bare `()` (its last line lacks a `;`), and on a chart
 listed as SVG text instead of drawn. A drawn chart carries the
 `data-workbook-chart` attribute that `workbook::Chart` puts in its display.
 Exit status 1 when any notebook failed.
-Usage: nbrun.py [--save] NOTEBOOK...   (--save keeps executed *-solved notebooks in target/notebook-runs/)
+Usage: nbrun.py [--save] LOG_DIR RUN_DIR NOTEBOOK...
+(kernel logs go to LOG_DIR; --save keeps executed *-solved notebooks in RUN_DIR)
 """
 
 import json
@@ -29,10 +30,6 @@ from nbclient import NotebookClient
 import protocol
 
 CELL_TIMEOUT = 600  # seconds: the first cell compiles the helper crates cold
-LOG_DIR = Path(__file__).resolve().parent.parent / "target" / "notebook-logs"
-# `--save` leaves executed solved notebooks here; `cargo xtask notebooks --save`
-# writes their outputs into notebooks/ in the generator's layout.
-SAVE_DIR = LOG_DIR.parent / "notebook-runs"
 
 
 def cell_text(cell):
@@ -109,14 +106,15 @@ def charts_drawn(nb):
     )
 
 
-def save(nb, path):
-    """Keeps the executed notebook in target/notebook-runs/; xtask then writes
+def save(nb, path, save_dir):
+    """Keeps the executed notebook in SAVE_DIR; xtask then writes
     its outputs into notebooks/ through the generator, the one notebook writer."""
-    SAVE_DIR.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, SAVE_DIR / path.name)
+    save_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, save_dir / path.name)
 
 
-def run(path, save_wanted):
+def run(path, log_dir, save_dir):
+    """Runs one notebook; with SAVE_DIR (not None) a passing solved one is kept there."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code" and protocol.COMPILE_FAIL_TAG in cell.metadata.get("tags", []):
@@ -132,8 +130,8 @@ def run(path, save_wanted):
     )
     # The kernel's own chatter (cargo's "Compiling ...") goes to a log file,
     # named in the report when something fails.
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = LOG_DIR / (path.stem + ".kernel.log")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / (path.stem + ".kernel.log")
     start = time.monotonic()
     failure = None
     with open(log_path, "w") as log:
@@ -153,9 +151,9 @@ def run(path, save_wanted):
             if not tags:
                 cell.metadata.pop("tags", None)
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
-    saved = save_wanted and not found and path.stem.endswith("-solved")
+    saved = save_dir is not None and not found and path.stem.endswith("-solved")
     if saved:
-        save(nb, path)
+        save(nb, path, save_dir)
     result = {
         "notebook": path.name,
         "ok": not found,
@@ -172,11 +170,13 @@ def run(path, save_wanted):
 
 def main(argv):
     save_wanted = "--save" in argv
-    paths = [Path(a) for a in argv if a != "--save"]
-    if not paths:
+    args = [a for a in argv if a != "--save"]
+    if len(args) < 3:
         print(__doc__, file=sys.stderr)
         return 2
-    results = [run(p, save_wanted) for p in paths]
+    log_dir, save_dir = Path(args[0]), Path(args[1]) if save_wanted else None
+    paths = [Path(a) for a in args[2:]]
+    results = [run(p, log_dir, save_dir) for p in paths]
     return 0 if all(results) else 1
 
 

@@ -35,7 +35,7 @@ struct FirstCell {
 const LATENCY_GOAL: f64 = 1.0;
 
 pub fn run(env: &Env, quick: bool) -> Result<()> {
-    let out = env.root.join("target/bench");
+    let out = crate::output_dir(&env.root, "bench");
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(&env.root)
         .args(["run", "--quiet", "--release", "-p", "bench", "--", "--out"])

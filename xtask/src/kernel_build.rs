@@ -24,7 +24,7 @@ const TWO_CORE_BUILD: Duration = Duration::from_secs(6 * 60);
 
 /// Where cargo's output goes, for when the build fails.
 pub fn log_file(root: &Path) -> PathBuf {
-    root.join("target/setup/evcxr-install.log")
+    crate::output_dir(root, "setup").join("evcxr-install.log")
 }
 
 /// The build's length before anything is known, from the cores there are.
@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn the_progress_file_round_trips_and_is_marked_ready() {
         let root = std::env::temp_dir().join(format!("xtask-progress-{}", std::process::id()));
-        fs::create_dir_all(root.join("target/setup")).unwrap();
+        fs::create_dir_all(crate::output_dir(&root, "setup")).unwrap();
         let file = progress_file(&root);
         let progress = Progress {
             state: State::Building,

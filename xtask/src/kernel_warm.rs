@@ -15,7 +15,7 @@ use crate::notebook_env::{Done, Env, timed};
 
 /// Where the kernels' build folders live: `0`, `1`, ... and a lock file for each.
 pub fn slots_dir(root: &Path) -> PathBuf {
-    root.join("target/kernel-slots")
+    crate::output_dir(root, "kernel-slots")
 }
 
 /// The first cells the warm-up runs, one kernel each, in the same build

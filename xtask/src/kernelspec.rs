@@ -155,7 +155,7 @@ mod tests {
     fn scratch(name: &str) -> Env {
         let root = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(root.join("target/setup")).unwrap();
+        fs::create_dir_all(crate::output_dir(&root, "setup")).unwrap();
         fs::create_dir_all(root.join("xtask/jupyter")).unwrap();
         // The placeholder imports the generated protocol module beside it.
         for script in ["xtask/jupyter/placeholder_kernel.py", "xtask/protocol.py"] {

@@ -244,7 +244,7 @@ fn check_port_free(port: u16) -> Result<()> {
 /// Where a running `lab` notes its JupyterLab's port and pid: in this
 /// checkout's own `target/`, beside the `notebooks/` it serves.
 fn record_file(root: &Path) -> std::path::PathBuf {
-    root.join("target/lab-server")
+    crate::output_dir(root, "lab-server")
 }
 
 /// Notes the port and pid of the JupyterLab this `lab` started; the file's

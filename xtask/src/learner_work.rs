@@ -65,7 +65,7 @@ pub fn changed(
 /// The step of `cargo xtask test`: every command on a clone holding a
 /// learner's work, and the bytes compared after each.
 pub fn step(root: &Path) -> Result<()> {
-    let clone = root.join("target/learner-work");
+    let clone = crate::output_dir(root, "learner-work");
     if clone.exists() {
         fs::remove_dir_all(&clone).with_context(|| format!("removing {}", clone.display()))?;
     }

@@ -38,10 +38,19 @@ mod watch;
 
 pub mod cli;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Cargo's target folder for the checkout at a root: one rule, `workbook`'s.
 pub use workbook::target_dir_in as target_dir;
+
+/// Where the project's own commands keep what they write (the book, logs,
+/// the kernels' build folders, screenshots, benchmark results): `name` under
+/// the checkout's `target/`, also when `CARGO_TARGET_DIR` moves cargo's
+/// builds elsewhere, so that a kernel or JupyterLab started without cargo's
+/// environment finds them, and `cargo clean` in the checkout removes them.
+pub fn output_dir(root: &Path, name: &str) -> PathBuf {
+    root.join("target").join(name)
+}
 
 /// The workspace root: this checkout's, or the copy named by
 /// `XTASK_WORKSPACE_ROOT` (how `test` runs this binary on a clone holding a

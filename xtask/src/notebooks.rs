@@ -88,6 +88,11 @@ pub fn resolve(root: &Path, names: &[String]) -> Result<Vec<PathBuf>> {
         .collect())
 }
 
+/// Where the runner keeps executed solved notebooks for `--save`.
+fn runs_dir(root: &Path) -> PathBuf {
+    crate::output_dir(root, "notebook-runs")
+}
+
 /// Runs `paths` in order, printing one line per notebook as it finishes;
 /// with `save`, solved notebooks keep their new outputs. Every notebook's
 /// outcome, or an error when the runner itself broke.
@@ -97,6 +102,8 @@ pub fn execute(env: &Env, paths: &[PathBuf], save: bool) -> Result<Vec<NotebookR
     if save {
         cmd.arg("--save");
     }
+    cmd.arg(crate::output_dir(&env.root, "notebook-logs"))
+        .arg(runs_dir(&env.root));
     let mut runner = cmd
         .args(paths)
         .stdin(Stdio::null())
@@ -205,9 +212,9 @@ fn describe(n: usize, total: usize, start: Instant, o: &NotebookRun) -> String {
 
 /// Runs the notebooks and fails when any of them failed.
 pub fn run(env: &Env, paths: &[PathBuf], save: bool) -> Result<()> {
-    // The runner keeps each executed solved notebook in target/notebook-runs/;
+    // The runner keeps each executed solved notebook in the runs folder;
     // the generator, the one notebook writer, then lays out its outputs.
-    let runs = env.root.join("target/notebook-runs");
+    let runs = runs_dir(&env.root);
     if save {
         let _ = std::fs::remove_dir_all(&runs); // runs of an earlier command
     }

@@ -82,8 +82,8 @@ fn browser_skip(chromium: Chromium, ci: bool) -> Result<Option<String>> {
 fn build(root: &Path) -> Result<PathBuf> {
     let mdbook = install::ensure_mdbook()?;
     let start = Instant::now();
-    let source = root.join("target/book-src");
-    let site = root.join("target/book");
+    let source = crate::output_dir(root, "book-src");
+    let site = crate::output_dir(root, "book");
     let written = site::write(root, &source, &site)?;
     if site.exists() {
         fs::remove_dir_all(&site).with_context(|| format!("{}", site.display()))?;
@@ -164,7 +164,7 @@ fn serve_command(root: &Path, site: &Path, port: u16) -> Command {
 
 /// Runs `xtask/book_check.py` and passes on its results, one JSON object a line.
 fn browser_check(root: &Path, python: &Path, site: &Path) -> Result<()> {
-    let shots = root.join("target/book-check");
+    let shots = crate::output_dir(root, "book-check");
     let out = child::output(
         Command::new(python)
             .arg(root.join("xtask/book_check.py"))

@@ -62,7 +62,7 @@ fn saving_a_solved_notebook_writes_only_that_notebook() {
     executed["cells"][0]["outputs"] =
         json!([{"name": "stdout", "output_type": "stream", "text": ["ran again\n"]}]);
     // Laid out as another writer would (two-space indent).
-    let runs = ws.path("target/notebook-runs");
+    let runs = crate::output_dir(&ws.0, "notebook-runs");
     fs::create_dir_all(&runs).unwrap();
     let run = runs.join("01-threads-solved.ipynb");
     fs::write(&run, serde_json::to_string_pretty(&executed).unwrap()).unwrap();

@@ -30,7 +30,7 @@ pub fn ensure(root: &Path, engine: &Engine) -> Result<()> {
             if engine.has_image(LOCAL_BASE) {
                 return Ok(((), Done::Already));
             }
-            let dir = root.join("target/container");
+            let dir = crate::output_dir(root, "container");
             let rootfs = debian(&dir)?;
             add_rust(&rootfs)?;
             add_certificates(&rootfs)?;

@@ -41,7 +41,7 @@ impl Engine {
             return Ok(Engine::Docker);
         }
         timed("podman and runc (the container engine)", install_podman)?;
-        let conf = root.join("target/container/containers.conf");
+        let conf = crate::output_dir(root, "container").join("containers.conf");
         fs::create_dir_all(conf.parent().expect("a folder"))?;
         if fs::read_to_string(&conf).ok().as_deref() != Some(CONTAINERS_CONF) {
             fs::write(&conf, CONTAINERS_CONF).with_context(|| conf.display().to_string())?;

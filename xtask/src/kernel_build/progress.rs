@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// The progress file the placeholder kernel reads.
 pub fn progress_file(root: &Path) -> PathBuf {
-    root.join("target/setup/evcxr-progress.json")
+    crate::output_dir(root, "setup").join("evcxr-progress.json")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
