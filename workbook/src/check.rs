@@ -32,6 +32,8 @@ mod one;
 mod probe;
 pub mod protocol;
 mod report;
+// Counts in words ("1 job was", "3 jobs were").
+mod wording;
 
 pub mod ch01;
 pub mod ch02;
