@@ -32,7 +32,7 @@ mod one;
 mod probe;
 pub mod protocol;
 mod report;
-// Counts in words ("1 job was", "3 jobs were").
+// Counts and lists in words ("1 job was", "[3, 3, …, 2] (256 chunks)").
 mod wording;
 
 pub mod ch01;
