@@ -32,6 +32,8 @@ mod one;
 mod probe;
 pub mod protocol;
 mod report;
+// Counts and lists in words ("1 job was", "[3, 3, …, 2] (256 chunks)").
+mod wording;
 
 pub mod ch01;
 pub mod ch02;

@@ -48,6 +48,17 @@ pub struct Failure {
     pub time: Duration,
 }
 
+/// How [`Failure::message`] begins when loom gave up on a model that never ends.
+const NEVER_ENDS: &str = "the model never ends: a thread loops without making progress";
+
+impl Failure {
+    /// Whether loom gave up because the model never ends (a thread loops
+    /// without making progress), rather than finding a failed assertion.
+    pub fn never_ends(&self) -> bool {
+        self.message.starts_with(NEVER_ENDS)
+    }
+}
+
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -223,9 +234,10 @@ fn in_words(message: &str) -> String {
         "deadlock: every thread that is still running waits for a lock another one holds."
             .to_string()
     } else if message.starts_with("Model exceeded maximum number of branches") {
-        "the model never ends: a thread loops without making progress \
-         (a spin loop must call `loom::thread::yield_now()` or `loom::hint::spin_loop()`)."
-            .to_string()
+        format!(
+            "{NEVER_ENDS} (a spin loop must call `loom::thread::yield_now()` or \
+             `loom::hint::spin_loop()`)."
+        )
     } else {
         message.to_string()
     }

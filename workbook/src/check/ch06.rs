@@ -127,7 +127,8 @@ pub fn all_or_first_error(
             }
         }
         not_on_the_caller(case, &watch)?;
-        if crate::cpus().available >= 2 {
+        let parallel = crate::cpus().available >= 2;
+        if parallel {
             let case = "two inputs at once";
             let probe = Probe::new(2);
             let got = answer(&[1, 2, 3, 4], &|x| probe.task(|| Ok(x)));
@@ -140,8 +141,14 @@ pub fn all_or_first_error(
             };
             expect_parallel(case, &probe, thread::current().id(), expect, PAR_ITER)?;
         }
-        Ok("all results in order when none failed, the error naming its input when one did \
-            (also with two failing and with no inputs); tasks ran in parallel."
-            .into())
+        let at_once = if parallel {
+            "tasks ran in parallel"
+        } else {
+            "tasks ran on rayon's threads (running at once not checked: one core)"
+        };
+        Ok(format!(
+            "all results in order when none failed, the error naming its input when one did \
+             (also with two failing and with no inputs); {at_once}."
+        ))
     })
 }

@@ -99,8 +99,8 @@ pub fn fib_checked(answer: impl Fn(u32) -> Result<u64, String> + Send + 'static)
             }
         }
         Ok(format!(
-            "f(0) to f(93) are right, and f(94), f(100), f({beyond}), f({far}) and \
-             f(4 000 000 000) are errors that name n."
+            "f(0) to f(20), f(80) to f(93) and f(n) for n in {middle:?} are right, and f(94), \
+             f(100), f({beyond}), f({far}) and f(4 000 000 000) are errors that name n."
         ))
     })
 }
@@ -161,15 +161,21 @@ fn leaves_case(answer: &Answer, case: &str, n: u32, cutoff: u32) -> Result<(), W
              recursing further."
                 .to_string()
         } else if let Some(k) = above.first() {
+            let nor_two = if cutoff < 2 { " (nor below 2)" } else { "" };
             format!(
-                "the leaf was called with n = {k}, which is not below the cutoff {cutoff}: \
+                "the leaf was called with n = {k}, which is not below the cutoff {cutoff}{nor_two}: \
                  at or above the cutoff, split in two with rayon::join instead."
             )
         } else {
+            let remedy = if calls.len() < want_calls.len() {
+                "Every piece below the cutoff must get its value from leaf, each time it comes \
+                 up: do not compute it another way or reuse an earlier result."
+            } else {
+                "Call leaf(n) as soon as n is below the cutoff (or below 2), and only then."
+            };
             format!(
                 "the leaf was called {} times, with n from {} to {}; a split that stops \
-                 exactly at the cutoff calls it {} times, with n from {} to {}. Call leaf(n) \
-                 as soon as n is below the cutoff (or below 2), and only then.",
+                 exactly at the cutoff calls it {} times, with n from {} to {}. {remedy}",
                 calls.len(),
                 calls[0],
                 calls[calls.len() - 1],

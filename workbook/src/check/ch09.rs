@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::dice::Dice;
 use super::probe::beyond_cores;
+use super::wording::{abridged, plural};
 use super::{Expect, Probe, Report, Wrong, expect_parallel};
 use crate::pi::count_hits;
 
@@ -29,7 +30,12 @@ pub fn split_throws(answer: impl Fn(u64, u64) -> Vec<u64> + Send + 'static) -> R
         let random: Vec<(String, u64, u64)> = (0..3)
             .map(|_| {
                 let (throws, chunks) = (dice.between(0, 1_000_000), dice.between(1, 300));
-                (format!("{throws} throws in {chunks} chunks"), throws, chunks)
+                let case = format!(
+                    "{} in {}",
+                    plural(throws, "throw", "throws"),
+                    plural(chunks, "chunk", "chunks")
+                );
+                (case, throws, chunks)
             })
             .collect();
         let named = cases.iter().map(|&(c, t, k)| (c.to_string(), t, k));
@@ -44,18 +50,26 @@ pub fn split_throws(answer: impl Fn(u64, u64) -> Vec<u64> + Send + 'static) -> R
             }
             let total: u128 = sizes.iter().map(|&s| s as u128).sum();
             if total != throws as u128 {
-                let (how, diff) = if total < throws as u128 {
-                    ("lost", throws as u128 - total)
+                let (diff, how) = if total < throws as u128 {
+                    (throws as u128 - total, "lost")
                 } else {
-                    ("thrown twice", total - throws as u128)
+                    (total - throws as u128, "too many")
+                };
+                let remedy = if throws % chunks == 0 {
+                    format!("Every chunk gets {throws} / {chunks} = {} throws.", throws / chunks)
+                } else {
+                    format!(
+                        "{chunks} does not divide {throws}: give the remainder, {}, out one \
+                         throw per chunk.",
+                        throws % chunks
+                    )
                 };
                 return Err(Wrong::in_case(
                     case,
                     format!(
-                        "the chunk sizes {} add up to {total}, not {throws}: {diff} throws {how}. \
-                         When {chunks} does not divide {throws}, give the remainder out one \
-                         throw per chunk.",
-                        show(&sizes)
+                        "the chunk sizes {} add up to {total}, not {throws}: {} {how}. {remedy}",
+                        abridged(&sizes, "chunks"),
+                        plural(diff, "throw", "throws")
                     ),
                 ));
             }
@@ -70,7 +84,7 @@ pub fn split_throws(answer: impl Fn(u64, u64) -> Vec<u64> + Send + 'static) -> R
                         "the chunk sizes {} add up, but differ by {}: the largest chunk would \
                          keep its thread busy after the others finish. Sizes may differ by at \
                          most 1 (spread the remainder, one throw per chunk).",
-                        show(&sizes),
+                        abridged(&sizes, "chunks"),
                         hi - lo
                     ),
                 ));
@@ -80,11 +94,12 @@ pub fn split_throws(answer: impl Fn(u64, u64) -> Vec<u64> + Send + 'static) -> R
                 return Err(Wrong::in_case(
                     case,
                     format!(
-                        "the chunk sizes {} add up and are balanced, but chunk {i} has {} throws. \
-                         The exercise gives the extra throws to the first {extra} chunk(s) \
+                        "the chunk sizes {} add up and are balanced, but chunk {i} has {}. \
+                         The exercise gives the extra throws to the first {} \
                          ({throws} % {chunks}), so that every split of the same throws is the same.",
-                        show(&sizes),
-                        sizes[i as usize]
+                        abridged(&sizes, "chunks"),
+                        plural(sizes[i as usize], "throw", "throws"),
+                        plural(extra, "chunk", "chunks")
                     ),
                 ));
             }
@@ -96,20 +111,6 @@ pub fn split_throws(answer: impl Fn(u64, u64) -> Vec<u64> + Send + 'static) -> R
                 .into(),
         )
     })
-}
-
-fn show(sizes: &[u64]) -> String {
-    if sizes.len() <= 8 {
-        format!("{sizes:?}")
-    } else {
-        format!(
-            "[{}, {}, …, {}] ({} chunks)",
-            sizes[0],
-            sizes[1],
-            sizes[sizes.len() - 1],
-            sizes.len()
-        )
-    }
 }
 
 type PiAnswer =
@@ -138,7 +139,10 @@ fn recorded_run(
     let estimate = answer(throws, seed, threads, &kernel).map_err(|e| {
         Wrong::in_case(
             case,
-            format!("{throws} throws on {threads} thread(s) came back as the error “{e}”."),
+            format!(
+                "{throws} throws on {} came back as the error “{e}”.",
+                plural(threads, "thread", "threads")
+            ),
         )
     })?;
     Ok((
@@ -163,9 +167,9 @@ fn judge_chunks(case: &str, throws: u64, estimate: f64, calls: &[Chunk]) -> Resu
         return Err(Wrong::in_case(
             case,
             format!(
-                "all {throws} throws went to count_hits in {} call: nothing was left to share \
+                "all {throws} throws went to count_hits in {}: nothing was left to share \
                  between threads. Split them into CHUNKS chunks.",
-                used.len()
+                plural(used.len(), "call", "calls")
             ),
         ));
     }
@@ -219,20 +223,29 @@ pub fn pi_chunked(
         let throws = 100_000;
         let mut estimates = Vec::new();
         for threads in [1, 2, 3] {
-            let case = format!("{throws} throws on {threads} thread(s)");
+            let case = format!("{throws} throws on {}", plural(threads, "thread", "threads"));
             let (estimate, calls) = recorded_run(&answer, &case, throws, 7, threads)?;
             judge_chunks(&case, throws, estimate, &calls)?;
             estimates.push((threads, estimate));
         }
         let (t0, e0) = estimates[0];
-        if let Some((t, e)) = estimates.iter().find(|(_, e)| *e != e0) {
+        if let Some(&(t, e)) = estimates.iter().find(|(_, e)| *e != e0) {
+            // The same darts summed in another grouping differ in the last
+            // digits only; other darts differ far more.
+            let why = if (e - e0).abs() < 1e-9 {
+                "The same darts, added in another grouping: the hits were added as \
+                 floating-point numbers, whose sum depends on how the pool groups them. Add \
+                 the integer hits, and divide once at the end."
+            } else {
+                "Split into a fixed number of chunks (CHUNKS), each seeded from its index, \
+                 never one chunk per thread: then the same darts are thrown whatever the \
+                 thread count."
+            };
             return Err(Wrong::in_case(
                 "the same throws and seed on 1, 2 and 3 threads",
                 format!(
                     "the estimate changed with the thread count: {e0} on {t0} thread, {e} on \
-                     {t} threads. Split into a fixed number of chunks (CHUNKS), each seeded \
-                     from its index, never one chunk per thread: then the same darts are \
-                     thrown whatever the thread count."
+                     {t} threads. {why}"
                 ),
             ));
         }
@@ -264,25 +277,23 @@ pub fn pi_chunked(
              (rayon::ThreadPoolBuilder::new().num_threads(threads)), e.g. with into_par_iter.",
         )?;
 
-        for (case, throws, threads, word) in [
-            ("0 threads", 1000, 0, "thread"),
-            ("0 throws", 0, 2, "throws"),
+        // The argument each case gets wrong, and the word its error must hold.
+        for (case, throws, threads, arg, word) in [
+            ("0 threads", 1000, 0, "threads", "thread"),
+            ("0 throws", 0, 2, "throws", "throws"),
         ] {
             match answer(throws, 7, threads, &count_hits) {
                 Err(e) if e.contains(word) => {}
                 Err(e) => {
                     return Err(Wrong::in_case(
                         case,
-                        format!("the error “{e}” should say what is wrong with the {word}."),
+                        format!("the error “{e}” should name the argument that is wrong, `{arg}`."),
                     ));
                 }
                 Ok(v) => {
                     return Err(Wrong::in_case(
                         case,
-                        format!(
-                            "came back as Ok({v}); expected an error that says the {word} \
-                             count is no good."
-                        ),
+                        format!("came back as Ok({v}); expected an Err that names `{arg}`."),
                     ));
                 }
             }

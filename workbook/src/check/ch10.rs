@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::dice::Dice;
 use super::probe::beyond_cores;
+use super::wording::{abridged, plural};
 use crate::check::{Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
 
 pub use super::declared::ch10::*;
@@ -80,18 +81,25 @@ fn check_lines(case: &str, size: usize, got: &[String]) -> Result<(), Wrong> {
     } else if got.len() < size {
         let missing: Vec<&String> = want.iter().filter(|w| !got.contains(w)).collect();
         format!(
-            "{} lines came back for {size} ranks; missing: {missing:?}. Every rank from 0 to \
-             size − 1 runs f.",
-            got.len()
+            "{} came back for {}; missing: {}. Every rank from 0 to size − 1 runs f.",
+            plural(got.len(), "line", "lines"),
+            plural(size, "rank", "ranks"),
+            abridged(&missing, "lines")
         )
     } else {
         let (mut a, mut b) = (got.to_vec(), want.clone());
         a.sort();
         b.sort();
         if a == b {
+            let i = (0..size).find(|&i| got[i] != want[i]).unwrap_or(0);
             format!(
-                "every line is there, in the wrong order: {got:?}. Return them in rank order \
-                 (rank 0 first), whatever order the ranks finish in."
+                "every line is there, in the wrong order: {}; line {} reads “{}”, where \
+                 “{}” belongs. Return them in rank order (rank 0 first), whatever order the \
+                 ranks finish in.",
+                abridged(got, "lines"),
+                i + 1,
+                got[i],
+                want[i]
             )
         } else {
             return compare_lists(case, &want, got);

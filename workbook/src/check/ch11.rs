@@ -40,11 +40,11 @@ pub fn record_max(answer: impl Fn(&AtomicUsize, usize) + Send + Sync + 'static) 
                 Err(f) if crate::panics::is_todo(&f.message) => panic!("{}", f.message),
                 Err(f) => return Err(Wrong::in_case(case, max_problem(&f, threads))),
             };
-            explored.push(format!("{case}: {}", done.executions));
+            explored.push(format!("{case} ({} interleavings)", done.executions));
         }
         Ok(format!(
             "in every interleaving loom tried (up to 2 preemptions each, enough to lose a value) \
-             the largest value survived. Interleavings loom explored: {}.",
+             the largest value survived: {}.",
             explored.join("; ")
         ))
     })
@@ -95,6 +95,15 @@ fn read_marker(message: &str, marker: &str) -> Option<(usize, usize)> {
     Some((words.next()?.parse().ok()?, words.next()?.parse().ok()?))
 }
 
+/// Where loom gave up on a model that never ends.
+fn never_ends(failure: &Failure) -> String {
+    format!(
+        "loom stopped at interleaving {}: the model never ends, a thread loops without making \
+         progress.",
+        failure.execution
+    )
+}
+
 /// What loom stopped on, when it is not the model's own assertion.
 fn stopped(failure: &Failure) -> String {
     format!(
@@ -113,15 +122,14 @@ fn max_problem(failure: &Failure, threads: usize) -> String {
         );
     }
     let Some((got, expected)) = read_marker(&failure.message, "MAX") else {
-        if failure.message.contains("never ends") {
+        if failure.never_ends() {
             // `record_max` waits for nothing: a loop that never ends retries a
             // stale value, and loom's general advice (a spin loop must let
             // others run) would send the learner the wrong way.
             return format!(
-                "loom stopped at interleaving {}: the model never ends, a thread loops without \
-                 making progress. A `compare_exchange` retried in a loop must retry with the \
-                 value its `Err` returns: the value loaded first may never come back.",
-                failure.execution
+                "{} A `compare_exchange` retried in a loop must retry with the value its `Err` \
+                 returns: the value loaded first may never come back.",
+                never_ends(failure)
             );
         }
         return stopped(failure);
@@ -132,19 +140,20 @@ fn max_problem(failure: &Failure, threads: usize) -> String {
     );
     if got > expected {
         format!(
-            "{found}: no thread recorded {got}. Keep the larger of the two values, add nothing."
+            "{found}: no thread recorded {got} in this run. The maximum must end at the largest \
+             value recorded into it, with nothing added or kept from elsewhere."
         )
     } else if threads == 1 {
         format!(
-            "{found}, with no other thread running: a smaller value must leave the maximum as it is."
+            "{found}, with no other thread running: a larger value must raise the maximum, and \
+             a smaller one leave it as it is."
         )
     } else {
         format!(
-            "{found}: a larger value was lost. Loading the maximum, comparing and storing are \
-             separate steps: another thread can store a larger value in between, and your store \
-             then overwrites it. A single `compare_exchange` that fails loses the value too. Use \
-             one indivisible step, or retry `compare_exchange` until it succeeds or the stored \
-             value is already larger."
+            "{found}: a larger value was lost. Loading, comparing and storing are separate \
+             steps: another thread can store a larger value in between, which your store then \
+             overwrites (a single failed `compare_exchange` loses it too). Use one indivisible \
+             step, or retry `compare_exchange` until it succeeds or the stored value is larger."
         )
     }
 }
@@ -164,11 +173,11 @@ pub fn with_lock(answer: impl Fn(&AtomicBool, &dyn Fn()) + Send + Sync + 'static
                 Err(f) if crate::panics::is_todo(&f.message) => panic!("{}", f.message),
                 Err(f) => return Err(Wrong::in_case(case, lock_problem(&f))),
             };
-            explored.push(format!("{case}: {}", done.executions));
+            explored.push(format!("{case} ({} interleavings)", done.executions));
         }
         Ok(format!(
             "in every interleaving one thread at a time ran `work`, and each saw the writes of \
-             the one before. Interleavings loom explored: {}.",
+             the one before: {}.",
             explored.join("; ")
         ))
     })
@@ -243,23 +252,19 @@ fn lock_problem(failure: &Failure) -> String {
     } else if let Some((got, expected)) = read_marker(message, "COUNT") {
         format!(
             "{at}, the counter that `work` increments ended at {got}, expected {expected}: a \
-             thread in `work` read the counter as it was before another thread's write. Either \
-             both threads took the lock (seeing that it is free and taking it must be one \
-             indivisible step: `compare_exchange(false, true, ..)`), or the lock did not hand \
-             over what the previous holder wrote (a bug an x86 processor keeps hidden and an \
-             ARM one does not; the compiler may reorder Relaxed operations on either): give it \
-             back with a Release store, and take it with Acquire (the success ordering of \
-             `compare_exchange`). The pair makes every write before the release visible after \
-             the acquire."
+             thread in `work` missed the previous holder's write. Run `work` only while holding \
+             the lock (after taking it, before giving it back); see that it is free and take it \
+             in one indivisible step (`compare_exchange(false, true, ..)`); give it back with a \
+             Release store and take it with Acquire, which hand the holder's writes on (x86 does \
+             that anyway, ARM does not)."
         )
-    } else if message.contains("never ends") {
+    } else if failure.never_ends() {
         format!(
-            "{} A thread waiting for the lock must call `loom::hint::spin_loop()` after each \
-             failed try, so that loom lets the holder run on, and the holder must give the \
-             lock back. Wait by retrying `compare_exchange` (plain loads before each try are \
-             fine too): loom 0.7 does not get to the end of a waiting loop of `swap`s, though \
-             such a loop is right on a real machine.",
-            stopped(failure)
+            "{} The lock starts free, holding false: take it by turning false into true, give \
+             it back by storing false. Wait by retrying `compare_exchange`, calling \
+             `loom::hint::spin_loop()` after each failed try (loom 0.7 never finishes a waiting \
+             loop of `swap`s, right as one is on a real machine).",
+            never_ends(failure)
         )
     } else {
         stopped(failure)

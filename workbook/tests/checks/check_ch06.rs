@@ -70,8 +70,8 @@ fn dropping_the_failures_is_rejected() {
     assert_wrong(
         || ch06::report_every(successes_only),
         &[
-            "3 of 6 tasks were never reported",
-            "of them, 3 failed: [1, 3, 4]",
+            "3 of 6 jobs were never reported",
+            "Of them, 3 jobs failed: [1, 3, 4]",
         ],
     );
 }
@@ -205,7 +205,7 @@ fn unwraps_in_the_worker(jobs: Vec<Fallible>) -> Outcomes {
 fn failures_turned_into_zero_are_caught() {
     assert_wrong(
         || ch06::report_every(errors_as_zero),
-        &["should report Err(\"task 1 failed\"), got Ok(0)"],
+        &["job 1 should report Err(\"job 1 failed\"), got Ok(0)"],
     );
 }
 
@@ -229,7 +229,7 @@ fn failures_reported_twice_are_caught() {
 fn tasks_numbered_from_one_are_caught() {
     assert_wrong(
         || ch06::report_every(numbered_from_one),
-        &["three tasks that all succeed"],
+        &["three jobs that all succeed"],
     );
 }
 
@@ -358,3 +358,35 @@ mod report_panics;
 
 #[path = "check_ch06/gaming.rs"]
 mod gaming;
+
+/// The exercise's answer.
+fn right(inputs: &[u64], task: Task) -> Result<Vec<u64>, String> {
+    inputs.par_iter().map(|&x| named(x, task(x))).collect()
+}
+
+#[test]
+fn on_one_core_the_done_text_says_running_at_once_was_not_checked() {
+    const NAME: &str = "check_ch06::on_one_core_the_done_text_says_running_at_once_was_not_checked";
+    if workbook::cpus().available == 1 {
+        let text = ch06::all_or_first_error(right).to_string();
+        assert!(
+            text.contains("running at once not checked: one core"),
+            "{text}"
+        );
+        assert!(!text.contains("ran in parallel"), "{text}");
+        return;
+    }
+    // Again, in a child process that sees one core.
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", NAME])
+        .env(workbook::cpus::SIMULATED_CPUS, "1")
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -107,7 +107,7 @@ fn a_skipped_bad_file_is_rejected() {
 fn tables_left_out_of_the_merge_are_rejected() {
     assert_wrong(
         || ch08::count_files(drops_middle),
-        &["merged in exactly once"],
+        &["lost, by a table left out", "Merge each file's table once"],
     );
 }
 

@@ -229,7 +229,11 @@ fn an_answer_that_knows_the_texts_by_heart_is_caught() {
 fn dropping_one_letter_words_is_caught() {
     assert_wrong(
         || ch08::count_words(drops_one_letter_words),
-        &["digits and underscores"],
+        &[
+            "digits and underscores",
+            "Words missing or miscounted: 1: expected 1, got 0; x: expected 2, got 0.",
+            "one character long included",
+        ],
     );
 }
 
@@ -237,7 +241,32 @@ fn dropping_one_letter_words_is_caught() {
 fn dropping_numbers_is_caught() {
     assert_wrong(
         || ch08::count_words(letters_only),
-        &["digits and underscores"],
+        &[
+            "digits and underscores",
+            "1: expected 1, got 0; 2024: expected 1, got 0",
+            "any run of letters or digits",
+        ],
+    );
+}
+
+/// Splits at whitespace, then strips the punctuation from each piece: a
+/// piece made only of punctuation ("--") becomes an empty word.
+fn strips_each_piece(text: &str) -> HashMap<String, u64> {
+    count(text.split_whitespace().map(|w| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    }))
+}
+
+#[test]
+fn a_piece_stripped_to_nothing_is_an_empty_word() {
+    assert_wrong(
+        || ch08::count_words(strips_each_piece),
+        &[
+            "runs of separators",
+            "The empty string was counted 1 time:",
+            "a piece made only of separators",
+        ],
     );
 }
 

@@ -164,7 +164,7 @@ fn ranks_from_one_are_told_mpi_counts_from_zero() {
 fn a_missing_last_rank_is_named() {
     assert_wrong(
         || ch10::on_every_rank(forgets_the_last),
-        &["0 lines came back for 1 ranks", "hello from rank 0 of 1"],
+        &["0 lines came back for 1 rank;", "hello from rank 0 of 1"],
     );
 }
 
@@ -212,7 +212,10 @@ fn reversing_the_finishing_order_is_caught() {
 fn lines_sorted_as_text_are_caught() {
     assert_wrong(
         || ch10::on_every_rank(sorted_as_text),
-        &["in the wrong order", "hello from rank 10 of 12"],
+        &[
+            "in the wrong order",
+            "(12 lines); line 3 reads “hello from rank 10 of 12”, where “hello from rank 2 of 12” belongs",
+        ],
     );
 }
 

@@ -67,7 +67,7 @@ fn checking_then_storing_loses_a_larger_value() {
         &[
             "two threads record 3 and 5",
             "ended at 3, expected 5",
-            "overwrites it",
+            "which your store then overwrites",
             "one indivisible step",
         ],
     );
@@ -132,7 +132,8 @@ fn adding_the_values_is_a_sum_not_a_maximum() {
         &[
             "one thread records 3, 5, 4",
             "ended at 12, expected 5",
-            "no thread recorded 12",
+            "no thread recorded 12 in this run",
+            "with nothing added",
         ],
     );
 }
@@ -141,7 +142,11 @@ fn adding_the_values_is_a_sum_not_a_maximum() {
 fn keeping_the_smaller_is_rejected() {
     assert_wrong(
         || ch11::record_max(keeps_the_smaller),
-        &["one thread records 3, 5, 4", "expected 5"],
+        &[
+            "one thread records 3, 5, 4",
+            "expected 5",
+            "a larger value must raise the maximum",
+        ],
     );
 }
 
@@ -173,10 +178,12 @@ fn other_right_maximums_pass() {
         ch11::record_max(compare_exchange_loop),
         ch11::record_max(fetch_update),
     ] {
+        // Each case with its count of interleavings.
         assert!(
-            report.to_string().contains("Interleavings loom explored"),
+            report.to_string().contains("one thread records 3, 5, 4 ("),
             "{report}"
         );
+        assert!(report.to_string().contains(" interleavings); "), "{report}");
         assert_done(report);
     }
 }

@@ -1,4 +1,4 @@
-//! Chapter 06's Exercise 1: every task reported, failures and panics
+//! Chapter 06's Exercise 1: every job reported, failures and panics
 //! included.
 
 use std::panic::AssertUnwindSafe;
@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use super::super::dice::Dice;
 use super::super::probe::beyond_cores;
+use super::super::wording::plural;
 use super::{Expect, Probe, REPORT_EVERY, Report, Wrong, expect_parallel};
+use crate::panics::{is_todo, panic_message};
 use crate::sharing::Fallible;
 
 /// How a job of `report_every`'s check ends.
@@ -28,7 +30,7 @@ impl Ends {
     fn outcome(self, i: usize) -> Result<u64, String> {
         match self {
             Ends::Returns => Ok(10 + i as u64),
-            Ends::Fails => Err(format!("task {i} failed")),
+            Ends::Fails => Err(format!("job {i} failed")),
             Ends::PanicsWithStr(text) | Ends::PanicsWithString(text) => {
                 Err(format!("panicked: {text}"))
             }
@@ -74,17 +76,16 @@ fn run_case(
 ) -> Result<(), Wrong> {
     let finished = Arc::new(AtomicUsize::new(0));
     let got = std::panic::catch_unwind(AssertUnwindSafe(|| answer(jobs(plan, probe, &finished))));
-    let Ok(got) = got else {
-        let i = plan.iter().position(|(_, ends)| ends.panics()).unwrap_or(0);
-        return Err(Wrong::in_case(
-            case,
-            format!(
-                "a panic from job {i} ended your function: it reached the caller instead of \
-                 being reported. `join()` hands you the panic as `Err(payload)`: turn that \
-                 into job {i}'s outcome, {:?}, instead of unwrapping it.",
-                plan[i].1.outcome(i)
-            ),
-        ));
+    let got = match got {
+        Ok(got) => got,
+        // `todo!()`: passed on, so that the answer reads as not started.
+        Err(payload) if is_todo(&panic_message(&*payload)) => std::panic::resume_unwind(payload),
+        Err(payload) => {
+            return Err(Wrong::in_case(
+                case,
+                escaped(plan, &panic_message(&*payload)),
+            ));
+        }
     };
     let running = plan.len() - finished.load(Ordering::SeqCst);
     judge_outcomes(case, plan, &got, running)?;
@@ -92,10 +93,10 @@ fn run_case(
     let threads = probe.threads();
     if threads.contains(&caller) {
         let problem = if threads == [caller] {
-            format!("every task ran on the calling thread: no thread was started. {HINT}")
+            format!("every job ran on the calling thread: no thread was started. {HINT}")
         } else {
             format!(
-                "the tasks ran on {} threads, one of them the calling thread. {HINT}",
+                "the jobs ran on {} threads, one of them the calling thread. {HINT}",
                 threads.len()
             )
         };
@@ -104,11 +105,25 @@ fn run_case(
     Ok(())
 }
 
-const HINT: &str = "Start every task on its own thread before waiting for any result.";
+/// What to say when a panic got out of the answer: its own message, and,
+/// where a job of the case panics, how to keep that panic in.
+fn escaped(plan: &[(u64, Ends)], message: &str) -> String {
+    let said = format!("your function panicked (“{message}”) instead of returning.");
+    match plan.iter().position(|(_, ends)| ends.panics()) {
+        Some(i) => format!(
+            "{said} Job {i} panics in this case: `join()` hands you its panic as \
+             `Err(payload)`: turn that into job {i}'s outcome, {:?}, instead of unwrapping it.",
+            plan[i].1.outcome(i)
+        ),
+        None => said,
+    }
+}
+
+const HINT: &str = "Start every job on its own thread before waiting for any result.";
 
 type Outcomes = Vec<(usize, Result<u64, String>)>;
 
-/// `running`: the tasks still running when the answer returned.
+/// `running`: the jobs still running when the answer returned.
 fn judge_outcomes(
     case: &str,
     plan: &[(u64, Ends)],
@@ -121,8 +136,8 @@ fn judge_outcomes(
             return Err(Wrong::in_case(
                 case,
                 format!(
-                    "an outcome names task {i}, but there are only {} tasks.",
-                    plan.len()
+                    "an outcome names job {i}, but there are only {}.",
+                    plural(plan.len(), "job", "jobs")
                 ),
             ));
         };
@@ -131,7 +146,7 @@ fn judge_outcomes(
         if *outcome != want {
             let how = if plan[*i].1.panics() {
                 format!(
-                    " Task {i} panicked: report it as `panicked: ` followed by the panic's \
+                    " Job {i} panicked: report it as `panicked: ` followed by the panic's \
                      message, which its payload holds as a `&str` or a `String`."
                 )
             } else {
@@ -139,7 +154,7 @@ fn judge_outcomes(
             };
             return Err(Wrong::in_case(
                 case,
-                format!("task {i} should report {want:?}, got {outcome:?}.{how}"),
+                format!("job {i} should report {want:?}, got {outcome:?}.{how}"),
             ));
         }
     }
@@ -147,7 +162,7 @@ fn judge_outcomes(
         return Err(Wrong::in_case(
             case,
             format!(
-                "task {i} was reported {} times; report each task once.",
+                "job {i} was reported {} times; report each job once.",
                 seen[i]
             ),
         ));
@@ -157,7 +172,7 @@ fn judge_outcomes(
         return Err(Wrong::in_case(
             case,
             format!(
-                "task {i} panicked and was never reported: its thread ended before it could hand \
+                "job {i} panicked and was never reported: its thread ended before it could hand \
                  over an outcome. Catch the panic where you can see it (`join()` returns \
                  `Err(payload)` for a thread that panicked) and report it as {:?}.",
                 plan[i].1.outcome(i)
@@ -170,24 +185,38 @@ fn judge_outcomes(
             .copied()
             .filter(|&i| matches!(plan[i].1, Ends::Fails))
             .collect();
+        let unreported = format!(
+            "{} of {} {} never reported: {missing:?}.",
+            missing.len(),
+            plural(plan.len(), "job", "jobs"),
+            if missing.len() == 1 { "was" } else { "were" }
+        );
+        let failures = if failed.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Of them, {} failed: {failed:?}. Report the failures too: do not stop at \
+                 the first error.",
+                plural(failed.len(), "job", "jobs")
+            )
+        };
         let waiting = if running == 0 {
             String::new()
         } else {
             format!(
-                " {running} of them were still running when it returned: wait for every \
-                 task's outcome (join each handle, or receive one message per task), rather \
-                 than reading what has arrived after a while."
+                " {} still running when your function returned: wait for every job's \
+                 outcome (join each handle) rather than taking what has arrived after a while.",
+                plural(running, "job was", "jobs were")
             )
+        };
+        let remedy = if failures.is_empty() && waiting.is_empty() {
+            " Report every job, whatever its outcome."
+        } else {
+            ""
         };
         return Err(Wrong::in_case(
             case,
-            format!(
-                "{} of {} tasks were never reported: tasks {missing:?} (of them, {} failed: {failed:?}). \
-                 Every task must be reported, the failures too: do not stop at the first error.{waiting}",
-                missing.len(),
-                plan.len(),
-                failed.len()
-            ),
+            format!("{unreported}{failures}{waiting}{remedy}"),
         ));
     }
     Ok(())
@@ -198,13 +227,13 @@ pub fn report_every(answer: impl Fn(Vec<Fallible>) -> Outcomes + Send + 'static)
     use Ends::{Fails, PanicsWithStr, PanicsWithString, Returns};
     REPORT_EVERY.grade(move || {
         let cases: [(&str, Vec<(u64, Ends)>); 4] = [
-            ("no tasks", vec![]),
+            ("no jobs", vec![]),
             (
-                "three tasks that all succeed",
+                "three jobs that all succeed",
                 vec![(3, Returns), (1, Returns), (2, Returns)],
             ),
             (
-                "six tasks, three of them failing",
+                "six jobs, three of them failing",
                 vec![
                     (1, Returns),
                     (2, Fails),
@@ -214,27 +243,27 @@ pub fn report_every(answer: impl Fn(Vec<Fallible>) -> Outcomes + Send + 'static)
                     (4, Returns),
                 ],
             ),
-            ("every task fails", vec![(2, Fails), (1, Fails), (3, Fails)]),
+            ("every job fails", vec![(2, Fails), (1, Fails), (3, Fails)]),
         ];
         // Tasks that finish at once, and a watch that only records threads.
         let watch = || Arc::new(Probe::with_patience(1, Duration::ZERO));
         for (case, plan) in &cases {
             run_case(&answer, case, plan, &watch())?;
         }
-        // One task, at a place that changes, finishes a second after the
+        // One job, at a place that changes, finishes a second after the
         // rest: an answer that waits a while and reads what has arrived,
-        // instead of waiting for every task, returns while it still runs.
+        // instead of waiting for every job, returns while it still runs.
         let late = Dice::new().between(0, 5) as usize;
         let plan: Vec<(u64, Ends)> = (0..5)
             .map(|i| (if i == late { 1000 } else { 1 }, Returns))
             .collect();
-        let case = format!("five tasks, task {late} finishing a second after the others");
+        let case = format!("five jobs, job {late} finishing a second after the others");
         run_case(&answer, &case, &plan, &watch())?;
 
-        // More tasks than cores: a pool sized by the machine cannot run them
+        // More jobs than cores: a pool sized by the machine cannot run them
         // all at once, on any machine.
         let n = beyond_cores(4);
-        let case = format!("{n} tasks at once, half of them failing");
+        let case = format!("{n} jobs at once, half of them failing");
         let plan: Vec<(u64, Ends)> = (0..n)
             .map(|i| (1, if i % 2 == 0 { Fails } else { Returns }))
             .collect();
@@ -248,21 +277,21 @@ pub fn report_every(answer: impl Fn(Vec<Fallible>) -> Outcomes + Send + 'static)
 
         run_case(
             &answer,
-            "five tasks, task 1 failing, task 3 panicking",
+            "five jobs, job 1 failing, job 3 panicking",
             &[
                 (4, Returns),
                 (1, Fails),
                 (6, Returns),
-                (2, PanicsWithString("task 3 divided by zero")),
+                (2, PanicsWithString("job 3 divided by zero")),
                 (3, Returns),
             ],
             &watch(),
         )?;
         run_case(
             &answer,
-            "four tasks, task 0 panicking with a `&str` message, task 2 failing",
+            "four jobs, job 0 panicking with a `&str` message, job 2 failing",
             &[
-                (3, PanicsWithStr("task 0 found no input")),
+                (3, PanicsWithStr("job 0 found no input")),
                 (1, Returns),
                 (2, Fails),
                 (1, Returns),
@@ -270,9 +299,9 @@ pub fn report_every(answer: impl Fn(Vec<Fallible>) -> Outcomes + Send + 'static)
             &watch(),
         )?;
         Ok(format!(
-            "every task was reported once with its own outcome, failures and panics included \
+            "every job was reported once with its own outcome, failures and panics included \
             (none, all succeed, some fail, all fail, one finishing late, one panicking); \
-            {n} tasks ran at once."
+            {n} jobs ran at once."
         ))
     })
 }

@@ -88,7 +88,7 @@ fn two_per_thread(jobs: Vec<Fallible>) -> Outcomes {
 fn report_every_threads_only_for_the_watched_count_are_caught() {
     assert_wrong(
         || ch06::report_every(threads_only_for_four),
-        &["three tasks that all succeed", "no thread was started"],
+        &["three jobs that all succeed", "no thread was started"],
     );
 }
 
@@ -96,7 +96,7 @@ fn report_every_threads_only_for_the_watched_count_are_caught() {
 fn report_every_one_thread_per_core_is_caught_on_any_machine() {
     assert_wrong(
         || ch06::report_every(one_thread_per_core),
-        &["tasks at once", "were running at the same time"],
+        &["jobs at once", "were running at the same time"],
     );
 }
 
@@ -104,7 +104,7 @@ fn report_every_one_thread_per_core_is_caught_on_any_machine() {
 fn report_every_on_the_global_pool_is_caught_on_any_machine() {
     assert_wrong(
         || ch06::report_every(global_pool),
-        &["tasks at once", "were running at the same time"],
+        &["jobs at once", "were running at the same time"],
     );
 }
 
@@ -113,8 +113,9 @@ fn waiting_a_while_instead_of_for_every_outcome_is_caught() {
     assert_wrong(
         || ch06::report_every(waits_a_while),
         &[
-            "still running when it returned",
-            "receive one message per task",
+            "1 of 5 jobs was never reported",
+            "1 job was still running when your function returned",
+            "(join each handle)",
         ],
     );
 }
@@ -123,7 +124,7 @@ fn waiting_a_while_instead_of_for_every_outcome_is_caught() {
 fn two_tasks_per_thread_are_not_all_at_once() {
     assert_wrong(
         || ch06::report_every(two_per_thread),
-        &["tasks at once", "expected"],
+        &["jobs at once", "expected"],
     );
 }
 

@@ -92,8 +92,8 @@ fn chapter_03s_channel_answer_loses_the_panicking_job() {
     assert_wrong(
         || ch06::report_every(channel_only),
         &[
-            "task 3 panicked and was never reported",
-            "Err(\"panicked: task 3 divided by zero\")",
+            "job 3 panicked and was never reported",
+            "Err(\"panicked: job 3 divided by zero\")",
         ],
     );
 }
@@ -103,9 +103,30 @@ fn a_panic_let_through_is_contained_and_named() {
     assert_wrong(
         || ch06::report_every(lets_the_panic_through),
         &[
-            "a panic from job 3 ended your function",
+            "your function panicked (“called `Result::unwrap()` on an `Err` value",
+            "Job 3 panics in this case",
             "instead of unwrapping it",
         ],
+    );
+}
+
+/// Refuses an empty list of jobs with a panic of its own.
+fn panics_on_no_jobs(jobs: Vec<Fallible>) -> Outcomes {
+    assert!(!jobs.is_empty(), "no jobs to run");
+    joined_with(jobs, as_asked)
+}
+
+#[test]
+fn a_panic_of_the_answers_own_is_shown_and_blames_no_job() {
+    let words = [
+        "Case “no jobs”",
+        "your function panicked (“no jobs to run”)",
+    ];
+    assert_wrong(|| ch06::report_every(panics_on_no_jobs), &words);
+    let text = ch06::report_every(panics_on_no_jobs).to_string();
+    assert!(
+        !text.contains("Job 0"),
+        "no job panics in this case:\n{text}"
     );
 }
 
@@ -114,7 +135,7 @@ fn a_panic_without_its_message_is_rejected() {
     assert_wrong(
         || ch06::report_every(panicked_without_message),
         &[
-            "task 3 should report Err(\"panicked: task 3 divided by zero\"), got Err(\"panicked\")",
+            "job 3 should report Err(\"panicked: job 3 divided by zero\"), got Err(\"panicked\")",
             "followed by the panic's message",
         ],
     );
@@ -125,7 +146,7 @@ fn a_str_payload_read_as_nothing_is_rejected() {
     assert_wrong(
         || ch06::report_every(reads_only_strings),
         &[
-            "task 0 should report Err(\"panicked: task 0 found no input\"), got Err(\"panicked: \")",
+            "job 0 should report Err(\"panicked: job 0 found no input\"), got Err(\"panicked: \")",
             "`&str`",
         ],
     );

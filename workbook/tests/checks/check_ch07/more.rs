@@ -93,18 +93,28 @@ fn an_error_that_says_n_but_not_its_value_is_caught() {
     );
 }
 
+/// Adds in u128, and refuses what is past f(93).
+fn in_u128(n: u32) -> Result<u64, String> {
+    if n > 93 {
+        return Err(format!("f({n}) is past f(93), the largest that fits"));
+    }
+    let (mut a, mut b) = (0u128, 1u128);
+    for _ in 0..n {
+        (a, b) = (b, a + b);
+    }
+    u64::try_from(a).map_err(|_| format!("f({n}) does not fit"))
+}
+
 #[test]
 fn u128_and_a_known_limit_are_right_too() {
-    assert_done(ch07::fib_checked(|n| {
-        if n > 93 {
-            return Err(format!("f({n}) is past f(93), the largest that fits"));
-        }
-        let (mut a, mut b) = (0u128, 1u128);
-        for _ in 0..n {
-            (a, b) = (b, a + b);
-        }
-        u64::try_from(a).map_err(|_| format!("f({n}) does not fit"))
-    }));
+    let report = ch07::fib_checked(in_u128);
+    // The done text names only the values it checked.
+    let text = report.to_string();
+    assert!(
+        text.contains("f(0) to f(20), f(80) to f(93) and f(n) for n in ["),
+        "{text}"
+    );
+    assert_done(report);
 }
 
 // ch07 fib_par: more wrong answers, and a right one written differently
@@ -217,7 +227,37 @@ fn a_half_computed_without_the_leaf_is_caught() {
 
 #[test]
 fn memoized_leaves_are_not_every_piece() {
-    assert_wrong(|| ch07::fib_par(memoized_leaves), &["the leaf was called"]);
+    assert_wrong(
+        || ch07::fib_par(memoized_leaves),
+        &[
+            "the leaf was called 2 times",
+            "calls it 233 times",
+            "or reuse an earlier result",
+        ],
+    );
+}
+
+/// Hands f(2) to the leaf too: `<=` against a floor of 2.
+fn leaf_at_two(n: u32, cutoff: u32, leaf: Leaf) -> u64 {
+    if n <= cutoff.max(2) {
+        return leaf(n);
+    }
+    let (a, b) = rayon::join(
+        || leaf_at_two(n - 1, cutoff, leaf),
+        || leaf_at_two(n - 2, cutoff, leaf),
+    );
+    a + b
+}
+
+#[test]
+fn a_leaf_at_two_is_told_the_floor_of_two() {
+    assert_wrong(
+        || ch07::fib_par(leaf_at_two),
+        &[
+            "n = 12, cutoff 0",
+            "n = 2, which is not below the cutoff 0 (nor below 2)",
+        ],
+    );
 }
 
 #[test]

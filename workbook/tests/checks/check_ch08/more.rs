@@ -165,7 +165,39 @@ fn pairs_in_turn(paths: &[PathBuf], count: Counter) -> Result<Vec<u64>, String> 
 fn merging_with_zip_is_rejected() {
     assert_wrong(
         || ch08::count_files(merged_with_zip),
-        &["merged in exactly once"],
+        &[
+            "lost, by a table left out or by a merge that stops at the shorter table",
+            "with merge_counts, which keeps every value of the longer table",
+        ],
+    );
+}
+
+/// Merges with the shorter table lined up at the end of the longer one:
+/// no value lost, but counts added to the wrong values.
+fn lined_up_at_the_end(paths: &[PathBuf], count: Counter) -> Result<Vec<u64>, String> {
+    let tables: Vec<Vec<u64>> = paths
+        .par_iter()
+        .map(|p| count(p))
+        .collect::<Result<_, _>>()?;
+    Ok(tables.into_iter().fold(Vec::new(), |a, b| {
+        let (mut long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+        let start = long.len() - short.len();
+        long[start..]
+            .iter_mut()
+            .zip(short)
+            .for_each(|(x, y)| *x += y);
+        long
+    }))
+}
+
+#[test]
+fn counts_added_to_the_wrong_values_are_named() {
+    assert_wrong(
+        || ch08::count_files(lined_up_at_the_end),
+        &[
+            "was counted",
+            "the count at index i is the count of value i",
+        ],
     );
 }
 
@@ -178,7 +210,7 @@ fn unwrapping_a_bad_file_is_rejected() {
 fn counting_only_the_first_file_is_rejected() {
     assert_wrong(
         || ch08::count_files(first_file_only),
-        &["merged in exactly once"],
+        &["the merged table only", "Merge each file's table once"],
     );
 }
 

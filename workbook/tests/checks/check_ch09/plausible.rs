@@ -48,10 +48,11 @@ fn one_extra_throw_too_many_is_caught() {
         || ch09::split_throws(extra_off_by_one),
         &[
             "10 throws in 1 chunk",
-            "add up to 11, not 10",
-            "thrown twice",
+            "add up to 11, not 10: 1 throw too many. Every chunk gets 10 / 1 = 10 throws.",
         ],
     );
+    let text = ch09::split_throws(extra_off_by_one).to_string();
+    assert!(!text.contains("does not divide"), "1 divides 10:\n{text}");
 }
 
 #[test]
@@ -66,7 +67,7 @@ fn a_floating_point_share_is_caught_for_the_largest_count() {
 fn chunk_boundaries_that_put_the_extra_anywhere_are_caught() {
     assert_wrong(
         || ch09::split_throws(boundaries),
-        &["3 throws in 5 chunks", "to the first 3 chunk(s)"],
+        &["3 throws in 5 chunks", "to the first 3 chunks"],
     );
 }
 
@@ -158,7 +159,11 @@ fn a_thread_for_every_chunk_is_caught() {
 fn zero_throws_must_be_an_error() {
     assert_wrong(
         || ch09::pi_chunked(zero_throws_ok),
-        &["0 throws", "came back as Ok(NaN)"],
+        &[
+            "0 throws",
+            "came back as Ok(NaN)",
+            "expected an Err that names `throws`",
+        ],
     );
 }
 
@@ -168,7 +173,41 @@ fn an_error_that_names_nothing_is_caught() {
         || ch09::pi_chunked(vague_refusal),
         &[
             "0 threads",
-            "the error “bad arguments” should say what is wrong",
+            "the error “bad arguments” should name the argument that is wrong, `threads`",
+        ],
+    );
+}
+
+/// A pool of exactly `threads` threads.
+fn pool_of(threads: usize) -> Result<rayon::ThreadPool, String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Right chunks and seeds, but each thread adds its chunks' shares of the
+/// estimate as floating-point numbers: the sum's grouping follows the threads.
+fn float_shares(throws: u64, seed: u64, threads: usize, hits: Kernel) -> Result<f64, String> {
+    guard(throws, threads)?;
+    let pool = pool_of(threads)?;
+    let s = sizes(throws, 256);
+    let share = |i: usize| 4.0 * hits(chunk_seed(seed, i), s[i]) as f64 / throws as f64;
+    Ok(pool.install(|| {
+        (0..threads)
+            .into_par_iter()
+            .map(|t| (t..256).step_by(threads).map(share).sum::<f64>())
+            .sum()
+    }))
+}
+
+#[test]
+fn shares_added_as_floats_are_told_to_add_the_integer_hits() {
+    assert_wrong(
+        || ch09::pi_chunked(float_shares),
+        &[
+            "the estimate changed with the thread count",
+            "Add the integer hits, and divide once at the end",
         ],
     );
 }
@@ -181,10 +220,7 @@ fn spawned_into_a_pool_scope(
     hits: Kernel,
 ) -> Result<f64, String> {
     guard(throws, threads)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let pool = pool_of(threads)?;
     let total = AtomicU64::new(0);
     pool.scope(|s| {
         for (i, n) in sizes(throws, 256).into_iter().enumerate() {
