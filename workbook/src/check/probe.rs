@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
-use super::Wrong;
+use super::{Wrong, count};
 
 /// Watches the tasks a check hands to the learner's code: which threads run
 /// them, and how many are in flight at once.
@@ -156,17 +156,33 @@ pub fn expect_parallel(
     expect: Expect,
     hint: &str,
 ) -> Result<(), Wrong> {
+    expect_parallel_of("task", case, probe, caller, expect, hint)
+}
+
+/// [`expect_parallel`] for work whose pieces the chapter calls `unit`
+/// ("task", "rank"), a word whose plural takes an s.
+pub fn expect_parallel_of(
+    unit: &str,
+    case: &str,
+    probe: &Probe,
+    caller: ThreadId,
+    expect: Expect,
+    hint: &str,
+) -> Result<(), Wrong> {
     let threads = probe.threads();
     let peak = probe.peak();
     if threads.is_empty() {
-        return Err(Wrong::in_case(case, "none of the tasks ran."));
+        return Err(Wrong::in_case(
+            case,
+            format!("none of the {unit}s ran: your function returned without running any."),
+        ));
     }
     if threads == [caller] {
         let problem = match expect.threads {
-            Some(_) => "every task ran on the calling thread: no thread was started.",
-            None => {
-                "every task ran on the calling thread, one after another: none ran on the pool."
-            }
+            Some(_) => format!("every {unit} ran on the calling thread: no thread was started."),
+            None => format!(
+                "every {unit} ran on the calling thread, one after another: none ran on the pool."
+            ),
         };
         return Err(Wrong::in_case(case, format!("{problem} {hint}")));
     }
@@ -174,18 +190,25 @@ pub fn expect_parallel(
         return Err(Wrong::in_case(
             case,
             format!(
-                "it ran sequentially: the tasks ran one after another, never two at the same time. {hint}"
+                "it ran sequentially: the {unit}s ran one after another, never two at the same time. {hint}"
             ),
         ));
     }
-    if peak < expect.at_once {
-        return Err(Wrong::in_case(
-            case,
-            format!(
-                "at most {peak} tasks were running at the same time; expected {}. {hint}",
-                expect.at_once
+    let on_threads = count(threads.len(), "thread");
+    let at_once = expect.at_once;
+    if peak < at_once {
+        let problem = match expect.threads {
+            // Started on too few threads (a cap, a pool, results reused):
+            // waiting too early is not the fault, so the hint would mislead.
+            Some(wanted) if threads.len() != wanted => format!(
+                "the {unit}s ran on {on_threads}, at most {peak} at the same time; expected \
+                 {at_once}, one new thread per {unit}, all started before any is waited for."
             ),
-        ));
+            _ => format!(
+                "at most {peak} {unit}s were running at the same time; expected {at_once}. {hint}"
+            ),
+        };
+        return Err(Wrong::in_case(case, problem));
     }
     let Some(wanted) = expect.threads else {
         return Ok(());
@@ -195,13 +218,13 @@ pub fn expect_parallel(
         return Err(Wrong::in_case(
             case,
             format!(
-                "the tasks ran on {} thread(s){}; expected {wanted} new threads.",
-                threads.len(),
+                "the {unit}s ran on {on_threads}{}; expected {}.",
                 if others == threads.len() {
                     ""
                 } else {
                     ", one of them the calling thread"
                 },
+                count(wanted, "new thread"),
             ),
         ));
     }

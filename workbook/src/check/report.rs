@@ -153,6 +153,15 @@ impl Wrong {
     }
 }
 
+/// `n` things, with the plural (an s) when `n` is not 1: "1 thread", "3 threads".
+pub(crate) fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("{n} {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
 /// Compares a returned list with the expected one and, when they differ,
 /// says how: items missing, items extra, the right items in the wrong order,
 /// or wrong values.
@@ -218,6 +227,13 @@ mod tests {
         assert!(extra.0.contains("too many"), "{}", extra.0);
         let values = compare_lists("c", &[1, 2], &[1, 3]).unwrap_err();
         assert_eq!(values.0, "Case “c”: expected [1, 2], got [1, 3].");
+    }
+
+    #[test]
+    fn a_count_takes_the_plural_unless_it_is_one() {
+        assert_eq!(count(1, "time"), "1 time");
+        assert_eq!(count(0, "thread"), "0 threads");
+        assert_eq!(count(3, "chunk"), "3 chunks");
     }
 
     #[test]

@@ -84,7 +84,7 @@ fn threads_started_only_for_the_watched_count_are_caught() {
 fn one_thread_per_core_is_caught_on_any_machine() {
     assert_wrong(
         || ch04::count_shared(at_most_one_thread_per_core),
-        &["threads at once", "tasks were running at the same time"],
+        &["threads at once", "one new thread per task"],
     );
 }
 

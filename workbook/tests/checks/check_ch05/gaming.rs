@@ -103,7 +103,7 @@ fn fill_shared_threads_started_only_for_the_watched_count_are_caught() {
 fn fill_shared_one_thread_per_core_is_caught_on_any_machine() {
     assert_wrong(
         || ch05::fill_shared(shared_one_thread_per_core),
-        &["threads at once", "tasks were running at the same time"],
+        &["threads at once", "one new thread per task"],
     );
 }
 
@@ -219,7 +219,7 @@ fn fill_chunks_threads_started_only_for_the_watched_count_are_caught() {
 fn fill_chunks_one_thread_per_core_is_caught_on_any_machine() {
     assert_wrong(
         || ch05::fill_chunks(chunks_one_thread_per_core),
-        &["threads at once", "tasks were running at the same time"],
+        &["threads at once", "one new thread per task"],
     );
 }
 
@@ -245,7 +245,7 @@ fn two_halves_whatever_the_thread_count_are_caught() {
         || ch05::fill_chunks(two_halves),
         &[
             "threads at once",
-            "at most 2 tasks were running at the same time",
+            "ran on 2 threads, at most 2 at the same time",
         ],
     );
 }
