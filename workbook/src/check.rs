@@ -51,5 +51,5 @@ pub use declared::EXERCISES;
 pub use grade::TIME_LIMIT;
 pub use isolated::{exercises, isolated};
 pub use one::graded_only;
-pub use probe::{Expect, Probe, expect_parallel};
+pub use probe::{Expect, Probe, expect_parallel, expect_parallel_of};
 pub use report::{Exercise, Report, Status, Wrong, compare_lists, summary};

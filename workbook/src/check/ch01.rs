@@ -5,7 +5,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::dice::Dice;
-use super::finished::{Finished, LATE};
+use super::finished::{Finished, JOIN_EVERY, LATE};
 use super::probe::beyond_pools;
 use super::{Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
 use crate::Job;
@@ -35,7 +35,7 @@ pub fn run_in_threads(answer: impl Fn(Vec<Job>) -> Vec<u64> + Send + 'static) ->
         compare_lists("no jobs", &[], &answer(Vec::new()))?;
         let finished = Finished::default();
         let got = answer(vec![finished.job(|| 7)]);
-        finished.all("one job", 1, &got)?;
+        finished.all("one job", 1, &got, JOIN_EVERY)?;
         compare_lists("one job", &[7], &got)?;
 
         // Later jobs finish first: the results must still follow job order.
@@ -60,7 +60,7 @@ pub fn run_in_threads(answer: impl Fn(Vec<Job>) -> Vec<u64> + Send + 'static) ->
             .collect();
         let case = "five jobs that finish in reverse order";
         let got = answer(jobs);
-        finished.all(case, 5, &got)?;
+        finished.all(case, 5, &got, JOIN_EVERY)?;
         compare_lists(case, &values, &got)?;
         all_at_once(case, &probe, 5)?;
 
@@ -76,7 +76,7 @@ pub fn run_in_threads(answer: impl Fn(Vec<Job>) -> Vec<u64> + Send + 'static) ->
             LATE.as_secs_f32()
         );
         let got = answer(jobs);
-        finished.all(&case, 5, &got)?;
+        finished.all(&case, 5, &got, JOIN_EVERY)?;
         compare_lists(&case, &values, &got)?;
 
         let n = beyond_pools();
@@ -92,7 +92,7 @@ pub fn run_in_threads(answer: impl Fn(Vec<Job>) -> Vec<u64> + Send + 'static) ->
             .collect();
         let case = format!("{n} jobs at once");
         let got = answer(jobs);
-        finished.all(&case, n, &got)?;
+        finished.all(&case, n, &got, JOIN_EVERY)?;
         compare_lists(&case, &values, &got)?;
         all_at_once(&case, &probe, n)?;
         Ok(format!(

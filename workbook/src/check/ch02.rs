@@ -9,6 +9,7 @@ use std::time::Duration;
 use rayon::ThreadPoolBuilder;
 
 use super::dice::Dice;
+use super::wording::plural;
 use super::{Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
 use crate::panics::panic_message;
 
@@ -91,20 +92,12 @@ pub fn map_on_pool(
                 return Err(Wrong::in_case(
                     &case,
                     "tasks ran on the calling thread: run the map inside `pool.install(|| ...)`, \
-                     so that the pool's threads do the work.",
+                     with a parallel iterator (`par_iter`), so that the pool's threads do the work.",
                 ));
             }
             let pool_hint = "Build it with `ThreadPoolBuilder::new().num_threads(threads).build()` \
                              and run the map inside `pool.install(|| ...)`.";
-            if threads.len() != k {
-                return Err(Wrong::in_case(
-                    &case,
-                    format!(
-                        "the tasks ran on {} different threads, but a pool of {k} threads was asked for. {pool_hint}",
-                        threads.len()
-                    ),
-                ));
-            }
+            // A pool of the wrong size first: its fix is the pool itself.
             let sizes = sizes.into_inner().unwrap();
             if let Some(&other) = sizes.iter().find(|&&s| s != k) {
                 return Err(Wrong::in_case(
@@ -113,6 +106,28 @@ pub fn map_on_pool(
                         "the tasks ran in a rayon pool of {other} threads, but a pool of {k} threads was asked for. {pool_hint}"
                     ),
                 ));
+            }
+            if threads.len() != k {
+                let ran_on = plural(threads.len(), "thread", "threads");
+                let problem = if sizes.is_empty() {
+                    format!(
+                        "the tasks ran on {ran_on}, not in a rayon pool, but a pool of {k} \
+                         threads was asked for. {pool_hint}"
+                    )
+                } else if threads.len() > k {
+                    format!(
+                        "the tasks ran on {ran_on}, but a pool of {k} threads was asked for, and \
+                         one pool: build it once and run the whole map inside its `install`."
+                    )
+                } else {
+                    // The right pool, but not every thread of it took tasks.
+                    format!(
+                        "the tasks ran on {ran_on} of the pool, but a pool of {k} threads was asked \
+                         for: inside `pool.install`, map with a parallel iterator (`par_iter`) so \
+                         that every pool thread takes tasks."
+                    )
+                };
+                return Err(Wrong::in_case(&case, problem));
             }
         }
 
@@ -174,20 +189,20 @@ pub fn map_in_batches(
             };
             let expected: Vec<u64> = inputs.iter().map(|x| 10 * x).collect();
             compare_lists(case, &expected, &answer(&inputs, batch, &work))?;
+            // Calls come in any order; shown in input order, as `want` is.
+            // The inputs fall, so a batch's place is its first item, highest first.
             let mut calls = calls.into_inner().unwrap();
-            calls.sort();
+            calls.sort_by_key(|b| std::cmp::Reverse(b.first().copied()));
             let want: Vec<Vec<u64>> = inputs.chunks(batch).map(<[u64]>::to_vec).collect();
-            let mut sorted_want = want.clone();
-            sorted_want.sort();
-            if calls != sorted_want {
+            if calls != want {
                 let sizes = |v: &[Vec<u64>]| v.iter().map(Vec::len).collect::<Vec<_>>();
                 return Err(Wrong::in_case(
                     case,
                     format!(
                         "`work` should be called once per batch of {batch}, with the batches {want:?} \
-                         (sizes {:?}); it was called {} time(s), with {calls:?} (sizes {:?}). {hint}",
+                         (sizes {:?}); it was called {}, with {calls:?} (sizes {:?}). {hint}",
                         sizes(&want),
-                        calls.len(),
+                        plural(calls.len(), "time", "times"),
                         sizes(&calls)
                     ),
                 ));
@@ -283,15 +298,21 @@ pub fn apply_pairs(
         let (three, two): (&[u64], &[u64]) = (&[1, 2, 3], &[4, 5]);
         for (xs, ys, longer) in [(three, two, "x"), (two, three, "y")] {
             let case = format!("{} xs and {} ys", xs.len(), ys.len());
+            let zipped: Vec<u64> = xs.iter().zip(ys).map(|(&x, &y)| pow(x, y)).collect();
             match catch(|| answer(xs, ys, &pow)) {
                 Ok(got) => {
+                    let what = if got == zipped {
+                        format!(
+                            "`zip` stopped at the shorter list and dropped the third {longer}"
+                        )
+                    } else {
+                        "lists of different lengths were not refused".to_string()
+                    };
                     return Err(Wrong::in_case(
                         &case,
                         format!(
-                            "it returned {got:?}: `zip` stopped at the shorter list and the third \
-                             {longer} was dropped without a word. Lists of different lengths are \
-                             bad input: check the lengths first and panic with a message that \
-                             gives both."
+                            "it returned {got:?}: {what}. Lists of different lengths are bad \
+                             input: check the lengths first and panic with a message that gives both."
                         ),
                     ));
                 }

@@ -1,20 +1,31 @@
 //! Checks for chapter 03, futures and gathering results.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
 
 use super::dice::Dice;
-use super::finished::{Finished, LATE};
+use super::finished::{Finished, JOIN_EVERY, LATE};
 use super::probe::beyond_pools;
 use super::{Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
 use crate::Job;
+
+mod relay;
+
+use relay::Relay;
 
 pub use super::declared::ch03::*;
 
 const SUBMIT_ALL_HINT: &str = "Submit every job first and keep its handle; \
      wait for the results only after the last one has been submitted.";
+
+/// For `in_completion_order`, whose jobs keep no handles to wait on.
+const EACH_SENDS_HINT: &str = "Start every job on its own `thread::spawn` (not a pool), \
+     each sending (index, result) into one channel.";
+
+/// For `in_completion_order`'s results read too early: joining would give
+/// submission order, which that exercise forbids.
+const RECEIVE_ALL: &str = "Receive until every sender is gone (drop the original sender \
+     once the threads are started) instead of waiting a while and taking what has arrived.";
 
 /// Jobs that must all be in flight, watched by `probe`, returning `values`.
 fn probed_jobs(probe: &Arc<Probe>, values: &[u64]) -> Vec<Job> {
@@ -68,7 +79,7 @@ pub fn total(answer: impl Fn(Vec<Job>) -> u64 + Send + 'static) -> Report {
             LATE.as_secs_f32()
         );
         let got = answer(finished.one_late(&values, late));
-        finished.all(&case, 5, got)?;
+        finished.all(&case, 5, got, JOIN_EVERY)?;
         sum_case(&case, values.iter().sum(), got)?;
 
         // More jobs than a pool sized by the cores has threads.
@@ -165,14 +176,9 @@ pub fn run_batches(answer: impl Fn(Vec<Vec<Job>>) -> Vec<Vec<u64>> + Send + 'sta
             .iter()
             .map(|b| jobs.by_ref().take(b.len()).collect())
             .collect();
-        let case = format!(
-            "two batches of three, job {} of batch {} finishing {} s after the others",
-            late % 3,
-            late / 3 + 1,
-            LATE.as_secs_f32()
-        );
+        let case = late_in_batches(late);
         let got = answer(late_jobs);
-        finished.all(&case, flat.len(), &got)?;
+        finished.all(&case, flat.len(), &got, JOIN_EVERY)?;
         check_shape(&case, &values, &got)?;
 
         // More jobs than a pool sized by the cores has threads.
@@ -203,53 +209,6 @@ pub fn run_batches(answer: impl Fn(Vec<Vec<Job>>) -> Vec<Vec<u64>> + Send + 'sta
             batches * size
         ))
     })
-}
-
-/// Jobs that can only finish in a given order: each waits until the job
-/// that finishes just before it has finished. All of them must be in flight
-/// for that to happen; when they are not, the relay gives up (once, for
-/// everyone) and lets them finish.
-struct Relay {
-    /// For each job, the job it waits for.
-    after: Vec<Option<usize>>,
-    done: Vec<AtomicBool>,
-    gave_up: AtomicBool,
-}
-
-impl Relay {
-    /// Jobs that finish last to first.
-    fn new(n: usize) -> Relay {
-        Relay::in_order(&(0..n).rev().collect::<Vec<_>>())
-    }
-
-    /// Jobs that finish in `order` (a list of job indices).
-    fn in_order(order: &[usize]) -> Relay {
-        let mut after = vec![None; order.len()];
-        for pair in order.windows(2) {
-            after[pair[1]] = Some(pair[0]);
-        }
-        Relay {
-            after,
-            done: (0..order.len()).map(|_| AtomicBool::new(false)).collect(),
-            gave_up: AtomicBool::new(false),
-        }
-    }
-
-    fn leg(&self, i: usize) {
-        let start = Instant::now();
-        if let Some(before) = self.after[i] {
-            let before = &self.done[before];
-            while !before.load(Ordering::SeqCst) && !self.gave_up.load(Ordering::SeqCst) {
-                if start.elapsed() > Duration::from_secs(2) {
-                    self.gave_up.store(true, Ordering::SeqCst);
-                }
-                thread::sleep(Duration::from_millis(1));
-            }
-            // A head start for the previous job's result on its way back.
-            thread::sleep(Duration::from_millis(5));
-        }
-        self.done[i].store(true, Ordering::SeqCst);
-    }
 }
 
 /// Checks `in_completion_order(jobs: Vec<Job>) -> Vec<(usize, u64)>`.
@@ -283,7 +242,7 @@ pub fn in_completion_order(
                 at_once: n,
                 threads: Some(n),
             },
-            SUBMIT_ALL_HINT,
+            EACH_SENDS_HINT,
         )?;
         let submission: Vec<(usize, u64)> = (0..n).map(|i| (i, 100 + i as u64)).collect();
         let mut sorted = got.clone();
@@ -345,7 +304,7 @@ pub fn in_completion_order(
             LATE.as_secs_f32()
         );
         let got_late = answer(finished.one_late(&values, late));
-        finished.all(&case, 4, &got_late)?;
+        finished.all(&case, 4, &got_late, RECEIVE_ALL)?;
         if got_late.last() != Some(&(late, 100 + late as u64)) {
             return Err(Wrong::in_case(
                 &case,
@@ -363,26 +322,24 @@ pub fn in_completion_order(
     })
 }
 
+/// Names the case of `run_batches` whose job `late` (counted over both
+/// batches of three, from 0) finishes late: jobs and batches from 1.
+fn late_in_batches(late: usize) -> String {
+    format!(
+        "two batches of three, job {} of batch {} finishing {} s after the others",
+        late % 3 + 1,
+        late / 3 + 1,
+        LATE.as_secs_f32()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
 
     #[test]
-    fn a_relay_in_parallel_finishes_last_to_first() {
-        let n = 4;
-        let relay = Relay::new(n);
-        let order = Mutex::new(Vec::new());
-        thread::scope(|s| {
-            for i in 0..n {
-                let (relay, order) = (&relay, &order);
-                s.spawn(move || {
-                    relay.leg(i);
-                    order.lock().unwrap().push(i);
-                });
-            }
-        });
-        assert_eq!(order.into_inner().unwrap(), [3, 2, 1, 0]);
-        assert!(!relay.gave_up.load(Ordering::SeqCst));
+    fn jobs_and_batches_are_both_counted_from_one() {
+        assert!(late_in_batches(0).starts_with("two batches of three, job 1 of batch 1 finishing"));
+        assert!(late_in_batches(5).starts_with("two batches of three, job 3 of batch 2 finishing"));
     }
 }

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread::{self, ThreadId};
 
 use super::probe::beyond_cores;
+use super::wording::plural;
 use super::{Expect, Probe, Report, Wrong, expect_parallel};
 
 pub use super::declared::ch05::*;
@@ -96,17 +97,17 @@ impl Tally {
 
     fn overlaps(&self, case: &str) -> Result<(), Wrong> {
         let len = self.calls.len();
-        let twice: Vec<usize> = (0..len)
-            .filter(|&i| self.calls[i].load(Ordering::SeqCst) > 1)
-            .collect();
+        let asked = |i: usize| self.calls[i].load(Ordering::SeqCst);
+        let twice: Vec<usize> = (0..len).filter(|&i| asked(i) > 1).collect();
+        // Calls of value_of are counted, not writes: say what was seen.
         match twice.first() {
             Some(&i) => Err(Wrong::in_case(
                 case,
                 format!(
-                    "slot {i} was written {} times ({} slot(s) written more than once: {}). \
-                     The threads' ranges overlap: each index must belong to exactly one thread.",
-                    self.calls[i].load(Ordering::SeqCst),
-                    twice.len(),
+                    "value_of({i}) was asked for {} times (indices asked for more than once: {}). \
+                     Each index belongs to exactly one thread's part, and its value is asked \
+                     for once.",
+                    asked(i),
                     preview(&twice)
                 ),
             )),
@@ -117,37 +118,55 @@ impl Tally {
     fn values(&self, case: &str, got: &[u64], chunks: bool) -> Result<(), Wrong> {
         let len = self.calls.len();
         let off: Vec<usize> = (0..len).filter(|&i| got[i] != value(i)).collect();
-        if off.is_empty() {
+        let Some(&i) = off.first() else {
             return Ok(());
-        }
-        // Every wrong slot's value was asked for: it was stored wrongly.
+        };
         let asked = |i: usize| self.calls[i].load(Ordering::SeqCst) > 0;
-        if off.iter().all(|&i| asked(i)) {
-            let i = off[0];
+        let store = if chunks { "`=`" } else { "`store`" };
+        // Every wrong slot's value was asked for: it was stored wrongly.
+        if off.iter().all(|&i| asked(i)) && got[i] == START {
             return Err(Wrong::in_case(
                 case,
                 format!(
-                    "{} of {len} slots do not hold value_of(index), though it was asked for: \
-                     slot {i} holds {}, expected {}. The slots start at {START}, not 0: store \
-                     the value (`store`, or `=`), do not combine it with what the slot holds.",
+                    "slot {i} still holds its starting value {START} (not 0), though value_of({i}) \
+                     was asked for: the value never reached the slot (was a copy filled?), or was \
+                     combined with what the slot held. Write each value into its own slot of the \
+                     array you were given, with {store}."
+                ),
+            ));
+        }
+        let shown = format!(
+            "slot {i} holds {}, expected value_of({i}) = {}",
+            got[i],
+            value(i)
+        );
+        if off.iter().all(|&i| asked(i)) {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "value_of(index) is missing from {} of {}, though it was asked for: {shown}. \
+                     The slots start at {START}, not 0: write the value with {store}, do not \
+                     combine it with what the slot holds.",
                     off.len(),
-                    got[i],
-                    value(i)
+                    plural(len, "slot", "slots")
                 ),
             ));
         }
         let hint = if chunks {
             "Inside a chunk, positions start at 0: the global index is the chunk's number \
              times the chunk size, plus the position. And every index must be covered."
-        } else {
+        } else if got[i] == START {
             "Every index from 0 to len - 1 must belong to some thread \
              (mind the remainder when len is not a multiple of threads)."
+        } else {
+            "Slot i gets value_of(i), for that same i."
         };
         Err(Wrong::in_case(
             case,
             format!(
-                "{} of {len} slots do not hold value_of(index): {}. {hint}",
+                "value_of(index) is missing from {} of {}: {}; {shown}. {hint}",
                 off.len(),
+                plural(len, "slot", "slots"),
                 preview(&off)
             ),
         ))

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::dice::Dice;
 use super::probe::beyond_cores;
 use super::wording::{abridged, plural};
-use super::{Expect, Probe, Report, Wrong, expect_parallel};
+use super::{Expect, Probe, Report, Wrong, expect_parallel_of};
 use crate::pi::count_hits;
 
 pub use super::declared::ch09::*;
@@ -265,7 +265,8 @@ pub fn pi_chunked(
         let kernel = |seed: u64, n: u64| probe.task(|| count_hits(seed, n));
         answer(100_000, 7, threads, &kernel)
             .map_err(|e| Wrong::in_case(&case, format!("came back as the error “{e}”.")))?;
-        expect_parallel(
+        expect_parallel_of(
+            "chunk",
             &case,
             &probe,
             thread::current().id(),

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::dice::Dice;
 use super::probe::beyond_cores;
 use super::wording::{abridged, plural};
-use crate::check::{Expect, Probe, Report, Wrong, compare_lists, expect_parallel};
+use crate::check::{Expect, Probe, Report, Wrong, compare_lists, expect_parallel_of};
 
 pub use super::declared::ch10::*;
 
@@ -46,7 +46,7 @@ pub fn on_every_rank(
                 at_once: size,
                 threads: Some(size),
             };
-            expect_parallel(&case, &probe, caller, expect, HINT)?;
+            expect_parallel_of("rank", &case, &probe, caller, expect, HINT)?;
         }
         Ok(
             "every rank, 0 to size − 1, ran at once on a thread of its own, knew the job's \

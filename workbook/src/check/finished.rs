@@ -52,12 +52,14 @@ impl Finished {
     }
 
     /// `Err` when fewer than `jobs` jobs had finished when the answer
-    /// returned `got` (shown in the message).
+    /// returned `got` (shown in the message); `remedy` says what to do
+    /// instead, for this exercise.
     pub(crate) fn all(
         &self,
         case: &str,
         jobs: usize,
         got: impl std::fmt::Debug,
+        remedy: &str,
     ) -> Result<(), Wrong> {
         let left = jobs.saturating_sub(self.0.load(Ordering::SeqCst));
         if left == 0 {
@@ -67,10 +69,12 @@ impl Finished {
             case,
             format!(
                 "it returned {got:?} while {left} of the {jobs} jobs were still running: the \
-                 results were read before every thread had finished. Join every JoinHandle and \
-                 take each job's result from its join(), rather than waiting a while and reading \
-                 what the threads left."
+                 results were read before every thread had finished. {remedy}"
             ),
         ))
     }
 }
+
+/// The remedy for results read too early, where each job has a handle.
+pub(crate) const JOIN_EVERY: &str = "Join every JoinHandle and take each job's result from its \
+     join(), rather than waiting a while and reading what the threads left.";

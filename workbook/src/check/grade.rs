@@ -132,11 +132,7 @@ fn run(
                 other => other,
             }
         }
-        Err(_) => Status::Wrong(format!(
-            "it did not finish within {} s, and {}",
-            limit.as_secs(),
-            stuck(&tag)
-        )),
+        Err(_) => Status::Wrong(not_finished(limit, spinning(&tag), Place::here())),
     }
 }
 
@@ -240,43 +236,40 @@ fn left_running(tag: &str) -> Option<Result<(), String>> {
     }
 }
 
-/// Why an answer did not return: spinning or waiting, and what to do.
-fn stuck(tag: &str) -> String {
-    let place = Place::here();
-    match spinning(tag) {
-        Some(spinning) => stuck_words(spinning, place),
-        None => format!(
-            "it did not return, and this platform does not say whether it is spinning or \
-             waiting: look for a loop that never ends, a thread that is never joined, a lock \
-             that is never released or a channel that is never closed. Its thread stays {}.",
-            place.stays()
-        ),
-    }
-}
-
-fn stuck_words(spinning: bool, place: Place) -> String {
-    if spinning {
-        let until = match place {
-            Place::Notebook => {
-                "until you restart the kernel (Kernel > Restart) and run the cells above again"
-            }
-            Place::Crate => {
-                "until the test process ends. Find the loop that never ends, then check again"
-            }
-        };
-        format!(
-            "it is spinning: its thread kept using CPU while the check waited (a loop that \
-             never ends, or one waiting for a condition that never comes true). A thread \
-             cannot be stopped from outside: it keeps a core busy {until}."
-        )
-    } else {
-        format!(
+/// Why an answer did not finish within `limit`: spinning, waiting, or (where
+/// CPU time is not known) either, and what to do.
+fn not_finished(limit: Duration, spinning: Option<bool>, place: Place) -> String {
+    let why = match spinning {
+        Some(true) => {
+            let until = match place {
+                Place::Notebook => {
+                    "until you restart the kernel (Kernel > Restart) and run the cells above again"
+                }
+                Place::Crate => {
+                    "until the test process ends. Find the loop that never ends, then check again"
+                }
+            };
+            format!(
+                "it is spinning: its thread kept using CPU while the check waited (a loop that \
+                 never ends, or one far too long for this input, or one waiting for a condition \
+                 that never comes true). A thread cannot be stopped from outside: it keeps a \
+                 core busy {until}."
+            )
+        }
+        Some(false) => format!(
             "it is waiting (blocked, using no CPU): something waits forever, such as a thread \
              that is never joined, a lock that is never released, or a channel that is never \
              closed. The blocked thread stays {}.",
             place.stays()
-        )
-    }
+        ),
+        None => format!(
+            "this platform does not say whether it is spinning or waiting: look for a loop \
+             that never ends, a thread that is never joined, a lock that is never released or \
+             a channel that is never closed. Its thread stays {}.",
+            place.stays()
+        ),
+    };
+    format!("it did not finish within {} s; {why}", limit.as_secs())
 }
 
 /// Where a check runs, for what a report says of a thread it cannot stop.
@@ -328,14 +321,32 @@ mod tests {
 
     #[test]
     fn a_stuck_answer_gets_the_advice_of_where_it_runs() {
-        for spinning in [true, false] {
-            let notebook = stuck_words(spinning, Place::Notebook);
+        let limit = Duration::from_secs(20);
+        for spinning in [Some(true), Some(false), None] {
+            let notebook = not_finished(limit, spinning, Place::Notebook);
             assert!(notebook.contains("Kernel > Restart"), "{notebook}");
-            let krate = stuck_words(spinning, Place::Crate);
+            let krate = not_finished(limit, spinning, Place::Crate);
             assert!(!krate.contains("kernel"), "{krate}");
             assert!(krate.contains("until the test process ends"), "{krate}");
         }
         // `cargo test` runs outside the kernel.
         assert_eq!(Place::here(), Place::Crate);
+    }
+
+    #[test]
+    fn a_stuck_answer_is_told_once_that_it_did_not_finish() {
+        let limit = Duration::from_secs(20);
+        let unknown = not_finished(limit, None, Place::Crate);
+        assert!(
+            unknown.starts_with("it did not finish within 20 s; this platform does not say"),
+            "{unknown}"
+        );
+        assert!(!unknown.contains("did not return"), "{unknown}");
+        // A loop that is only slow spins as well as one that never ends.
+        let spinning = not_finished(limit, Some(true), Place::Crate);
+        assert!(
+            spinning.contains("far too long for this input"),
+            "{spinning}"
+        );
     }
 }

@@ -8,6 +8,7 @@ use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 use super::Wrong;
+use super::wording::plural;
 
 /// Watches the tasks a check hands to the learner's code: which threads run
 /// them, and how many are in flight at once.
@@ -42,6 +43,8 @@ pub struct Probe {
     reached: AtomicBool,
     gave_up: AtomicBool,
     threads: Mutex<Vec<ThreadId>>,
+    /// Tasks started so far.
+    tasks: AtomicUsize,
 }
 
 /// Counts a task out of flight when it ends, also when its work panics.
@@ -70,6 +73,7 @@ impl Probe {
             reached: AtomicBool::new(false),
             gave_up: AtomicBool::new(false),
             threads: Mutex::new(Vec::new()),
+            tasks: AtomicUsize::new(0),
         }
     }
 
@@ -82,6 +86,7 @@ impl Probe {
                 threads.push(me);
             }
         }
+        self.tasks.fetch_add(1, Ordering::SeqCst);
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         let _flight = InFlight(&self.in_flight);
         if self.peak.fetch_max(now, Ordering::SeqCst) < now {
@@ -105,6 +110,11 @@ impl Probe {
     /// The most tasks that were in flight at the same moment.
     pub fn peak(&self) -> usize {
         self.peak.load(Ordering::SeqCst)
+    }
+
+    /// Tasks started so far.
+    pub fn tasks(&self) -> usize {
+        self.tasks.load(Ordering::SeqCst)
     }
 
     /// Tasks in flight now.
@@ -156,17 +166,33 @@ pub fn expect_parallel(
     expect: Expect,
     hint: &str,
 ) -> Result<(), Wrong> {
+    expect_parallel_of("task", case, probe, caller, expect, hint)
+}
+
+/// [`expect_parallel`] for work whose pieces the chapter calls `unit`
+/// ("task", "rank"), a word whose plural takes an s.
+pub fn expect_parallel_of(
+    unit: &str,
+    case: &str,
+    probe: &Probe,
+    caller: ThreadId,
+    expect: Expect,
+    hint: &str,
+) -> Result<(), Wrong> {
     let threads = probe.threads();
     let peak = probe.peak();
     if threads.is_empty() {
-        return Err(Wrong::in_case(case, "none of the tasks ran."));
+        return Err(Wrong::in_case(
+            case,
+            format!("none of the {unit}s ran: your function returned without running any."),
+        ));
     }
     if threads == [caller] {
         let problem = match expect.threads {
-            Some(_) => "every task ran on the calling thread: no thread was started.",
-            None => {
-                "every task ran on the calling thread, one after another: none ran on the pool."
-            }
+            Some(_) => format!("every {unit} ran on the calling thread: no thread was started."),
+            None => format!(
+                "every {unit} ran on the calling thread, one after another: none ran on the pool."
+            ),
         };
         return Err(Wrong::in_case(case, format!("{problem} {hint}")));
     }
@@ -174,18 +200,30 @@ pub fn expect_parallel(
         return Err(Wrong::in_case(
             case,
             format!(
-                "it ran sequentially: the tasks ran one after another, never two at the same time. {hint}"
+                "it ran sequentially: the {unit}s ran one after another, never two at the same time. {hint}"
             ),
         ));
     }
-    if peak < expect.at_once {
-        return Err(Wrong::in_case(
-            case,
-            format!(
-                "at most {peak} tasks were running at the same time; expected {}. {hint}",
-                expect.at_once
+    let on_threads = plural(threads.len(), "thread", "threads");
+    let at_once = expect.at_once;
+    if peak < at_once {
+        let problem = match expect.threads {
+            // Started on too few threads (a cap, a pool, results reused):
+            // waiting too early is not the fault, so the hint would mislead.
+            Some(wanted) if threads.len() != wanted => format!(
+                "the {unit}s ran on {on_threads}, at most {peak} at the same time; expected \
+                 {at_once}{}, all started before any is waited for.",
+                if probe.tasks() == wanted {
+                    format!(", one new thread per {unit}")
+                } else {
+                    format!(" on {}", plural(wanted, "new thread", "new threads"))
+                }
             ),
-        ));
+            _ => format!(
+                "at most {peak} {unit}s were running at the same time; expected {at_once}. {hint}"
+            ),
+        };
+        return Err(Wrong::in_case(case, problem));
     }
     let Some(wanted) = expect.threads else {
         return Ok(());
@@ -195,13 +233,13 @@ pub fn expect_parallel(
         return Err(Wrong::in_case(
             case,
             format!(
-                "the tasks ran on {} thread(s){}; expected {wanted} new threads.",
-                threads.len(),
+                "the {unit}s ran on {on_threads}{}; expected {}.",
                 if others == threads.len() {
                     ""
                 } else {
                     ", one of them the calling thread"
                 },
+                plural(wanted, "new thread", "new threads"),
             ),
         ));
     }

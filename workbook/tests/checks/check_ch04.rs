@@ -160,7 +160,7 @@ fn opposite_lock_orders_are_reported_as_a_deadlock_not_a_hang() {
         graded_in_time,
         &[
             "a deadlock",
-            "took account 2's lock first",
+            "from 2 to 1 it took account 2 first",
             "lower id first",
         ],
     );

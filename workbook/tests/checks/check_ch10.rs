@@ -196,7 +196,7 @@ fn running_on_one_rank_only_is_caught() {
 fn a_pool_smaller_than_the_job_is_caught() {
     assert_wrong(
         || ch10::on_every_rank(small_pool),
-        &["tasks were running at the same time"],
+        &["one new thread per rank"],
     );
 }
 
@@ -223,7 +223,7 @@ fn lines_sorted_as_text_are_caught() {
 fn one_thread_per_core_is_caught_on_any_machine() {
     assert_wrong(
         || ch10::on_every_rank(thread_per_core),
-        &["tasks were running at the same time"],
+        &["one new thread per rank"],
     );
 }
 
@@ -231,7 +231,7 @@ fn one_thread_per_core_is_caught_on_any_machine() {
 fn the_global_pool_is_caught_on_any_machine() {
     assert_wrong(
         || ch10::on_every_rank(global_pool),
-        &["tasks were running at the same time"],
+        &["one new thread per rank"],
     );
 }
 

@@ -81,12 +81,10 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
         let Some(first) = first else {
             return Err(Wrong::in_case(
                 "a transfer from 1 to 2 while the other account is held",
-                "with account 2 busy it waited without taking account 1's lock, and with account 1 \
-                 busy it waited without taking account 2's lock: it asks first for whichever \
-                 account is busy, an order that depends on more than the ids. Another transfer \
-                 holding one account and waiting for the other would wait forever with it: a \
-                 deadlock. Take the two locks in one order for every transfer, whichever way the \
-                 money goes, decided from the ids alone: the lower id first, for instance.",
+                "with either account busy, it waited without holding the other's lock: it never \
+                 holds both locks at once, or it takes them in an order that depends on more than \
+                 the ids, which can end in a deadlock. Hold both locks for the whole transfer, taken in one order decided from \
+                 the ids alone (the lower id first, for instance).",
             ));
         };
         let other = 3 - first;
@@ -123,13 +121,10 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
             return Err(Wrong::in_case(
                 &case,
                 format!(
-                    "a deadlock. Your transfer from 1 to 2 takes account {first}'s lock first, but \
-                     your transfer from 2 to 1 took account {other}'s lock first, then waited for \
-                     account {first} while holding it; the transfer from 1 to 2, holding account \
-                     {first}, waited {} ms for account {other} and gave up (a real `lock()` would \
-                     wait forever). Take the two locks in one order for every transfer, whichever \
-                     way the money goes: the lower id first, for instance.",
-                    patience.as_millis()
+                    "its lock order follows the direction: from 2 to 1 it took account {other} \
+                     first, from 1 to 2 it takes account {first} first. Two such transfers can \
+                     each hold one account and wait for the other: a deadlock. Take the two locks \
+                     in one order for every transfer, the lower id first, for instance."
                 ),
             ));
         }
@@ -230,7 +225,8 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
             return Err(Wrong::in_case(
                 case,
                 format!(
-                    "expected final balances {} and {}, got {} and {}.",
+                    "expected final balances {} and {}, got {} and {}: a transfer always moves \
+                     the amount, even below zero.",
                     expected.0,
                     expected.1,
                     a.balance(),
@@ -306,16 +302,20 @@ where
     }
     drop(guard);
     let _ = worker.join();
-    if (a.balance(), b.balance()) != want {
+    let got = (a.balance(), b.balance());
+    if got != want {
+        // Untouched balances: the transfer was skipped, busy account or not.
+        let skipped = if got == (100, 100) {
+            " The money did not move: between two different accounts a transfer always \
+             happens, also when one is busy or their balances are equal."
+        } else {
+            ""
+        };
         return Err(Wrong::in_case(
             &case,
             format!(
-                "expected balances {} and {} once account {held} was free, got {} and {}. \
-                 A transfer must wait for a busy account, not skip the transfer.",
-                want.0,
-                want.1,
-                a.balance(),
-                b.balance()
+                "expected balances {} and {} once account {held} was free, got {} and {}.{skipped}",
+                want.0, want.1, got.0, got.1
             ),
         ));
     }

@@ -10,7 +10,8 @@ use std::time::Duration;
 use super::super::dice::Dice;
 use super::super::probe::beyond_cores;
 use super::super::wording::plural;
-use super::{Expect, Probe, REPORT_EVERY, Report, Wrong, expect_parallel};
+use super::{Expect, Probe, REPORT_EVERY, Report, Wrong};
+use crate::check::expect_parallel_of;
 use crate::panics::{is_todo, panic_message};
 use crate::sharing::Fallible;
 
@@ -273,7 +274,7 @@ pub fn report_every(answer: impl Fn(Vec<Fallible>) -> Outcomes + Send + 'static)
             at_once: n,
             threads: Some(n),
         };
-        expect_parallel(&case, &probe, thread::current().id(), expect, HINT)?;
+        expect_parallel_of("job", &case, &probe, thread::current().id(), expect, HINT)?;
 
         run_case(
             &answer,

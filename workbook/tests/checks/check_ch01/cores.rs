@@ -76,7 +76,7 @@ fn waiting_a_while_instead_of_joining_is_caught() {
 fn one_thread_per_core_is_caught_on_any_machine() {
     assert_wrong(
         || ch01::run_in_threads(run_thread_per_core),
-        &["tasks were running at the same time"],
+        &["one new thread per task"],
     );
 }
 
@@ -84,6 +84,6 @@ fn one_thread_per_core_is_caught_on_any_machine() {
 fn the_global_pool_for_inputs_is_caught_on_any_machine() {
     assert_wrong(
         || ch01::map_in_threads(map_on_global_pool),
-        &["tasks were running at the same time"],
+        &["one new thread per task"],
     );
 }

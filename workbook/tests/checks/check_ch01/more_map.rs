@@ -82,7 +82,7 @@ fn results_sorted_by_value_are_out_of_order() {
 fn computing_each_distinct_input_once_is_not_a_thread_per_input() {
     assert_wrong(
         || ch01::map_in_threads(memoized),
-        &["tasks were running at the same time; expected"],
+        &["new threads, all started before any is waited for"],
     );
 }
 
@@ -191,7 +191,7 @@ fn map_with_rayon_scope(inputs: &[u64], f: F) -> Vec<u64> {
 fn mapping_on_at_most_eight_threads_is_caught() {
     assert_wrong(
         || ch01::map_in_threads(map_at_most_eight),
-        &["at most 8 tasks were running at the same time"],
+        &["ran on 8 threads, at most 8 at the same time"],
     );
 }
 
@@ -199,7 +199,7 @@ fn mapping_on_at_most_eight_threads_is_caught() {
 fn mapping_on_two_threads_per_core_is_caught_on_any_machine() {
     assert_wrong(
         || ch01::map_in_threads(map_twice_the_cores),
-        &["tasks were running at the same time; expected"],
+        &["one new thread per task"],
     );
 }
 
@@ -226,7 +226,7 @@ fn one_scoped_thread_for_every_input_ran_sequentially() {
 fn rayons_scope_on_the_global_pool_is_caught_on_any_machine() {
     assert_wrong(
         || ch01::map_in_threads(map_with_rayon_scope),
-        &["tasks were running at the same time"],
+        &["one new thread per task"],
     );
 }
 

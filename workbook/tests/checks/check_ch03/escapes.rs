@@ -77,7 +77,7 @@ fn counts_the_jobs(jobs: Vec<Job>) -> u64 {
 fn a_total_on_the_global_pool_is_caught_on_any_machine() {
     assert_wrong(
         || ch03::total(total_on_the_global_pool),
-        &["tasks were running at the same time"],
+        &["one new thread per task"],
     );
 }
 
@@ -85,7 +85,7 @@ fn a_total_on_the_global_pool_is_caught_on_any_machine() {
 fn a_total_on_eight_threads_is_caught() {
     assert_wrong(
         || ch03::total(total_on_eight_threads),
-        &["at most 8 tasks were running at the same time"],
+        &["ran on 8 threads, at most 8 at the same time"],
     );
 }
 
@@ -93,7 +93,7 @@ fn a_total_on_eight_threads_is_caught() {
 fn a_total_on_two_threads_per_core_is_caught_on_any_machine() {
     assert_wrong(
         || ch03::total(total_on_twice_the_cores),
-        &["tasks were running at the same time; expected"],
+        &["one new thread per task"],
     );
 }
 
@@ -198,7 +198,7 @@ fn a_scope_per_batch(batches: Vec<Vec<Job>>) -> Vec<Vec<u64>> {
 fn batches_on_the_global_pool_are_caught_on_any_machine() {
     assert_wrong(
         || ch03::run_batches(batches_on_the_global_pool),
-        &["tasks were running at the same time"],
+        &["one new thread per task"],
     );
 }
 
@@ -222,7 +222,7 @@ fn batches_read_after_a_nap_are_caught() {
 fn batches_on_sixteen_threads_are_caught() {
     assert_wrong(
         || ch03::run_batches(batches_on_sixteen_threads),
-        &["at most 16 tasks were running at the same time"],
+        &["ran on 16 threads, at most 16 at the same time"],
     );
 }
 
@@ -305,7 +305,7 @@ fn sent_from_twice_the_cores(jobs: Vec<Job>) -> Vec<(usize, u64)> {
 fn sending_from_the_global_pool_is_caught_on_any_machine() {
     assert_wrong(
         || ch03::in_completion_order(sent_from_the_global_pool),
-        &["tasks were running at the same time"],
+        &["one new thread per task"],
     );
 }
 
@@ -324,7 +324,11 @@ fn the_checks_finishing_orders_hard_coded_are_caught() {
 fn results_taken_after_a_nap_are_caught() {
     assert_wrong(
         || ch03::in_completion_order(received_after_a_nap),
-        &["s after the others", "were still running"],
+        &[
+            "s after the others",
+            "were still running",
+            "Receive until every sender is gone",
+        ],
     );
 }
 
@@ -332,7 +336,7 @@ fn results_taken_after_a_nap_are_caught() {
 fn eight_threads_sending_as_they_finish_are_caught() {
     assert_wrong(
         || ch03::in_completion_order(sent_from_eight_threads),
-        &["at most 8 tasks were running at the same time"],
+        &["ran on 8 threads, at most 8 at the same time"],
     );
 }
 
@@ -340,7 +344,7 @@ fn eight_threads_sending_as_they_finish_are_caught() {
 fn two_threads_per_core_sending_are_caught_on_any_machine() {
     assert_wrong(
         || ch03::in_completion_order(sent_from_twice_the_cores),
-        &["tasks were running at the same time; expected"],
+        &["one new thread per task"],
     );
 }
 

@@ -199,7 +199,7 @@ fn batches_gathered_last_to_first_are_caught() {
 fn a_thread_per_batch_is_not_every_job_in_flight() {
     assert_wrong(
         || ch03::run_batches(a_thread_per_batch),
-        &["tasks were running at the same time; expected"],
+        &["one new thread per task"],
     );
 }
 
@@ -317,7 +317,7 @@ fn jobs_numbered_from_one_are_caught() {
 fn two_worker_threads_are_not_every_job_at_once() {
     assert_wrong(
         || ch03::in_completion_order(two_workers),
-        &["tasks were running at the same time; expected"],
+        &["one new thread per task"],
     );
 }
 

@@ -84,7 +84,7 @@ fn threads_started_only_for_the_watched_count_are_caught() {
 fn one_thread_per_core_is_caught_on_any_machine() {
     assert_wrong(
         || ch04::count_shared(at_most_one_thread_per_core),
-        &["threads at once", "tasks were running at the same time"],
+        &["threads at once", "new threads, all started"],
     );
 }
 
@@ -217,7 +217,11 @@ fn depositing_before_withdrawing_is_seen_by_the_auditor() {
 fn a_bank_wide_lock_does_not_fix_the_order_of_the_account_locks() {
     assert_wrong(
         || ch04::transfer(bank_lock_then_from_to),
-        &["a deadlock", "lower id first"],
+        &[
+            "a deadlock",
+            "its lock order follows the direction",
+            "lower id first",
+        ],
     );
 }
 
@@ -225,7 +229,7 @@ fn a_bank_wide_lock_does_not_fix_the_order_of_the_account_locks() {
 fn equal_balances_taken_for_the_same_account_lose_transfers() {
     assert_wrong(
         || ch04::transfer(same_account_by_balance),
-        &["expected balances 95 and 105"],
+        &["expected balances 95 and 105", "their balances are equal"],
     );
 }
 
@@ -233,7 +237,7 @@ fn equal_balances_taken_for_the_same_account_lose_transfers() {
 fn balances_read_then_written_back_are_not_one_transfer() {
     assert_wrong(
         || ch04::transfer(read_then_write_back),
-        &["whichever account is busy"],
+        &["it never holds both locks at once"],
     );
 }
 

@@ -103,7 +103,7 @@ fn fill_shared_threads_started_only_for_the_watched_count_are_caught() {
 fn fill_shared_one_thread_per_core_is_caught_on_any_machine() {
     assert_wrong(
         || ch05::fill_shared(shared_one_thread_per_core),
-        &["threads at once", "tasks were running at the same time"],
+        &["threads at once", "new threads, all started"],
     );
 }
 
@@ -127,7 +127,10 @@ fn an_unclamped_last_range_panics_and_is_reported() {
 fn storing_only_into_empty_slots_is_caught() {
     assert_wrong(
         || ch05::fill_shared(only_into_zero_slots),
-        &["though it was asked for", "The slots start at 3, not 0"],
+        &[
+            "slot 0 still holds its starting value 3 (not 0)",
+            "combined",
+        ],
     );
 }
 
@@ -219,7 +222,7 @@ fn fill_chunks_threads_started_only_for_the_watched_count_are_caught() {
 fn fill_chunks_one_thread_per_core_is_caught_on_any_machine() {
     assert_wrong(
         || ch05::fill_chunks(chunks_one_thread_per_core),
-        &["threads at once", "tasks were running at the same time"],
+        &["threads at once", "new threads, all started"],
     );
 }
 
@@ -235,7 +238,7 @@ fn fill_chunks_on_the_global_pool_is_caught_on_any_machine() {
 fn exact_chunks_leave_the_remainder_unwritten() {
     assert_wrong(
         || ch05::fill_chunks(exact_chunks),
-        &["ten slots on four threads", "do not hold value_of(index)"],
+        &["ten slots on four threads", "is missing from"],
     );
 }
 
@@ -245,7 +248,7 @@ fn two_halves_whatever_the_thread_count_are_caught() {
         || ch05::fill_chunks(two_halves),
         &[
             "threads at once",
-            "at most 2 tasks were running at the same time",
+            "ran on 2 threads, at most 2 at the same time",
         ],
     );
 }

@@ -73,7 +73,10 @@ fn joined_one_by_one(slots: &[AtomicU64], threads: usize, value_of: ValueOf) {
 fn adding_to_a_slot_instead_of_storing_is_caught() {
     assert_wrong(
         || ch05::fill_shared(adds_instead_of_storing),
-        &["The slots start at 3, not 0", "do not combine it"],
+        &[
+            "The slots start at 3, not 0",
+            "with `store`, do not combine it",
+        ],
     );
 }
 
@@ -81,7 +84,7 @@ fn adding_to_a_slot_instead_of_storing_is_caught() {
 fn keeping_the_larger_value_is_caught() {
     assert_wrong(
         || ch05::fill_shared(keeps_the_larger),
-        &["slot 0 holds 3, expected 1"],
+        &["slot 0 still holds its starting value 3", "with `store`"],
     );
 }
 
@@ -97,7 +100,11 @@ fn a_thread_per_slot_is_more_threads_than_asked() {
 fn an_off_by_one_value_is_caught() {
     assert_wrong(
         || ch05::fill_shared(off_by_one_value),
-        &["do not hold value_of(index)"],
+        &[
+            "is missing from 1 of 1 slot",
+            "slot 0 holds 2, expected value_of(0) = 1",
+            "for that same i",
+        ],
     );
 }
 
@@ -195,7 +202,7 @@ fn chunks_in_a_loop(out: &mut [u64], threads: usize, value_of: ValueOf) {
 fn adding_to_a_chunk_slot_is_caught() {
     assert_wrong(
         || ch05::fill_chunks(chunks_add),
-        &["The slots start at 3, not 0"],
+        &["The slots start at 3, not 0", "with `=`"],
     );
 }
 
@@ -211,7 +218,11 @@ fn an_offset_from_the_wrong_chunk_size_is_caught() {
 fn a_copy_never_written_back_is_caught() {
     assert_wrong(
         || ch05::fill_chunks(fills_a_copy),
-        &["do not hold value_of(index)"],
+        &[
+            "slot 0 still holds its starting value 3",
+            "was a copy filled?",
+            "with `=`",
+        ],
     );
 }
 

@@ -151,7 +151,7 @@ fn vague_refusal(throws: u64, seed: u64, threads: usize, hits: Kernel) -> Result
 fn a_thread_for_every_chunk_is_caught() {
     assert_wrong(
         || ch09::pi_chunked(a_thread_per_chunk),
-        &["the tasks ran on 256 thread(s)", "new threads"],
+        &["the chunks ran on 256 threads", "new threads"],
     );
 }
 
