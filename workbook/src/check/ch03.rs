@@ -20,7 +20,7 @@ const SUBMIT_ALL_HINT: &str = "Submit every job first and keep its handle; \
 
 /// For `in_completion_order`, whose jobs keep no handles to wait on.
 const EACH_SENDS_HINT: &str = "Start every job on its own `thread::spawn` (not a pool), \
-     each sending (index, result) into one channel.";
+     all of them before receiving any result; each sends (index, result) into one channel.";
 
 /// For `in_completion_order`'s results read too early: joining would give
 /// submission order, which that exercise forbids.

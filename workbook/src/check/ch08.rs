@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use std::thread;
 
 use super::dice::Dice;
+use super::wording::plural;
 use crate::check::{Probe, Report, Wrong};
 
 mod words;
@@ -286,10 +287,10 @@ fn merged_values(case: &str, want: &[u64], got: &[u64]) -> Result<(), Wrong> {
     Err(Wrong::in_case(
         case,
         format!(
-            "the merged table is {got:?}, expected {want:?}: value {i} was counted {} times, \
+            "the merged table is {got:?}, expected {want:?}: value {i} was counted {}, \
              expected {}. Add the tables value by value: the count at index i is the count of \
              value i.",
-            count(got, i),
+            plural(count(got, i), "time", "times"),
             count(want, i)
         ),
     ))

@@ -12,6 +12,7 @@ use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 
 use loom::sync::atomic::{AtomicBool, AtomicUsize};
 
+use super::wording::plural;
 use super::{Report, Wrong};
 use crate::model::{Explored, Failure, explore};
 
@@ -40,7 +41,10 @@ pub fn record_max(answer: impl Fn(&AtomicUsize, usize) + Send + Sync + 'static) 
                 Err(f) if crate::panics::is_todo(&f.message) => panic!("{}", f.message),
                 Err(f) => return Err(Wrong::in_case(case, max_problem(&f, threads))),
             };
-            explored.push(format!("{case} ({} interleavings)", done.executions));
+            explored.push(format!(
+                "{case} ({})",
+                plural(done.executions, "interleaving", "interleavings")
+            ));
         }
         Ok(format!(
             "in every interleaving loom tried (up to 2 preemptions each, enough to lose a value) \
@@ -173,7 +177,10 @@ pub fn with_lock(answer: impl Fn(&AtomicBool, &dyn Fn()) + Send + Sync + 'static
                 Err(f) if crate::panics::is_todo(&f.message) => panic!("{}", f.message),
                 Err(f) => return Err(Wrong::in_case(case, lock_problem(&f))),
             };
-            explored.push(format!("{case} ({} interleavings)", done.executions));
+            explored.push(format!(
+                "{case} ({})",
+                plural(done.executions, "interleaving", "interleavings")
+            ));
         }
         Ok(format!(
             "in every interleaving one thread at a time ran `work`, and each saw the writes of \

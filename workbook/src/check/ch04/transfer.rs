@@ -1,13 +1,15 @@
 //! The check of chapter 04's `transfer`: exact balances, a lock order that
 //! does not follow the direction, both locks held for the whole transfer.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, TryLockError};
+use std::sync::{Arc, Mutex, TryLockError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use super::watch::finishes;
 use super::{Report, TRANSFER, Wrong};
+use crate::panics::panic_message;
 use crate::sharing::{Account, lock_within};
 
 /// Checks `transfer(from: &Account, to: &Account, amount: i64)`.
@@ -148,6 +150,8 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
         let rounds = 50_000u64;
         let budget = Duration::from_secs(5);
         let moved = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
+        // A transfer that panics (refusing an overdraft, say) stops the rounds.
+        let panics: Arc<Mutex<Vec<String>>> = Arc::default();
         let (a, b) = (Arc::new(Account::new(1, 1_000)), Arc::new(Account::new(2, 1_000)));
         let progress = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
@@ -169,13 +173,14 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
             })
         };
         let finished = {
-            let (a, b, f, p, stop, moved) = (
+            let (a, b, f, p, stop, moved, panics) = (
                 Arc::clone(&a),
                 Arc::clone(&b),
                 Arc::clone(&answer),
                 Arc::clone(&progress),
                 Arc::clone(&stop),
                 Arc::clone(&moved),
+                Arc::clone(&panics),
             );
             let began = Instant::now();
             finishes(Arc::clone(&progress), stall, move || {
@@ -186,7 +191,14 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
                         if stop.load(Ordering::SeqCst) || began.elapsed() > budget {
                             break;
                         }
-                        f(from, to, amount);
+                        if let Err(payload) =
+                            panic::catch_unwind(AssertUnwindSafe(|| f(from, to, amount)))
+                        {
+                            let mut seen = panics.lock().unwrap_or_else(|e| e.into_inner());
+                            seen.push(panic_message(&*payload));
+                            stop.store(true, Ordering::SeqCst);
+                            break;
+                        }
                         moved[direction].fetch_add(1, Ordering::SeqCst);
                         p.fetch_add(1, Ordering::SeqCst);
                     }
@@ -210,6 +222,21 @@ pub fn transfer(answer: impl Fn(&Account, &Account, i64) + Send + Sync + 'static
                     progress.load(Ordering::SeqCst),
                     2 * rounds,
                     stall.as_secs()
+                ),
+            ));
+        }
+        // The first panic, not the other thread's on the lock it left poisoned.
+        let panics = panics.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(message) = panics
+            .iter()
+            .find(|m| !m.contains("Poison"))
+            .or(panics.first())
+        {
+            return Err(Wrong::in_case(
+                case,
+                format!(
+                    "a transfer panicked (“{message}”): a transfer always moves the amount, even \
+                     below zero, and refuses nothing."
                 ),
             ));
         }

@@ -194,6 +194,27 @@ fn to_then_from(from: &Account, to: &Account, amount: i64) {
     *t += amount;
 }
 
+/// Refuses an overdraft with a panic, as `assert!` does.
+fn panics_on_overdraft(from: &Account, to: &Account, amount: i64) {
+    if from.id == to.id {
+        return;
+    }
+    let (low, high) = if from.id < to.id {
+        (from, to)
+    } else {
+        (to, from)
+    };
+    let (mut l, mut h) = (low.balance.lock().unwrap(), high.balance.lock().unwrap());
+    let (f, t) = if from.id < to.id {
+        (&mut l, &mut h)
+    } else {
+        (&mut h, &mut l)
+    };
+    assert!(**f >= amount, "not enough money in account {}", from.id);
+    **f -= amount;
+    **t += amount;
+}
+
 /// Refuses to overdraw: transfers that would go below zero vanish silently.
 fn refuses_overdrafts(from: &Account, to: &Account, amount: i64) {
     if from.id == to.id {
@@ -260,6 +281,17 @@ fn locking_the_poorer_account_first_can_deadlock() {
 #[test]
 fn locking_to_then_from_can_deadlock() {
     assert_wrong(|| ch04::transfer(to_then_from), &["the lower id first"]);
+}
+
+#[test]
+fn a_panic_on_an_overdraft_is_shown_with_its_message() {
+    assert_wrong(
+        || ch04::transfer(panics_on_overdraft),
+        &[
+            "a transfer panicked (“not enough money in account ",
+            "even below zero",
+        ],
+    );
 }
 
 #[test]

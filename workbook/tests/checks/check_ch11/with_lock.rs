@@ -212,7 +212,7 @@ fn other_right_locks_pass() {
         ch11::with_lock(weak_lock),
     ] {
         // Each case with its count of interleavings.
-        assert!(report.to_string().contains(" interleavings); "), "{report}");
+        assert!(report.to_string().contains(" interleaving); "), "{report}");
         assert_done(report);
     }
 }
