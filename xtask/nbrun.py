@@ -13,8 +13,11 @@ on a cell that shows a bare `()` (its last line lacks a `;`), and on a chart
 listed as SVG text instead of drawn. A drawn chart carries the
 `data-workbook-chart` attribute that `workbook::Chart` puts in its display.
 Exit status 1 when any notebook failed.
-Usage: nbrun.py [--save] LOG_DIR RUN_DIR NOTEBOOK...
-(kernel logs go to LOG_DIR; --save keeps executed *-solved notebooks in RUN_DIR)
+Usage: nbrun.py [--save] LOG_DIR RUN_DIR [NOTEBOOK...]
+(kernel logs go to LOG_DIR; --save keeps executed *-solved notebooks in RUN_DIR).
+With no NOTEBOOK, it reads one path per line on stdin and answers each before
+reading the next, until stdin closes: xtask hands several runners their next
+notebook as each finishes.
 """
 
 import json
@@ -171,11 +174,14 @@ def run(path, log_dir, save_dir):
 def main(argv):
     save_wanted = "--save" in argv
     args = [a for a in argv if a != "--save"]
-    if len(args) < 3:
+    if len(args) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     log_dir, save_dir = Path(args[0]), Path(args[1]) if save_wanted else None
-    paths = [Path(a) for a in args[2:]]
+    if len(args) > 2:
+        paths = (Path(a) for a in args[2:])
+    else:
+        paths = (Path(line.rstrip("\n")) for line in sys.stdin if line.strip())
     results = [run(p, log_dir, save_dir) for p in paths]
     return 0 if all(results) else 1
 

@@ -58,7 +58,8 @@ pub(crate) enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Execute notebooks through the Rust kernel, one line per notebook
+    /// Execute notebooks through the Rust kernel, two at once where there are
+    /// two cores (one at a time with --save), one line per notebook
     Notebooks {
         /// Keep the new outputs in the solved notebooks that pass
         #[arg(long)]

@@ -1,18 +1,15 @@
 //! `cargo xtask notebooks`: executes notebooks through the real kernel with
 //! `xtask/nbrun.py`, which answers with one JSON object per notebook.
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-use crate::child::{self, MINUTE};
 use crate::setup::Env;
+
+mod runners;
 
 /// The longest one notebook may take before the run is stopped: nbrun.py
 /// stops a single cell after 10 minutes, and no notebook comes near this.
@@ -93,89 +90,35 @@ fn runs_dir(root: &Path) -> PathBuf {
     crate::output_dir(root, "notebook-runs")
 }
 
-/// Runs `paths` in order, printing one line per notebook as it finishes;
-/// with `save`, solved notebooks keep their new outputs. Every notebook's
-/// outcome, or an error when the runner itself broke.
-pub fn execute(env: &Env, paths: &[PathBuf], save: bool) -> Result<Vec<NotebookRun>> {
-    let mut cmd = env.venv_command("python");
-    cmd.arg(env.root.join("xtask/nbrun.py"));
-    if save {
-        cmd.arg("--save");
-    }
-    cmd.arg(crate::output_dir(&env.root, "notebook-logs"))
-        .arg(runs_dir(&env.root));
-    let mut runner = cmd
-        .args(paths)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("could not start xtask/nbrun.py")?;
-    let (lines, answers) = mpsc::channel();
-    let stdout = runner.stdout.take().expect("stdout is piped");
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut stderr = runner.stderr.take().expect("stderr is piped");
-    let errors = thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
+/// How many kernels run notebooks at once when only their verdicts count:
+/// two where two cores compute side by side (a kernel spends most of a cell
+/// compiling it, on one core). Where timings are kept or reported (`--save`,
+/// the benchmark), one: they come from a machine doing nothing else.
+fn kernels_at_once() -> usize {
+    workbook::cpus().side_by_side().clamp(1, 2)
+}
 
-    let total = paths.len();
-    let bar = child::counter(total as u64);
-    let start = Instant::now();
-    let mut outcomes = Vec::new();
-    for path in paths {
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        bar.set_message(format!("running {name}"));
-        let line = match answers.recv_timeout(NOTEBOOK_LIMIT) {
-            Ok(line) => line,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let _ = runner.kill();
-                let _ = runner.wait();
-                bar.finish_and_clear();
-                bail!(
-                    "{name} gave no result within {} min: stopped",
-                    NOTEBOOK_LIMIT.as_secs() / 60
-                );
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        };
-        let outcome: NotebookRun = match serde_json::from_str(&line) {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                let _ = runner.kill();
-                let _ = runner.wait();
-                bar.finish_and_clear();
-                bail!("nbrun.py sent something that is not a result ({e}): {line}");
-            }
-        };
-        outcomes.push(outcome);
-        let report = describe(outcomes.len(), total, start, &outcomes[outcomes.len() - 1]);
-        if bar.is_hidden() {
-            println!("{report}");
-        } else {
-            bar.println(report);
+/// Runs `paths`, `kernels` at once, printing one line per notebook as it
+/// finishes; with `save`, solved notebooks keep their new outputs. Every
+/// notebook's outcome, in the order they finished, or an error when a runner
+/// itself broke.
+pub fn execute(
+    env: &Env,
+    paths: &[PathBuf],
+    save: bool,
+    kernels: usize,
+) -> Result<Vec<NotebookRun>> {
+    let runner = || {
+        let mut cmd = env.venv_command("python");
+        cmd.arg(env.root.join("xtask/nbrun.py"));
+        if save {
+            cmd.arg("--save");
         }
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    let status = child::wait(&mut runner, MINUTE, "xtask/nbrun.py")?;
-    let errors = errors.join().unwrap_or_default();
-    if outcomes.len() < total {
-        bail!(
-            "nbrun.py stopped after {} of {total} notebooks ({status}):\n{}",
-            outcomes.len(),
-            errors.trim()
-        );
-    }
-    Ok(outcomes)
+        cmd.arg(crate::output_dir(&env.root, "notebook-logs"))
+            .arg(runs_dir(&env.root));
+        cmd
+    };
+    runners::execute_with(&runner, paths, kernels, NOTEBOOK_LIMIT)
 }
 
 /// `[3/22] ok   02-thread-pools.ipynb  14 code cells, 3 charts  41.2 s  (2:05 in all)`
@@ -218,7 +161,8 @@ pub fn run(env: &Env, paths: &[PathBuf], save: bool) -> Result<()> {
     if save {
         let _ = std::fs::remove_dir_all(&runs); // runs of an earlier command
     }
-    let outcomes = execute(env, paths, save)?;
+    let kernels = if save { 1 } else { kernels_at_once() };
+    let outcomes = execute(env, paths, save, kernels)?;
     for o in outcomes.iter().filter(|o| o.saved) {
         crate::codegen::save_notebook(&env.root, &runs.join(&o.notebook))?;
     }
