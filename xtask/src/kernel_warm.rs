@@ -2,12 +2,13 @@
 //! kernel holds one (`xtask/jupyter/rust_kernel.py` hands them out), and a
 //! new kernel finds there what the last one compiled. Once the kernel is
 //! built, one kernel runs a notebook's first cell, so that even a learner's
-//! very first notebook answers it in seconds.
+//! very first notebook answers it in seconds, and the folder it filled is
+//! copied to the second, for a second notebook open at the same time.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::child::{self, MINUTE};
 use crate::codegen::{WORKBOOK_DEP, workbook_dep_with};
@@ -28,15 +29,25 @@ fn first_cells() -> [(String, &'static str); 2] {
     ]
 }
 
-/// Whether one of the build folders holds every first cell's library.
-fn warmed(root: &Path) -> bool {
-    fs::read_dir(slots_dir(root)).is_ok_and(|slots| {
-        slots.filter_map(|s| s.ok()).any(|s| {
-            first_cells()
-                .iter()
-                .all(|(_, library)| holds_library(&s.path(), library))
-        })
+/// A build folder (`0`, `1`, ...) that holds every first cell's library, if
+/// one does.
+fn warm_slot(root: &Path) -> Option<PathBuf> {
+    let slots = fs::read_dir(slots_dir(root)).ok()?;
+    let numbered = slots.filter_map(|s| s.ok()).filter(|s| {
+        let name = s.file_name();
+        name.to_str().is_some_and(|n| n.parse::<usize>().is_ok()) && s.path().is_dir()
+    });
+    numbered.map(|s| s.path()).find(|slot| {
+        first_cells()
+            .iter()
+            .all(|(_, library)| holds_library(slot, library))
     })
+}
+
+/// Whether one of the build folders holds every first cell's library.
+#[cfg(test)]
+fn warmed(root: &Path) -> bool {
+    warm_slot(root).is_some()
 }
 
 /// Whether a kernel has compiled the crate `name` in `slot`: cargo's output
@@ -60,28 +71,117 @@ fn holds_library(slot: &Path, name: &str) -> bool {
     })
 }
 
+/// How many build folders are kept warm: the first kernel's, and a second
+/// for a second notebook open at once (and the second kernel of
+/// `cargo xtask notebooks`).
+const WARM_SLOTS: usize = 2;
+
 /// Runs each first cell once in the real kernel, unless a build folder
 /// already holds what they compile (cargo rebuilds what has changed since on
-/// the next first cell: this saves the first, whole builds).
+/// the next first cell: this saves the first, whole builds). Then copies
+/// that folder to the next ones no kernel has made yet.
 pub fn warm(env: &Env) -> Result<()> {
     timed(
         "Rust kernel warmed up (the workbook compiled once for every notebook, loom for chapter 11)",
         || {
-            if warmed(&env.root) {
-                return Ok(((), Done::Already));
-            }
-            for (cell, _) in first_cells() {
-                run_first_cell(env, &cell)?;
-            }
-            if !warmed(&env.root) {
+            let done = match warm_slot(&env.root) {
+                Some(_) => Done::Already,
+                None => {
+                    for (cell, _) in first_cells() {
+                        run_first_cell(env, &cell)?;
+                    }
+                    Done::Installed
+                }
+            };
+            let Some(warm) = warm_slot(&env.root) else {
                 bail!(
                     "the first cells ran, yet no folder under {} holds the compiled workbook and loom",
                     slots_dir(&env.root).display()
                 );
+            };
+            // A copy that fails costs a second kernel its first build, no more.
+            match copy_to_unused_slots(&env.root, &warm) {
+                Ok(0) => Ok(((), done)),
+                Ok(_) => Ok(((), Done::Installed)),
+                Err(e) => {
+                    println!(
+                        "[setup] the warm build folder was not copied for a second kernel: {e:#}"
+                    );
+                    Ok(((), done))
+                }
             }
-            Ok(((), Done::Installed))
         },
     )
+}
+
+/// Copies the build folder `warm` to each of the first [`WARM_SLOTS`]
+/// folders that no kernel has made yet, keeping every file's modification
+/// time, by which cargo judges what is fresh (250 MB just warmed, more after use). Each copy
+/// holds the lock a kernel takes on its folder (`xtask/jupyter/rust_kernel.py`),
+/// and the source's, so that no kernel builds in either meanwhile; a folder
+/// whose lock is taken is left alone. How many it copied.
+fn copy_to_unused_slots(root: &Path, warm: &Path) -> Result<usize> {
+    let dir = slots_dir(root);
+    let lock = |slot: &Path| -> Result<Option<fs::File>> {
+        let file = slot.with_extension("lock");
+        let file = fs::File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&file)
+            .with_context(|| file.display().to_string())?;
+        Ok(file.try_lock().is_ok().then_some(file))
+    };
+    let Some(_source) = lock(warm)? else {
+        return Ok(0); // a kernel is building there: a copy could be half-written
+    };
+    let mut copied = 0;
+    for n in 0..WARM_SLOTS {
+        let slot = dir.join(n.to_string());
+        if slot == warm || slot.exists() {
+            continue;
+        }
+        let Some(_held) = lock(&slot)? else { continue };
+        if slot.exists() {
+            continue; // a kernel made it before the lock was ours
+        }
+        // Built aside and renamed into place: whoever looks finds the folder
+        // missing or whole.
+        let partial = dir.join(format!("{n}.copying"));
+        let _ = fs::remove_dir_all(&partial);
+        let result = copy_tree(warm, &partial).and_then(|()| fs::rename(&partial, &slot));
+        if let Err(e) = result {
+            let _ = fs::remove_dir_all(&partial);
+            return Err(e)
+                .with_context(|| format!("copying {} to {}", warm.display(), slot.display()));
+        }
+        copied += 1;
+    }
+    Ok(copied)
+}
+
+/// Copies the folder `from` to `to` (which must not exist): folders and
+/// files, with the files' modification times; links are left out (cargo
+/// writes none in a build folder).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::create_dir(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree(&source, &target)?;
+        } else if kind.is_file() {
+            fs::copy(&source, &target)?;
+            let modified = entry.metadata()?.modified()?;
+            fs::File::options()
+                .write(true)
+                .open(&target)?
+                .set_modified(modified)?;
+        }
+    }
+    Ok(())
 }
 
 /// A first cell, in a kernel started as JupyterLab starts one
@@ -147,6 +247,54 @@ mod tests {
         assert!(!workbook_only, "chapter 11's loom is not compiled yet");
         assert!(!loom_elsewhere);
         assert!(both);
+    }
+
+    #[test]
+    fn the_warm_folder_is_copied_to_unused_slots_with_its_times_and_no_slot_in_use_is_touched() {
+        let root = scratch("copy-slots");
+        let deps = slots_dir(&root).join("0/target/x86_64-unknown-linux-gnu/debug/deps");
+        fs::create_dir_all(&deps).unwrap();
+        let library = deps.join("libworkbook-0123.rlib");
+        fs::write(&library, "compiled").unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        fs::File::options()
+            .write(true)
+            .open(&library)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let warm = slots_dir(&root).join("0");
+        assert_eq!(copy_to_unused_slots(&root, &warm).unwrap(), 1);
+        let copy = slots_dir(&root)
+            .join("1/target/x86_64-unknown-linux-gnu/debug/deps/libworkbook-0123.rlib");
+        let copied = (
+            fs::read_to_string(&copy).unwrap(),
+            fs::metadata(&copy).unwrap().modified().unwrap(),
+        );
+        // A slot a kernel has made is its own: the next call copies nothing.
+        fs::write(&copy, "the kernel's own").unwrap();
+        let again = copy_to_unused_slots(&root, &warm).unwrap();
+        let kept = fs::read_to_string(&copy).unwrap();
+        let mut left: Vec<String> = fs::read_dir(slots_dir(&root))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        // A folder held by a running kernel (its lock taken) is not copied into.
+        fs::remove_dir_all(slots_dir(&root).join("1")).unwrap();
+        let held = fs::File::open(slots_dir(&root).join("1.lock")).unwrap();
+        held.lock().unwrap();
+        let while_held = copy_to_unused_slots(&root, &warm).unwrap();
+        drop(held);
+        fs::remove_dir_all(&root).unwrap();
+        assert_eq!(copied, ("compiled".to_string(), old));
+        assert_eq!((again, kept.as_str()), (0, "the kernel's own"));
+        assert_eq!(
+            left,
+            ["0", "0.lock", "1", "1.lock"],
+            "nothing half-copied left"
+        );
+        assert_eq!(while_held, 0);
     }
 
     /// The launcher with a stand-in kernel that prints its build folder
