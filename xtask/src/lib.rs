@@ -6,6 +6,7 @@
 //! [`cli`], each in a module of its own.
 
 mod ansi;
+mod apt;
 mod bench;
 mod book;
 mod child;

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+use crate::apt::{self, Recommends};
 use crate::child::{self, MINUTE};
 pub use crate::notebook_env::{Done, EVCXR_VERSION, Env, timed};
 use crate::platform::{self, Packages, venv_bin};
@@ -98,22 +99,6 @@ fn ensure_lab_settings(root: &Path, venv: &Path) -> Result<((), Done)> {
     Ok(((), Done::Installed))
 }
 
-/// Whether Debian's packages may be installed from here.
-pub(crate) fn can_apt() -> bool {
-    platform::is_root() && child::first_line(Command::new("apt-get").arg("--version")).is_some()
-}
-
-pub(crate) fn apt_install(packages: &[&str]) -> Result<()> {
-    child::status(Command::new("apt-get").args(["update", "-q"]), 10 * MINUTE)?;
-    child::status(
-        Command::new("apt-get")
-            .args(["install", "-y", "-q"])
-            .args(packages)
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-        20 * MINUTE,
-    )
-}
-
 /// `python` (a path or a name on PATH) as (major, minor, patch).
 fn python_version(python: &Path) -> Option<(u32, u32, u32)> {
     let text = child::first_line(
@@ -165,14 +150,14 @@ fn ensure_venv(venv: &Path) -> Result<((), Done)> {
     }
     // Debian ships venv support in a package of its own.
     let _ = fs::remove_dir_all(venv);
-    if !can_apt() {
+    if !apt::can_install() {
         bail!(
             "`python3 -m venv` failed. Install Python's venv module \
              (Debian, Ubuntu: `sudo apt-get install python3-venv`) and run this again."
         );
     }
     println!("[setup] python3 lacks venv: installing Debian's python3-venv (about a minute)");
-    apt_install(&["python3-venv"])?;
+    apt::install(&["python3-venv"], Recommends::With)?;
     make()?;
     Ok(((), Done::Installed))
 }
@@ -240,6 +225,12 @@ pub const MPI_PACKAGES: Packages = Packages {
     brew: &["open-mpi", "llvm"],
 };
 
+/// How the test's background install and the MPI step get them.
+pub const MPI_APT: apt::Group = apt::Group {
+    packages: MPI_PACKAGES.apt,
+    recommends: Recommends::With,
+};
+
 /// How to install Open MPI by hand, on this system.
 pub fn mpi_hint() -> String {
     MPI_PACKAGES.hint()
@@ -262,14 +253,14 @@ fn ensure_mpi() -> Result<(Mpi, Done)> {
         let hint = format!("so the MPI programs cannot be built: {}", mpi_hint());
         Ok((Mpi::Missing(mpi_hint()), Done::Missing(hint)))
     };
-    if !can_apt() {
+    if !apt::can_install() {
         return missing();
     }
     println!(
         "[setup] installing Open MPI and libclang with apt-get ({}): about a minute",
         MPI_PACKAGES.apt.join(", ")
     );
-    apt_install(MPI_PACKAGES.apt)?;
+    apt::install(MPI_APT.packages, MPI_APT.recommends)?;
     if mpi_present() {
         Ok((Mpi::Ready, Done::Installed))
     } else {

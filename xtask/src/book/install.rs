@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
+use crate::apt::{self, Group, Recommends};
 use crate::child::{self, MINUTE};
 use crate::notebook_env::venv_python;
 
@@ -88,16 +89,16 @@ pub fn ensure_chromium() -> Result<()> {
     }
 }
 
+/// Debian's package that puts the browser at [`CHROMIUM`].
+pub const CHROMIUM_APT: Group = Group {
+    packages: &["chromium"],
+    recommends: Recommends::With,
+};
+
 /// Installs Debian's Chromium with apt-get (about a minute).
 pub fn install_chromium() -> Result<()> {
     println!("[book] installing Chromium from Debian's packages with apt-get (about a minute)");
-    child::status(Command::new("apt-get").args(["update", "-q"]), 10 * MINUTE)?;
-    child::status(
-        Command::new("apt-get")
-            .args(["install", "-y", "-qq", "chromium"])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-        20 * MINUTE,
-    )?;
+    apt::install(CHROMIUM_APT.packages, CHROMIUM_APT.recommends)?;
     if !Path::new(CHROMIUM).exists() {
         bail!("apt-get installed chromium, yet {CHROMIUM} is missing");
     }

@@ -14,6 +14,8 @@ mod hostile;
 mod rustc;
 mod sandbox;
 mod selftest;
+
+pub use sandbox::SANDBOX_APT;
 mod slurm;
 pub mod slurm_check;
 mod submission;

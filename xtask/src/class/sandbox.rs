@@ -135,9 +135,15 @@ impl Sandbox {
     }
 }
 
+/// The sandbox's program, `bwrap`.
+pub const SANDBOX_APT: crate::apt::Group = crate::apt::Group {
+    packages: &["bubblewrap"],
+    recommends: crate::apt::Recommends::With,
+};
+
 fn install_bwrap() -> Result<()> {
     crate::setup::timed("bubblewrap (the sandbox for learners' code)", || {
-        crate::setup::apt_install(&["bubblewrap"])?;
+        crate::apt::install(SANDBOX_APT.packages, SANDBOX_APT.recommends)?;
         Ok(((), crate::setup::Done::Installed))
     })?;
     if child::first_line(Command::new("bwrap").arg("--version")).is_none() {

@@ -27,6 +27,7 @@ use clap::Subcommand;
 
 pub use check::test_step;
 use layout::Layout;
+pub use packages::APT as SLURM_APT;
 pub use privileges::CONTAINER_FLAGS;
 
 #[derive(Debug, Subcommand)]

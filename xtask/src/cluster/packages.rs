@@ -4,7 +4,8 @@ use std::process::Command;
 
 use anyhow::{Result, bail};
 
-use crate::child::{self, MINUTE};
+use crate::apt::{self, Group, Recommends};
+use crate::child;
 
 /// munge (authentication), the controller, the node daemon, the client tools,
 /// the PMIx MPI plugin (in the basic plugins), and accounting: slurmdbd on MariaDB.
@@ -21,17 +22,20 @@ pub const PACKAGES: [&str; 7] = [
 /// The SLURM release Debian 12 ships, which this set-up was written for.
 pub const TESTED_SLURM: &str = "22.05";
 
-/// Whether dpkg says `package` is installed.
-fn installed(package: &str) -> bool {
-    child::first_line(Command::new("dpkg-query").args(["-W", "-f=${Status}", package]))
-        .is_some_and(|s| s == "install ok installed")
-}
+/// Without the recommended extras. Debian's policy-rc.d keeps them from
+/// starting daemons: `up` starts its own.
+pub const APT: Group = Group {
+    packages: &PACKAGES,
+    recommends: Recommends::Without,
+};
 
-/// Installs the packages that are missing (none: nothing runs), without the
-/// recommended extras. Debian's policy-rc.d keeps them from starting daemons:
-/// `up` starts its own.
+/// Installs the packages that are missing (none: nothing runs).
 pub fn ensure() -> Result<String> {
-    let missing: Vec<&str> = PACKAGES.iter().copied().filter(|p| !installed(p)).collect();
+    let missing: Vec<&str> = PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| !apt::installed(p))
+        .collect();
     if !missing.is_empty() {
         if child::first_line(Command::new("apt-get").arg("--version")).is_none() {
             bail!(
@@ -40,14 +44,7 @@ pub fn ensure() -> Result<String> {
             );
         }
         println!("[cluster] installing {} with apt-get", missing.join(" "));
-        child::status(Command::new("apt-get").args(["update", "-q"]), 10 * MINUTE)?;
-        child::status(
-            Command::new("apt-get")
-                .args(["install", "-y", "-q", "--no-install-recommends"])
-                .args(&missing)
-                .env("DEBIAN_FRONTEND", "noninteractive"),
-            20 * MINUTE,
-        )?;
+        apt::install(&missing, APT.recommends)?;
     }
     let version = child::first_line(Command::new("slurmd").arg("-V")).unwrap_or_default();
     // `slurm-wlm 22.05.8` on Debian 12.

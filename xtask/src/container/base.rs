@@ -4,13 +4,14 @@
 //! the image build does not compile the kernel again). Laid out as the
 //! official `rust` image is: RUSTUP_HOME=/usr/local/rustup, CARGO_HOME=/usr/local/cargo.
 
-use std::fs;
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
 use super::engine::Engine;
+use crate::apt;
 use crate::child::{self, MINUTE};
 use crate::setup::{self, Done, timed};
 
@@ -22,6 +23,12 @@ const MIRROR: &str = "http://deb.debian.org/debian";
 /// Where Debian keeps the certificate authorities added on a machine.
 const LOCAL_CERTIFICATES: &str = "/usr/local/share/ca-certificates";
 
+/// What makes Debian's files for the local base.
+pub const BASE_APT: apt::Group = apt::Group {
+    packages: &["debootstrap"],
+    recommends: apt::Recommends::With,
+};
+
 /// The local base image, made when the engine does not hold it yet.
 pub fn ensure(root: &Path, engine: &Engine) -> Result<()> {
     timed(
@@ -31,7 +38,7 @@ pub fn ensure(root: &Path, engine: &Engine) -> Result<()> {
                 return Ok(((), Done::Already));
             }
             let dir = crate::output_dir(root, "container");
-            let rootfs = debian(&dir)?;
+            let rootfs = debian(&dir, None)?;
             add_rust(&rootfs)?;
             add_certificates(&rootfs)?;
             import(engine, &rootfs)?;
@@ -40,32 +47,47 @@ pub fn ensure(root: &Path, engine: &Engine) -> Result<()> {
     )
 }
 
-/// Debian 12 in `dir/rootfs`, from debootstrap (installed when missing);
-/// a marker file says it finished.
-fn debian(dir: &Path) -> Result<PathBuf> {
+/// Debian's files for the local base, made ahead of the container step (by
+/// `test`, in the background while its first steps compile) when the engine
+/// holds neither base yet; debootstrap's output goes to `log`.
+pub fn prepare(root: &Path, log: &File) -> Result<()> {
+    let engine = Engine::find(root)?;
+    if engine.has_image(LOCAL_BASE) || engine.has_image(super::PUBLIC_BASE) {
+        return Ok(());
+    }
+    debian(&crate::output_dir(root, "container"), Some(log)).map(|_| ())
+}
+
+/// Debian 12 in `dir/rootfs`, from debootstrap (installed when missing),
+/// its output on ours or in `log`; a marker file says it finished.
+fn debian(dir: &Path, log: Option<&File>) -> Result<PathBuf> {
     let rootfs = dir.join("rootfs");
     let done = dir.join("rootfs.done");
     if done.exists() {
         return Ok(rootfs);
     }
-    if !cfg!(target_os = "linux") || !setup::can_apt() {
+    if !cfg!(target_os = "linux") || !apt::can_install() {
         bail!(
             "no image registry answered, and a base image can be made here only as root on \
              Debian or Ubuntu: pass --base IMAGE with a Debian 12 image that has Rust"
         );
     }
     if child::first_line(Command::new("debootstrap").arg("--version")).is_none() {
-        setup::apt_install(&["debootstrap"])?;
+        apt::install(BASE_APT.packages, BASE_APT.recommends)?;
     }
     let part = dir.join("rootfs.part");
     let _ = fs::remove_dir_all(&part);
-    child::status(
-        Command::new("debootstrap")
-            .args(["--variant=minbase", "bookworm"])
-            .arg(&part)
-            .arg(MIRROR),
-        30 * MINUTE,
-    )?;
+    let mut debootstrap = Command::new("debootstrap");
+    debootstrap
+        .args(["--variant=minbase", "bookworm"])
+        .arg(&part)
+        .arg(MIRROR);
+    if let Some(log) = log {
+        debootstrap
+            .stdout(Stdio::from(log.try_clone()?))
+            .stderr(Stdio::from(log.try_clone()?));
+    }
+    child::status(&mut debootstrap, 30 * MINUTE)?;
     let _ = fs::remove_dir_all(&rootfs);
     fs::rename(&part, &rootfs)?;
     fs::write(&done, "")?;

@@ -8,8 +8,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+use crate::apt;
 use crate::child::{self, MINUTE};
-use crate::setup::{self, Done, timed};
+use crate::setup::{Done, timed};
 
 pub enum Engine {
     Docker,
@@ -82,17 +83,23 @@ fn answers(program: &str) -> bool {
     child::output(Command::new(program).arg("info"), MINUTE).is_ok_and(|o| o.status.success())
 }
 
+/// Podman, and the runtime our `containers.conf` names.
+pub const ENGINE_APT: apt::Group = apt::Group {
+    packages: &["podman", "runc"],
+    recommends: apt::Recommends::With,
+};
+
 fn install_podman() -> Result<((), Done)> {
     let have = |p: &str| child::first_line(Command::new(p).arg("--version")).is_some();
     if have("podman") && have("runc") {
         return Ok(((), Done::Already));
     }
-    if !cfg!(target_os = "linux") || !setup::can_apt() {
+    if !cfg!(target_os = "linux") || !apt::can_install() {
         bail!(
             "no container engine: install podman or docker (https://podman.io/docs/installation), \
              then run this again"
         );
     }
-    setup::apt_install(&["podman", "runc"])?;
+    apt::install(ENGINE_APT.packages, ENGINE_APT.recommends)?;
     Ok(((), Done::Installed))
 }

@@ -4,6 +4,9 @@
 mod base;
 mod engine;
 
+pub use base::{BASE_APT, prepare as prepare_base};
+pub use engine::ENGINE_APT;
+
 use std::path::Path;
 use std::time::Instant;
 
@@ -153,5 +156,5 @@ pub fn check(root: &Path) -> Result<()> {
 /// Whether `container check` can run here: an engine answers, or one can be
 /// installed (root on Debian or Ubuntu).
 pub fn can_check() -> bool {
-    Engine::available() || (cfg!(target_os = "linux") && crate::setup::can_apt())
+    Engine::available() || (cfg!(target_os = "linux") && crate::apt::can_install())
 }
