@@ -100,7 +100,7 @@ pub fn warm(env: &Env) -> Result<()> {
                 );
             };
             // A copy that fails costs a second kernel its first build, no more.
-            match copy_to_unused_slots(&env.root, &warm) {
+            match copy_to_unused_slots(&slots_dir(&env.root), &warm) {
                 Ok(0) => Ok(((), done)),
                 Ok(_) => Ok(((), Done::Installed)),
                 Err(e) => {
@@ -114,14 +114,24 @@ pub fn warm(env: &Env) -> Result<()> {
     )
 }
 
+/// Fills another checkout's empty build folders from this one's warm folder,
+/// if it has one (a clone's, whose own warm-up would compile every crate
+/// again: it now compiles its own workbook only). How many it copied.
+pub fn seed(root: &Path, other: &Path) -> Result<usize> {
+    match (warm_slot(other), warm_slot(root)) {
+        (None, Some(warm)) => copy_to_unused_slots(&slots_dir(other), &warm),
+        _ => Ok(0),
+    }
+}
+
 /// Copies the build folder `warm` to each of the first [`WARM_SLOTS`]
-/// folders that no kernel has made yet, keeping every file's modification
+/// folders under `dir` that no kernel has made yet, keeping every file's modification
 /// time, by which cargo judges what is fresh (250 MB just warmed, more after use). Each copy
 /// holds the lock a kernel takes on its folder (`xtask/jupyter/rust_kernel.py`),
 /// and the source's, so that no kernel builds in either meanwhile; a folder
 /// whose lock is taken is left alone. How many it copied.
-fn copy_to_unused_slots(root: &Path, warm: &Path) -> Result<usize> {
-    let dir = slots_dir(root);
+fn copy_to_unused_slots(dir: &Path, warm: &Path) -> Result<usize> {
+    fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
     let lock = |slot: &Path| -> Result<Option<fs::File>> {
         let file = slot.with_extension("lock");
         let file = fs::File::options()
@@ -264,7 +274,7 @@ mod tests {
             .set_modified(old)
             .unwrap();
         let warm = slots_dir(&root).join("0");
-        assert_eq!(copy_to_unused_slots(&root, &warm).unwrap(), 1);
+        assert_eq!(copy_to_unused_slots(&slots_dir(&root), &warm).unwrap(), 1);
         let copy = slots_dir(&root)
             .join("1/target/x86_64-unknown-linux-gnu/debug/deps/libworkbook-0123.rlib");
         let copied = (
@@ -273,7 +283,7 @@ mod tests {
         );
         // A slot a kernel has made is its own: the next call copies nothing.
         fs::write(&copy, "the kernel's own").unwrap();
-        let again = copy_to_unused_slots(&root, &warm).unwrap();
+        let again = copy_to_unused_slots(&slots_dir(&root), &warm).unwrap();
         let kept = fs::read_to_string(&copy).unwrap();
         let mut left: Vec<String> = fs::read_dir(slots_dir(&root))
             .unwrap()
@@ -284,7 +294,7 @@ mod tests {
         fs::remove_dir_all(slots_dir(&root).join("1")).unwrap();
         let held = fs::File::open(slots_dir(&root).join("1.lock")).unwrap();
         held.lock().unwrap();
-        let while_held = copy_to_unused_slots(&root, &warm).unwrap();
+        let while_held = copy_to_unused_slots(&slots_dir(&root), &warm).unwrap();
         drop(held);
         fs::remove_dir_all(&root).unwrap();
         assert_eq!(copied, ("compiled".to_string(), old));
@@ -295,6 +305,28 @@ mod tests {
             "nothing half-copied left"
         );
         assert_eq!(while_held, 0);
+    }
+
+    #[test]
+    fn a_clone_is_seeded_from_a_warm_checkout_only_while_it_has_no_warm_folder_itself() {
+        let (root, clone) = (scratch("seed-root"), scratch("seed-clone"));
+        let deps = slots_dir(&root).join("0/target/x86_64-unknown-linux-gnu/debug/deps");
+        fs::create_dir_all(&deps).unwrap();
+        fs::write(deps.join("libworkbook-0123.rlib"), "compiled").unwrap();
+        let cold_source = seed(&root, &clone).unwrap();
+        fs::write(deps.join("libloom-4567.rlib"), "compiled").unwrap();
+        let seeded = seed(&root, &clone).unwrap();
+        let clone_warm = warmed(&clone);
+        let again = seed(&root, &clone).unwrap();
+        fs::remove_dir_all(&root).unwrap();
+        fs::remove_dir_all(&clone).unwrap();
+        assert_eq!(
+            cold_source, 0,
+            "a checkout that is not warm has nothing to give"
+        );
+        assert_eq!(seeded, WARM_SLOTS);
+        assert!(clone_warm);
+        assert_eq!(again, 0, "a warm clone is left as it is");
     }
 
     /// The launcher with a stand-in kernel that prints its build folder

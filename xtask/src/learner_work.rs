@@ -74,6 +74,17 @@ pub fn step(root: &Path) -> Result<()> {
         .arg(root)
         .arg(&clone);
     child::status(&mut git, MINUTE).context("cloning the repository for the check")?;
+    // What is checked is the learner's files, not a first build: the
+    // clone's kernels start from this checkout's compiled crates.
+    let start = Instant::now();
+    match crate::kernel_warm::seed(root, &clone) {
+        Ok(0) => {}
+        Ok(n) => println!(
+            "learner's work: the clone's {n} kernel build folders copied from this checkout's in {:.1} s",
+            start.elapsed().as_secs_f64()
+        ),
+        Err(e) => println!("learner's work: the clone's kernels start cold ({e:#})"),
+    }
     let result = check_commands(&clone);
     if result.is_ok() {
         let _ = fs::remove_dir_all(&clone);
