@@ -1,8 +1,9 @@
 //! The `cross-check` step: the crates a learner builds type-check for macOS
 //! and Windows too, without those machines. No other target's standard
-//! library can be downloaded here, so cargo builds it from the `rust-src`
+//! library is installed here, so cargo builds it from the `rust-src`
 //! component (`-Zbuild-std`, a nightly option that `RUSTC_BOOTSTRAP` allows
-//! on this stable toolchain). Only `check`: no linker or SDK is needed.
+//! on this stable toolchain), which the step adds with rustup when missing.
+//! Only `check`: no linker or SDK is needed.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,6 +11,7 @@ use std::process::Command;
 use anyhow::Result;
 
 use super::StepEnd;
+use crate::child::{self, MINUTE};
 
 /// The learners' other systems: Apple silicon and Windows. Intel Macs would
 /// add nothing: no crate here asks for the processor in a `cfg`.
@@ -31,8 +33,25 @@ fn sysroot() -> Option<PathBuf> {
 }
 
 /// Whether cargo can build the standard library from source here.
-pub fn rust_src_installed() -> bool {
+fn rust_src_installed() -> bool {
     sysroot().is_some_and(|s| library_sources(&s).join("Cargo.lock").is_file())
+}
+
+/// Whether `rust-src` is installed, after asking rustup to add it when it is
+/// missing (about 30 MB; a failure is printed, and the step is skipped).
+pub fn ensure_rust_src() -> bool {
+    if rust_src_installed() {
+        return true;
+    }
+    println!("[setup] adding the standard library's sources: rustup component add rust-src");
+    let added = child::status(
+        Command::new("rustup").args(["component", "add", "rust-src"]),
+        10 * MINUTE,
+    );
+    if let Err(e) = &added {
+        println!("[setup] rustup could not add rust-src: {e:#}");
+    }
+    rust_src_installed()
 }
 
 /// The type-check of every crate but `mpi-programs` (Open MPI's C library)
@@ -50,8 +69,8 @@ pub fn command(cargo: &mut Command, target_dir: &Path) {
         .env("RUSTFLAGS", "-D warnings");
 }
 
-/// Runs the check when `rust-src` is installed; without it, a visible skip
-/// in CI too, since rustup cannot fetch the component offline.
+/// Runs the check when `rust-src` is installed; without it (rustup could
+/// not fetch it: offline, or no rustup), a visible skip, in CI too.
 pub fn step(rust_src: bool, check: impl FnOnce() -> Result<()>) -> Result<StepEnd> {
     if rust_src {
         check().map(|()| StepEnd::Passed)

@@ -194,7 +194,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             "cross-check",
             "cargo check for macOS and Windows (std built from rust-src)",
             Box::new(|| {
-                cross::step(cross::rust_src_installed(), || {
+                cross::step(cross::ensure_rust_src(), || {
                     let mut cmd = cargo();
                     cross::command(&mut cmd, &crate::target_dir(root));
                     child::status(&mut cmd, CARGO_LIMIT)
