@@ -2,7 +2,6 @@
 //! step. The quick steps come first, so a formatting slip shows in seconds;
 //! each later step installs only what it needs.
 
-use std::fs::File;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -11,9 +10,9 @@ use anyhow::{Result, bail};
 
 mod cross;
 mod gates;
+mod packages;
 use gates::{cluster_step, container_step, mpi_step};
 
-use crate::apt::{self, Prefetch};
 use crate::ci::in_ci;
 use crate::codegen::{self, GenMode};
 use crate::learner_work;
@@ -64,73 +63,6 @@ impl Selection {
         (self.only.is_empty() || self.only.iter().any(|o| o == id))
             && !self.skip.iter().any(|s| s == id)
     }
-}
-
-/// Debian's packages a step installs when they are missing. `test` fetches
-/// them all in the background while the first steps, which need none,
-/// compile and run.
-fn packages_of(step: &str) -> &'static [apt::Group] {
-    match step {
-        "mpi" => &[setup::MPI_APT],
-        "class" => &[crate::class::SANDBOX_APT],
-        "slurm" => &[crate::cluster::SLURM_APT],
-        "book" => &[crate::book::install::CHROMIUM_APT],
-        "container" => &[container::ENGINE_APT, container::BASE_APT],
-        _ => &[],
-    }
-}
-
-/// The steps that need nothing from Debian's packages (cargo, and pip for
-/// the `.venv`): they run while the background install goes on; any other
-/// step waits for it to end first, so that it never sees a half-installed
-/// package or meets apt-get's lock.
-const NEED_NO_PACKAGES: [&str; 7] = [
-    "gen-check",
-    "fmt",
-    "clippy",
-    "cross-check",
-    "workspace",
-    "checks-stress",
-    "exercises-build",
-];
-
-/// The background install for the selected steps' packages, where this
-/// machine installs them itself (root, apt-get); else nothing.
-fn prefetch(root: &Path, selection: &Selection) -> Result<Prefetch> {
-    if !cfg!(target_os = "linux") || !apt::can_install() {
-        return Ok(Prefetch::none());
-    }
-    let groups: Vec<apt::Group> = STEP_IDS
-        .iter()
-        .filter(|id| selection.runs(id))
-        .flat_map(|id| packages_of(id).iter().copied())
-        .collect();
-    let logs = crate::output_dir(root, "setup");
-    std::fs::create_dir_all(&logs)?;
-    // The container's Debian comes from the same mirror: fetched next.
-    let base = selection.runs("container").then(|| {
-        let (root, log) = (
-            root.to_path_buf(),
-            logs.join("container-base-background.log"),
-        );
-        move || {
-            let made = File::create(&log)
-                .map_err(anyhow::Error::from)
-                .and_then(|file| container::prepare_base(&root, &file));
-            if let Err(e) = made {
-                println!(
-                    "[container] the base's Debian could not be made ahead ({e:#}); \
-                     the container step tries again (output in {})",
-                    log.display()
-                );
-            }
-        }
-    });
-    Ok(Prefetch::start(
-        &groups,
-        logs.join("apt-background.log"),
-        move || base.into_iter().for_each(|make| make()),
-    ))
 }
 
 /// The test-name filter that leaves out of the workspace step the checks'
@@ -338,11 +270,11 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
         .filter(|(id, _, _)| selection.runs(id))
         .collect();
     let total = steps.len() + 1;
-    let mut packages = prefetch(root, selection)?;
+    let mut packages = packages::prefetch(root, selection)?;
     let mut failed = Vec::new();
     let mut skipped = Vec::new();
     for (id, name, step) in steps {
-        if !NEED_NO_PACKAGES.contains(&id) {
+        if !packages::NEED_NO_PACKAGES.contains(&id) {
             packages.wait();
         }
         println!("\n=== {name}");
@@ -409,25 +341,6 @@ mod tests {
             skip: vec!["slurm".into()],
         };
         assert!(!skip.runs("slurm") && skip.runs("notebooks"));
-    }
-
-    #[test]
-    fn only_the_steps_that_need_no_packages_run_beside_the_background_install() {
-        assert!(NEED_NO_PACKAGES.iter().all(|id| STEP_IDS.contains(id)));
-        let with_packages: Vec<_> = STEP_IDS
-            .iter()
-            .filter(|id| !packages_of(id).is_empty())
-            .collect();
-        assert_eq!(
-            with_packages,
-            [&"mpi", &"class", &"slurm", &"book", &"container"]
-        );
-        assert!(
-            with_packages
-                .iter()
-                .all(|id| !NEED_NO_PACKAGES.contains(id)),
-            "a step that installs packages must wait for the background install"
-        );
     }
 
     #[test]
