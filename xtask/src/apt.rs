@@ -6,6 +6,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -46,27 +47,25 @@ pub fn installed(package: &str) -> bool {
 
 /// Installs `packages` (after `apt-get update`), its output on ours.
 pub fn install(packages: &[&str], recommends: Recommends) -> Result<()> {
-    install_with(packages, recommends, |cmd| cmd)
+    let _only_one = APT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    child::status(&mut update(), 10 * MINUTE)?;
+    child::status(&mut install_command(packages, recommends), 20 * MINUTE)
 }
 
-/// Installs `packages`, with `output` deciding where apt-get's output goes.
-fn install_with(
-    packages: &[&str],
-    recommends: Recommends,
-    output: impl Fn(&mut Command) -> &mut Command,
-) -> Result<()> {
-    let _only_one = APT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    child::status(
-        output(Command::new("apt-get").args(["update", "-q"])),
-        10 * MINUTE,
-    )?;
+fn update() -> Command {
+    let mut cmd = Command::new("apt-get");
+    cmd.args(["update", "-q"]);
+    cmd
+}
+
+fn install_command(packages: &[&str], recommends: Recommends) -> Command {
     let mut cmd = Command::new("apt-get");
     cmd.args(["install", "-y", "-q"]);
     if recommends == Recommends::Without {
         cmd.arg("--no-install-recommends");
     }
     cmd.args(packages).env("DEBIAN_FRONTEND", "noninteractive");
-    child::status(output(&mut cmd), 20 * MINUTE)
+    cmd
 }
 
 /// The groups' packages that are not installed yet, group by group (groups
@@ -82,23 +81,29 @@ fn missing(groups: &[Group]) -> Vec<(Vec<&'static str>, Recommends)> {
         .collect()
 }
 
-/// Packages being installed in the background, with what to do after them.
+/// Work in the background: Debian's packages first, then `then` (more
+/// downloading that needs them). Each part can be waited for on its own.
 pub struct Prefetch {
+    packages: Option<Receiver<()>>,
     running: Option<JoinHandle<()>>,
 }
 
 impl Prefetch {
     /// Nothing in the background.
     pub fn none() -> Self {
-        Prefetch { running: None }
+        Prefetch {
+            packages: None,
+            running: None,
+        }
     }
 
     /// Installs the groups' missing packages in the background, then runs
-    /// `then` (more downloading work that needs them), apt-get's output in
-    /// `log`. A failure is a printed line: the step that needs the package
-    /// installs it again itself and fails there with the reason.
+    /// `then`, apt-get's output in `log`. A failure is a printed line: the
+    /// step that needs the package installs it again itself and fails there
+    /// with the reason.
     pub fn start(groups: &[Group], log: PathBuf, then: impl FnOnce() + Send + 'static) -> Self {
         let todo = missing(groups);
+        let (installed, packages) = mpsc::channel();
         let running = thread::spawn(move || {
             if !todo.is_empty() {
                 let names: Vec<&str> = todo.iter().flat_map(|(p, _)| p.iter().copied()).collect();
@@ -120,40 +125,71 @@ impl Prefetch {
                     ),
                 }
             }
+            let _ = installed.send(());
             then();
         });
         Prefetch {
+            packages: Some(packages),
             running: Some(running),
         }
     }
 
-    /// Waits for the background work, if any, to end; says how long it waited.
-    pub fn wait(&mut self) {
+    /// Waits for the packages, if any are being installed.
+    pub fn wait_for_packages(&mut self) {
+        if let Some(packages) = self.packages.take() {
+            // An error means the thread ended without saying: as good as done.
+            said_how_long("the background install", || {
+                let _ = packages.recv();
+            });
+        }
+    }
+
+    /// Waits for all the background work, `then` included.
+    pub fn wait_for_all(&mut self) {
+        self.packages = None;
         if let Some(running) = self.running.take() {
-            let start = Instant::now();
-            if running.join().is_err() {
-                println!("[apt] the background install panicked; the steps install for themselves");
-            }
-            let waited = start.elapsed();
-            if waited > Duration::from_secs(1) {
-                println!(
-                    "[apt] waited {} s for the background install",
-                    waited.as_secs()
-                );
-            }
+            said_how_long("the background work", || {
+                if running.join().is_err() {
+                    println!(
+                        "[apt] the background work panicked; the steps install for themselves"
+                    );
+                }
+            });
         }
     }
 }
 
+/// Runs `wait`, and says how long it took when that was noticeable.
+fn said_how_long(what: &str, wait: impl FnOnce()) {
+    let start = Instant::now();
+    wait();
+    let waited = start.elapsed();
+    if waited > Duration::from_secs(1) {
+        println!("[apt] waited {} s for {what}", waited.as_secs());
+    }
+}
+
+/// Installs every group after one `apt-get update`, output in `log`; a
+/// group that fails does not keep the next ones from being installed.
 fn install_all(todo: &[(Vec<&'static str>, Recommends)], log: &Path) -> Result<()> {
     let file = File::create(log).with_context(|| log.display().to_string())?;
+    let to_log = |mut cmd: Command| -> Result<Command> {
+        cmd.stdout(file.try_clone()?)
+            .stderr(file.try_clone()?)
+            .stdin(Stdio::null());
+        Ok(cmd)
+    };
+    let _only_one = APT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    child::status(&mut to_log(update())?, 10 * MINUTE)?;
+    let mut failed = Vec::new();
     for (packages, recommends) in todo {
-        install_with(packages, *recommends, |cmd| {
-            // Each call gets its own handles on the one log file.
-            let out = file.try_clone().map_or(Stdio::null(), Stdio::from);
-            let err = file.try_clone().map_or(Stdio::null(), Stdio::from);
-            cmd.stdout(out).stderr(err).stdin(Stdio::null())
-        })?;
+        let mut cmd = to_log(install_command(packages, *recommends))?;
+        if let Err(e) = child::status(&mut cmd, 20 * MINUTE) {
+            failed.push(format!("{}: {e:#}", packages.join(" ")));
+        }
+    }
+    if !failed.is_empty() {
+        bail!("{}", failed.join("; "));
     }
     // The packages said to be installed must be there now.
     let still: Vec<&str> = todo
@@ -190,21 +226,27 @@ mod tests {
     }
 
     #[test]
-    fn the_work_after_the_packages_runs_and_wait_returns_once_it_ended() {
+    fn the_packages_can_be_waited_for_without_the_work_after_them() {
         let dir = crate::test_folder::fresh("apt-prefetch");
         let (tx, rx) = std::sync::mpsc::channel();
         let mut prefetch = Prefetch::start(&[], dir.join("apt.log"), move || {
             thread::sleep(Duration::from_millis(200));
             tx.send("done").unwrap();
         });
-        prefetch.wait();
+        prefetch.wait_for_packages();
+        let after_packages = rx.try_recv();
+        prefetch.wait_for_all();
         assert_eq!(
             rx.try_recv(),
             Ok("done"),
             "wait returned before the work ended"
         );
+        assert!(
+            after_packages.is_err(),
+            "waiting for the packages waited for the work after them too"
+        );
         // Waiting twice is harmless.
-        prefetch.wait();
+        prefetch.wait_for_all();
         assert!(
             !dir.join("apt.log").exists(),
             "nothing was missing, so apt-get never ran"

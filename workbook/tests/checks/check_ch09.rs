@@ -253,8 +253,7 @@ fn extra_throws_in_the_last_chunks_are_caught() {
 fn knowing_only_the_named_cases_is_caught() {
     assert_wrong(
         || ch09::split_throws(knows_the_named_cases),
-        // "1 throw lost" when the random case's remainder is 1.
-        &["add up to", "lost"],
+        &["add up to", "lost"], // "1 throw lost" when the remainder is 1
     );
 }
 

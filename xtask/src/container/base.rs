@@ -47,12 +47,20 @@ pub fn ensure(root: &Path, engine: &Engine) -> Result<()> {
     )
 }
 
-/// Debian's files for the local base, made ahead of the container step (by
-/// `test`, in the background while its first steps compile) when the engine
-/// holds neither base yet; debootstrap's output goes to `log`.
+/// The container step's base, fetched ahead (by `test`, in the background
+/// while its first steps compile) when the engine holds neither base yet:
+/// the public one pulled, or, when no registry answers, Debian's files for
+/// the local one; the engine's and debootstrap's output goes to `log`.
 pub fn prepare(root: &Path, log: &File) -> Result<()> {
     let engine = Engine::find(root)?;
     if engine.has_image(LOCAL_BASE) || engine.has_image(super::PUBLIC_BASE) {
+        return Ok(());
+    }
+    let mut pull = engine.command();
+    pull.args(["pull", super::PUBLIC_BASE])
+        .stdout(log.try_clone()?)
+        .stderr(log.try_clone()?);
+    if child::status(&mut pull, 20 * MINUTE).is_ok() {
         return Ok(());
     }
     debian(&crate::output_dir(root, "container"), Some(log)).map(|_| ())

@@ -270,13 +270,11 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
         .filter(|(id, _, _)| selection.runs(id))
         .collect();
     let total = steps.len() + 1;
-    let mut packages = packages::prefetch(root, selection)?;
+    let mut background = packages::prefetch(root, selection);
     let mut failed = Vec::new();
     let mut skipped = Vec::new();
     for (id, name, step) in steps {
-        if !packages::NEED_NO_PACKAGES.contains(&id) {
-            packages.wait();
-        }
+        packages::wait_before(&mut background, id);
         println!("\n=== {name}");
         let start = Instant::now();
         let result = step();
@@ -293,7 +291,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             }
         }
     }
-    packages.wait();
+    background.wait_for_all();
     let name = "test changed none of exercises/ and notebooks/";
     let touched = learner_work::changed(&before, &learner_work::snapshot(root)?);
     println!("\n=== {name}");

@@ -4,8 +4,6 @@
 use std::fs::File;
 use std::path::Path;
 
-use anyhow::Result;
-
 use super::{STEP_IDS, Selection};
 use crate::apt::{self, Prefetch};
 use crate::{container, setup};
@@ -16,7 +14,11 @@ use crate::{container, setup};
 fn packages_of(step: &str) -> &'static [apt::Group] {
     match step {
         "mpi" => &[setup::MPI_APT],
-        "class" => &[crate::class::SANDBOX_APT],
+        // The class dashboard is checked in Chromium.
+        "class" => &[
+            crate::class::SANDBOX_APT,
+            crate::book::install::CHROMIUM_APT,
+        ],
         "slurm" => &[crate::cluster::SLURM_APT],
         "book" => &[crate::book::install::CHROMIUM_APT],
         "container" => &[container::ENGINE_APT, container::BASE_APT],
@@ -27,8 +29,9 @@ fn packages_of(step: &str) -> &'static [apt::Group] {
 /// The steps that need nothing from Debian's packages (cargo, and pip for
 /// the `.venv`): they run while the background install goes on; any other
 /// step waits for it to end first, so that it never sees a half-installed
-/// package or meets apt-get's lock.
-pub(super) const NEED_NO_PACKAGES: [&str; 7] = [
+/// package. (Should the workspace step find no `venv` module and install
+/// Debian's, its apt-get waits for the background one.)
+const NEED_NO_PACKAGES: [&str; 7] = [
     "gen-check",
     "fmt",
     "clippy",
@@ -40,9 +43,9 @@ pub(super) const NEED_NO_PACKAGES: [&str; 7] = [
 
 /// The background install for the selected steps' packages, where this
 /// machine installs them itself (root, apt-get); else nothing.
-pub(super) fn prefetch(root: &Path, selection: &Selection) -> Result<Prefetch> {
+pub(super) fn prefetch(root: &Path, selection: &Selection) -> Prefetch {
     if !cfg!(target_os = "linux") || !apt::can_install() {
-        return Ok(Prefetch::none());
+        return Prefetch::none();
     }
     let groups: Vec<apt::Group> = STEP_IDS
         .iter()
@@ -50,7 +53,10 @@ pub(super) fn prefetch(root: &Path, selection: &Selection) -> Result<Prefetch> {
         .flat_map(|id| packages_of(id).iter().copied())
         .collect();
     let logs = crate::output_dir(root, "setup");
-    std::fs::create_dir_all(&logs)?;
+    if let Err(e) = std::fs::create_dir_all(&logs) {
+        println!("[apt] nothing installed ahead: {}: {e}", logs.display());
+        return Prefetch::none();
+    }
     // The container's Debian comes from the same mirror: fetched next.
     let base = selection.runs("container").then(|| {
         let (root, log) = (
@@ -70,11 +76,19 @@ pub(super) fn prefetch(root: &Path, selection: &Selection) -> Result<Prefetch> {
             }
         }
     });
-    Ok(Prefetch::start(
-        &groups,
-        logs.join("apt-background.log"),
-        move || base.into_iter().for_each(|make| make()),
-    ))
+    Prefetch::start(&groups, logs.join("apt-background.log"), move || {
+        base.into_iter().for_each(|make| make())
+    })
+}
+
+/// Before step `id`: waits for the packages unless it needs none, and for
+/// the container's base too before the container step.
+pub(super) fn wait_before(background: &mut Prefetch, id: &str) {
+    if id == "container" {
+        background.wait_for_all();
+    } else if !NEED_NO_PACKAGES.contains(&id) {
+        background.wait_for_packages();
+    }
 }
 
 #[cfg(test)]
