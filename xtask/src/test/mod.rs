@@ -65,6 +65,20 @@ impl Selection {
     }
 }
 
+/// What the workspace and stress steps test: every crate but the learner's
+/// (`exercises`, which fails until every exercise is done) and the MPI
+/// programs (which need Open MPI: a step of their own), with chapter 11's
+/// `loom` feature.
+const TESTED_PACKAGES: [&str; 7] = [
+    "--workspace",
+    "--exclude",
+    "exercises",
+    "--exclude",
+    "mpi-programs",
+    "--features",
+    "workbook/loom",
+];
+
 /// The test-name filter that leaves out of the workspace step the checks'
 /// tests that the stress step runs anyway (each of them, several times).
 const STRESSED_TESTS: &str = "check_ch";
@@ -141,12 +155,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             Box::new(|| {
                 setup::python_env(root)?;
                 let mut cmd = cargo();
-                cmd.args(["test", "--workspace"]).args([
-                    "--exclude",
-                    "exercises",
-                    "--exclude",
-                    "mpi-programs",
-                ]);
+                cmd.arg("test").args(TESTED_PACKAGES);
                 if stress_step_runs {
                     println!("(the checks' `{STRESSED_TESTS}` tests: in the stress step, below)");
                     cmd.args(["--", "--skip", STRESSED_TESTS]);
@@ -168,8 +177,11 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
                 // and load every core; a verdict that changes fails its test.
                 Some(runs) => {
                     let mut cmd = cargo();
-                    cmd.args(["test", "-p", "workbook", "--features", "loom"])
-                        .args(["--test", "checks", "--", "check_ch"])
+                    // The workspace step's packages and features, so that
+                    // cargo reuses its build of the checks' tests.
+                    cmd.arg("test")
+                        .args(TESTED_PACKAGES)
+                        .args(["--test", "checks", "--", STRESSED_TESTS])
                         .env("WORKBOOK_STRESS_RUNS", runs.to_string());
                     passed(&mut cmd)
                 }
