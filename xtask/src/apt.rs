@@ -52,14 +52,22 @@ pub fn install(packages: &[&str], recommends: Recommends) -> Result<()> {
     child::status(&mut install_command(packages, recommends), 20 * MINUTE)
 }
 
-fn update() -> Command {
+/// apt-get, waiting up to 10 minutes for dpkg's lock, should another process
+/// (another `cargo xtask`, the system's own updates) hold it.
+fn apt_get() -> Command {
     let mut cmd = Command::new("apt-get");
+    cmd.args(["-o", "DPkg::Lock::Timeout=600"]);
+    cmd
+}
+
+fn update() -> Command {
+    let mut cmd = apt_get();
     cmd.args(["update", "-q"]);
     cmd
 }
 
 fn install_command(packages: &[&str], recommends: Recommends) -> Command {
-    let mut cmd = Command::new("apt-get");
+    let mut cmd = apt_get();
     cmd.args(["install", "-y", "-q"]);
     if recommends == Recommends::Without {
         cmd.arg("--no-install-recommends");
@@ -228,22 +236,25 @@ mod tests {
     #[test]
     fn the_packages_can_be_waited_for_without_the_work_after_them() {
         let dir = crate::test_folder::fresh("apt-prefetch");
-        let (tx, rx) = std::sync::mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let (tx, rx) = mpsc::channel();
         let mut prefetch = Prefetch::start(&[], dir.join("apt.log"), move || {
-            thread::sleep(Duration::from_millis(200));
+            // The work after the packages ends only once the test says so.
+            let _ = released.recv();
             tx.send("done").unwrap();
         });
         prefetch.wait_for_packages();
         let after_packages = rx.try_recv();
+        release.send(()).unwrap();
         prefetch.wait_for_all();
+        assert!(
+            after_packages.is_err(),
+            "waiting for the packages waited for the work after them too"
+        );
         assert_eq!(
             rx.try_recv(),
             Ok("done"),
             "wait returned before the work ended"
-        );
-        assert!(
-            after_packages.is_err(),
-            "waiting for the packages waited for the work after them too"
         );
         // Waiting twice is harmless.
         prefetch.wait_for_all();

@@ -83,7 +83,9 @@ pub fn step(root: &Path) -> Result<()> {
             "learner's work: the clone's {n} kernel build folders copied from this checkout's in {:.1} s",
             start.elapsed().as_secs_f64()
         ),
-        Err(e) => println!("learner's work: the clone's kernels start cold ({e:#})"),
+        Err(e) => {
+            println!("learner's work: the clone's kernel folders were not all copied ({e:#})")
+        }
     }
     let result = check_commands(&clone);
     if result.is_ok() {

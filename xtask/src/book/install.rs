@@ -71,8 +71,7 @@ pub fn chromium() -> Chromium {
     if !cfg!(target_os = "linux") {
         return Chromium::Missing(crate::platform::linux_only("Debian's Chromium"));
     }
-    let apt = child::first_line(Command::new("apt-get").arg("--version")).is_some();
-    if apt && crate::platform::is_root() {
+    if apt::can_install() {
         return Chromium::Installable;
     }
     Chromium::Missing(format!(

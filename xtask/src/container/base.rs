@@ -52,6 +52,9 @@ pub fn ensure(root: &Path, engine: &Engine) -> Result<()> {
 /// the public one pulled, or, when no registry answers, Debian's files for
 /// the local one; the engine's and debootstrap's output goes to `log`.
 pub fn prepare(root: &Path, log: &File) -> Result<()> {
+    if !Engine::available() {
+        bail!("no container engine answers (its packages did not install?)");
+    }
     let engine = Engine::find(root)?;
     if engine.has_image(LOCAL_BASE) || engine.has_image(super::PUBLIC_BASE) {
         return Ok(());

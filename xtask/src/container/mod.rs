@@ -153,8 +153,13 @@ pub fn check(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Whether a container engine answers here, without installing one.
+pub fn engine_answers() -> bool {
+    Engine::available()
+}
+
 /// Whether `container check` can run here: an engine answers, or one can be
 /// installed (root on Debian or Ubuntu).
 pub fn can_check() -> bool {
-    Engine::available() || (cfg!(target_os = "linux") && crate::apt::can_install())
+    engine_answers() || (cfg!(target_os = "linux") && crate::apt::can_install())
 }

@@ -76,8 +76,8 @@ pub fn step(rust_src: bool, check: impl FnOnce() -> Result<()>) -> Result<StepEn
         check().map(|()| StepEnd::Passed)
     } else {
         Ok(StepEnd::Skipped(
-            "macOS and Windows type-check (the standard library's sources are not installed: \
-             `rustup component add rust-src`, then rerun)"
+            "macOS and Windows type-check (the standard library's sources are not installed, \
+             and `rustup component add rust-src` could not fetch them: see its error above)"
                 .into(),
         ))
     }

@@ -47,17 +47,24 @@ pub(super) fn prefetch(root: &Path, selection: &Selection) -> Prefetch {
     if !cfg!(target_os = "linux") || !apt::can_install() {
         return Prefetch::none();
     }
-    let groups: Vec<apt::Group> = STEP_IDS
+    let mut groups: Vec<apt::Group> = Vec::new();
+    for group in STEP_IDS
         .iter()
         .filter(|id| selection.runs(id))
         .flat_map(|id| packages_of(id).iter().copied())
-        .collect();
+    {
+        // An engine that answers (docker, or podman) needs no podman installed.
+        let engine_there = group == container::ENGINE_APT && container::engine_answers();
+        if !groups.contains(&group) && !engine_there {
+            groups.push(group);
+        }
+    }
     let logs = crate::output_dir(root, "setup");
     if let Err(e) = std::fs::create_dir_all(&logs) {
         println!("[apt] nothing installed ahead: {}: {e}", logs.display());
         return Prefetch::none();
     }
-    // The container's Debian comes from the same mirror: fetched next.
+    // The container's base image, pulled or made from Debian's mirror: next.
     let base = selection.runs("container").then(|| {
         let (root, log) = (
             root.to_path_buf(),
@@ -82,9 +89,10 @@ pub(super) fn prefetch(root: &Path, selection: &Selection) -> Prefetch {
 }
 
 /// Before step `id`: waits for the packages unless it needs none, and for
-/// the container's base too before the container step.
+/// all the work (the container's base) before the container step and the
+/// benchmark, whose speeds need a machine doing nothing else.
 pub(super) fn wait_before(background: &mut Prefetch, id: &str) {
-    if id == "container" {
+    if id == "container" || id == "bench" {
         background.wait_for_all();
     } else if !NEED_NO_PACKAGES.contains(&id) {
         background.wait_for_packages();
