@@ -76,8 +76,13 @@ const TESTED_PACKAGES: [&str; 7] = [
     "--exclude",
     "mpi-programs",
     "--features",
-    "workbook/loom",
+    LOOM,
 ];
+
+/// The feature `solutions` (and so the workspace) turns on: the workspace,
+/// kernelspec and stress commands name it with the same packages, so that
+/// they share one build instead of compiling the workbook once per feature set.
+const LOOM: &str = "workbook/loom";
 
 /// The test-name filter that leaves out of the workspace step the checks'
 /// tests that the stress step runs anyway (each of them, several times).
@@ -161,12 +166,14 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
                     cmd.args(["--", "--skip", STRESSED_TESTS]);
                 }
                 passed(&mut cmd)?;
-                // xtask's tests that need the .venv's Jupyter, made just above.
-                passed(
-                    cargo()
-                        .args(["test", "-p", "xtask", "--lib", "--"])
-                        .args(["--ignored", "kernelspec::"]),
-                )
+                // xtask's tests that need the .venv's Jupyter, made just above
+                // (the packages as above: the same build).
+                passed(cargo().arg("test").args(TESTED_PACKAGES).args([
+                    "--lib",
+                    "--",
+                    "--ignored",
+                    "kernelspec::",
+                ]))
             }),
         ),
         (
