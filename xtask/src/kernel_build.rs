@@ -77,11 +77,9 @@ pub fn parse_progress(line: &str) -> Option<(u32, u32)> {
 
 /// The command that builds and installs the kernel.
 fn install_command() -> Command {
-    let mut cmd = Command::new("cargo");
-    cmd.args(["install", "--locked", "evcxr_jupyter", "--version"])
-        .arg(EVCXR_VERSION)
-        // Cargo's progress line, even though its output is not a terminal.
-        .env("CARGO_TERM_PROGRESS_WHEN", "always")
+    let mut cmd = crate::cargo_install::command("evcxr_jupyter", EVCXR_VERSION);
+    // Cargo's progress line, even though its output is not a terminal.
+    cmd.env("CARGO_TERM_PROGRESS_WHEN", "always")
         .env("CARGO_TERM_PROGRESS_WIDTH", "160")
         .env("CARGO_TERM_COLOR", "never");
     cmd

@@ -31,7 +31,7 @@ fn first_cells() -> [(String, &'static str); 2] {
 
 /// A build folder (`0`, `1`, ...) that holds every first cell's library, if
 /// one does.
-fn warm_slot(root: &Path) -> Option<PathBuf> {
+pub(crate) fn warm_slot(root: &Path) -> Option<PathBuf> {
     let slots = fs::read_dir(slots_dir(root)).ok()?;
     let numbered = slots.filter_map(|s| s.ok()).filter(|s| {
         let name = s.file_name();

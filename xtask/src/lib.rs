@@ -9,6 +9,7 @@ mod ansi;
 mod apt;
 mod bench;
 mod book;
+mod cargo_install;
 mod child;
 mod ci;
 mod class;

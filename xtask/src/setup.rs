@@ -12,7 +12,7 @@ use crate::apt::{self, Recommends};
 use crate::child::{self, MINUTE};
 pub use crate::notebook_env::{Done, EVCXR_VERSION, Env, timed};
 use crate::platform::{self, Packages, venv_bin};
-use crate::{kernel_build, kernel_warm, kernelspec};
+use crate::{cargo_install, kernel_build, kernel_warm, kernelspec};
 
 /// The oldest Python the pins in `xtask/requirements.txt` install on
 /// (Debian 12's own python3 is 3.11.2, and it works).
@@ -56,15 +56,7 @@ pub fn rust_kernel(env: &Env) -> Result<()> {
 
 /// The kernel's program when the pinned version is installed.
 pub fn installed_evcxr() -> Result<Option<PathBuf>> {
-    let binary = cargo_bin().join("evcxr_jupyter");
-    if !binary.exists() {
-        return Ok(None);
-    }
-    let listed = child::output(Command::new("cargo").args(["install", "--list"]), MINUTE)?;
-    let want = format!("evcxr_jupyter v{EVCXR_VERSION}:");
-    Ok(String::from_utf8_lossy(&listed.stdout)
-        .contains(&want)
-        .then_some(binary))
+    cargo_install::installed("evcxr_jupyter", EVCXR_VERSION)
 }
 
 /// Whether chapter 10's MPI programs can be built here.
@@ -186,16 +178,6 @@ fn ensure_requirements(root: &Path, venv: &Path) -> Result<((), Done)> {
     Ok(((), Done::Installed))
 }
 
-/// Where `cargo install` puts programs: `CARGO_INSTALL_ROOT` (a clean root,
-/// to time a first install without losing this machine's kernel), else
-/// cargo's home.
-pub fn cargo_bin() -> PathBuf {
-    if let Some(root) = std::env::var_os("CARGO_INSTALL_ROOT") {
-        return PathBuf::from(root).join("bin");
-    }
-    crate::platform::cargo_home().join("bin")
-}
-
 fn ensure_evcxr(root: &Path) -> Result<(PathBuf, Done)> {
     if let Some(binary) = installed_evcxr()? {
         return Ok((binary, Done::Already));
@@ -215,7 +197,10 @@ fn ensure_evcxr(root: &Path) -> Result<(PathBuf, Done)> {
     });
     bar.finish_and_clear();
     result?;
-    Ok((cargo_bin().join("evcxr_jupyter"), Done::Installed))
+    Ok((
+        cargo_install::bin_dir().join("evcxr_jupyter"),
+        Done::Installed,
+    ))
 }
 
 /// What the `mpi-programs` crate needs: `mpirun` and `mpicc` (Open MPI) and

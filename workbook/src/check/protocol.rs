@@ -25,6 +25,15 @@ pub const JSON_ENV: &str = "WORKBOOK_CHECK_JSON";
 /// (`01-threads/map_in_threads`): the crates' grade checks only those.
 pub const SELECT_ENV: &str = "WORKBOOK_CHECK_SELECT";
 
+/// How many times the checks' own tests grade each wrong answer (their stress
+/// mode, which `cargo xtask test` runs as its `checks-stress` step).
+pub const STRESS_RUNS_ENV: &str = "WORKBOOK_STRESS_RUNS";
+
+/// Set to `1` by a caller that keeps every core busy itself while the stress
+/// mode runs (`cargo xtask test` builds what its later steps need then): the
+/// tests start no spinning threads of their own.
+pub const STRESS_LOADED_ENV: &str = "WORKBOOK_STRESS_LOADED";
+
 /// The outcome of a check, for programs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -22,10 +22,7 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// by `book --serve` itself, so mdBook's own server (tokio, axum) and file
 /// watcher are not built, which keeps the first install short.
 pub fn ensure_mdbook() -> Result<PathBuf> {
-    let binary = crate::setup::cargo_bin().join("mdbook");
-    let listed = child::output(Command::new("cargo").args(["install", "--list"]), MINUTE)?;
-    let want = format!("mdbook v{MDBOOK_VERSION}:");
-    if binary.exists() && String::from_utf8_lossy(&listed.stdout).contains(&want) {
+    if let Some(binary) = crate::cargo_install::installed("mdbook", MDBOOK_VERSION)? {
         return Ok(binary);
     }
     println!(
@@ -34,12 +31,7 @@ pub fn ensure_mdbook() -> Result<PathBuf> {
     );
     let start = Instant::now();
     child::status(
-        Command::new("cargo").args([
-            "install",
-            "--locked",
-            "mdbook",
-            "--version",
-            MDBOOK_VERSION,
+        crate::cargo_install::command("mdbook", MDBOOK_VERSION).args([
             "--no-default-features",
             "--features",
             "search",
@@ -50,7 +42,7 @@ pub fn ensure_mdbook() -> Result<PathBuf> {
         "[book] mdBook {MDBOOK_VERSION} installed in {:.0} s",
         start.elapsed().as_secs_f64()
     );
-    Ok(binary)
+    Ok(crate::cargo_install::bin_dir().join("mdbook"))
 }
 
 /// Whether the browser check can have Chromium here.

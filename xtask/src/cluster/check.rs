@@ -24,15 +24,11 @@ fn cargo() -> Command {
 fn job_tests(root: &Path, filter: &str) -> Result<()> {
     let mut cmd = cargo();
     cmd.current_dir(root)
-        .args([
-            "test",
-            "-p",
-            "workbook",
-            "--test",
-            "slurm_jobs",
-            "--quiet",
-            "--",
-        ])
+        // The packages and features `cargo xtask test` tests, so that cargo
+        // reuses that build instead of compiling the workbook again.
+        .arg("test")
+        .args(crate::ci::TESTED_PACKAGES)
+        .args(["--test", "slurm_jobs", "--quiet", "--"])
         .args(["--ignored", "--nocapture", "--test-threads=1"]);
     if !filter.is_empty() {
         cmd.arg(filter);

@@ -125,14 +125,14 @@ fn add_rust(rootfs: &Path) -> Result<()> {
         rustup.join("settings.toml"),
         format!("version = \"12\"\ndefault_toolchain = \"{name}\"\nprofile = \"minimal\"\n"),
     )?;
-    let cargo_home = setup::cargo_bin()
+    let cargo_home = crate::cargo_install::bin_dir()
         .parent()
         .context("cargo's bin folder has a parent")?
         .to_path_buf();
     let bin = rootfs.join("usr/local/cargo/bin");
     fs::create_dir_all(&bin)?;
     // rustup's proxies are copies of rustup itself, named for the tool they run.
-    let rustup_exe = setup::cargo_bin().join("rustup");
+    let rustup_exe = crate::cargo_install::bin_dir().join("rustup");
     for tool in [
         "rustup",
         "cargo",
@@ -147,7 +147,7 @@ fn add_rust(rootfs: &Path) -> Result<()> {
     }
     if setup::installed_evcxr()?.is_some() {
         fs::copy(
-            setup::cargo_bin().join("evcxr_jupyter"),
+            crate::cargo_install::bin_dir().join("evcxr_jupyter"),
             bin.join("evcxr_jupyter"),
         )?;
         for record in [".crates.toml", ".crates2.json"] {

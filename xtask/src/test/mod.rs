@@ -10,14 +10,16 @@ use anyhow::{Result, bail};
 
 mod cross;
 mod gates;
+mod load;
 mod packages;
 use gates::{cluster_step, container_step, mpi_step};
 
-use crate::ci::in_ci;
+use crate::ci::{TESTED_PACKAGES, in_ci};
 use crate::codegen::{self, GenMode};
 use crate::learner_work;
 use crate::setup;
 use crate::{child, container};
+use workbook::check::protocol::{STRESS_LOADED_ENV, STRESS_RUNS_ENV};
 
 /// How a step ended.
 #[derive(Debug)]
@@ -65,25 +67,6 @@ impl Selection {
     }
 }
 
-/// What the workspace and stress steps test: every crate but the learner's
-/// (`exercises`, which fails until every exercise is done) and the MPI
-/// programs (which need Open MPI: a step of their own), with chapter 11's
-/// `loom` feature.
-const TESTED_PACKAGES: [&str; 7] = [
-    "--workspace",
-    "--exclude",
-    "exercises",
-    "--exclude",
-    "mpi-programs",
-    "--features",
-    LOOM,
-];
-
-/// The feature `solutions` (and so the workspace) turns on: the workspace,
-/// kernelspec and stress commands name it with the same packages, so that
-/// they share one build instead of compiling the workbook once per feature set.
-const LOOM: &str = "workbook/loom";
-
 /// The test-name filter that leaves out of the workspace step the checks'
 /// tests that the stress step runs anyway (each of them, several times).
 const STRESSED_TESTS: &str = "check_ch";
@@ -115,6 +98,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
     let passed = |cmd: &mut Command| child::status(cmd, CARGO_LIMIT).map(|()| StepEnd::Passed);
     let stress_step_runs =
         selection.runs("checks-stress") && stress_runs(selection, in_ci()).is_some();
+    let load = load::Load::default();
     // `mpi-programs` needs Open MPI to build: it has a step of its own, below.
     let steps: Vec<(&str, &str, Step)> = vec![
         (
@@ -180,17 +164,22 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             "checks-stress",
             "the checks' wrong-answer tests, graded again and again under load",
             Box::new(|| match stress_runs(selection, in_ci()) {
-                // The helpers in workbook/tests/checks/common/ read the runs
-                // and load every core; a verdict that changes fails its test.
+                // The helpers in workbook/tests/checks/common/ read the runs;
+                // a verdict that changes fails its test. The load on every
+                // core is ours: the later steps' builds, or spinning.
                 Some(runs) => {
+                    load.start(load::later_builds(root, selection));
                     let mut cmd = cargo();
                     // The workspace step's packages and features, so that
                     // cargo reuses its build of the checks' tests.
                     cmd.arg("test")
                         .args(TESTED_PACKAGES)
                         .args(["--test", "checks", "--", STRESSED_TESTS])
-                        .env("WORKBOOK_STRESS_RUNS", runs.to_string());
-                    passed(&mut cmd)
+                        .env(STRESS_RUNS_ENV, runs.to_string())
+                        .env(STRESS_LOADED_ENV, "1");
+                    let checked = passed(&mut cmd);
+                    load.stop();
+                    checked
                 }
                 None => Ok(StepEnd::Skipped(
                     "checks under stress (run it with --only checks-stress)".into(),
@@ -294,6 +283,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
     let mut skipped = Vec::new();
     for (id, name, step) in steps {
         packages::wait_before(&mut background, id);
+        load.wait_before(id);
         println!("\n=== {name}");
         let start = Instant::now();
         let result = step();
@@ -310,6 +300,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             }
         }
     }
+    load.wait();
     background.wait_for_all();
     let name = "test changed none of exercises/ and notebooks/";
     let touched = learner_work::changed(&before, &learner_work::snapshot(root)?);

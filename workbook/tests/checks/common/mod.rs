@@ -8,7 +8,7 @@ use workbook::check::Report;
 /// Grades a wrong answer with `check` and asserts that the verdict is wrong,
 /// with a message that mentions every one of `words`, sends the learner back
 /// to the exercise's notebook section, and ends by pointing at its hints.
-/// In the stress mode ([`stress::RUNS`]), it grades it that many times
+/// In the stress mode ([`workbook::check::protocol::STRESS_RUNS_ENV`]), it grades it that many times
 /// under load, and says on which run a verdict changed.
 ///
 /// # Panics
