@@ -1,6 +1,6 @@
 //! The workbook's speed claims, measured side by side in one run.
 //!
-//!     cargo run --release -p bench -- [--quick] [--out DIR] [--no-python]
+//!     cargo run --release --bin bench -- [--quick] [--out DIR] [--no-python]
 //!
 //! Each workload runs the reference solutions on pools of 1, 2, 4, ... threads
 //! up to twice the available parallelism, several times, and keeps the median;

@@ -4,8 +4,13 @@
 //!
 //! ```text
 //! cargo xtask cluster up
-//! cargo test -p workbook --test slurm_jobs -- --ignored --nocapture --test-threads=1 on_the_cluster
+//! cargo test --workspace --exclude exercises --exclude mpi-programs --features workbook/loom \
+//!     --test slurm_jobs -- --ignored --nocapture --test-threads=1 on_the_cluster
 //! ```
+//!
+//! This is `cargo xtask test`'s own selection, which reuses its build;
+//! `cargo test -p workbook --test slurm_jobs ...` runs them too, after
+//! compiling the workbook again for that narrower selection.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -38,7 +38,18 @@ pub fn run(env: &Env, quick: bool) -> Result<()> {
     let out = crate::output_dir(&env.root, "bench");
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(&env.root)
-        .args(["run", "--quiet", "--release", "-p", "bench", "--", "--out"])
+        // By the binary's name, not `-p bench`: the workspace's default
+        // selection, as in the SLURM script's `cargo build --release --bin pi`,
+        // so that both use one optimised build of the workbook.
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--bin",
+            "bench",
+            "--",
+            "--out",
+        ])
         .arg(&out);
     if quick {
         cmd.arg("--quick");

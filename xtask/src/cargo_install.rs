@@ -32,8 +32,9 @@ pub fn installed(name: &str, version: &str) -> Result<Option<PathBuf>> {
         .then_some(binary))
 }
 
-/// `cargo install --locked NAME --version VERSION`, built in a temporary
-/// folder of cargo's own: in the workspace's target folder the build would
+/// `cargo install --locked NAME --version VERSION`, with `CARGO_TARGET_DIR`
+/// unset so that cargo builds in a temporary folder of its own: where that
+/// variable is set, `cargo install` builds in that target folder, and would
 /// wait for its lock while `cargo xtask test` runs cargo there beside it.
 pub fn command(name: &str, version: &str) -> Command {
     let mut cmd = Command::new("cargo");

@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
 
 use anyhow::{Context, Result, bail};
 
@@ -18,9 +19,21 @@ use crate::{cargo_install, kernel_build, kernel_warm, kernelspec};
 /// (Debian 12's own python3 is 3.11.2, and it works).
 pub const MIN_PYTHON: (u32, u32) = (3, 11);
 
+/// One set-up at a time in this process: `cargo xtask test` sets up the
+/// kernel in the background (the stress step's load) while a step may ask
+/// for the same, and two pips or two kernel builds at once would collide.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// The Python packages and the Rust kernel, installed when missing.
 pub fn notebook_env(root: &Path) -> Result<Env> {
-    let env = python_env(root)?;
+    let _alone = one_at_a_time();
+    let env = make_python_env(root)?;
     rust_kernel(&env)?;
     Ok(env)
 }
@@ -28,6 +41,11 @@ pub fn notebook_env(root: &Path) -> Result<Env> {
 /// The virtual environment with JupyterLab and its settings: enough to read
 /// the notebooks (about a minute the first time).
 pub fn python_env(root: &Path) -> Result<Env> {
+    let _alone = one_at_a_time();
+    make_python_env(root)
+}
+
+fn make_python_env(root: &Path) -> Result<Env> {
     let venv = root.join(".venv");
     timed("Python virtual environment (.venv)", || ensure_venv(&venv))?;
     timed("Python packages (xtask/requirements.txt)", || {

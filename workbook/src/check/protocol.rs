@@ -29,7 +29,7 @@ pub const SELECT_ENV: &str = "WORKBOOK_CHECK_SELECT";
 /// mode, which `cargo xtask test` runs as its `checks-stress` step).
 pub const STRESS_RUNS_ENV: &str = "WORKBOOK_STRESS_RUNS";
 
-/// Set to `1` by a caller that keeps every core busy itself while the stress
+/// Set to `1` by a caller that keeps the cores busy itself while the stress
 /// mode runs (`cargo xtask test` builds what its later steps need then): the
 /// tests start no spinning threads of their own.
 pub const STRESS_LOADED_ENV: &str = "WORKBOOK_STRESS_LOADED";

@@ -16,11 +16,11 @@ use super::layout::Layout;
 use super::{daemons, database, ports, up};
 use crate::child::{self, MINUTE};
 
-/// Runs the jobs' tests matching `filter` (all when empty), ignored ones included.
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
+/// Runs the jobs' tests matching `filter` (all when empty), ignored ones included.
 fn job_tests(root: &Path, filter: &str) -> Result<()> {
     let mut cmd = cargo();
     cmd.current_dir(root)

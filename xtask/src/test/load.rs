@@ -1,8 +1,10 @@
-//! The stress step's load. The checks are graded there while every core is
-//! busy; where a later step still needs a build (the Rust kernel and its warm
-//! build folder, mdBook), that build is the load, so that the cores do work
-//! the run needs instead of spinning. Once the builds are done, spinning
-//! threads keep the cores busy until the checks end.
+//! The stress step's load. The checks are graded there while the cores are
+//! kept busy; where a later step still needs a build (the Rust kernel and
+//! its warm build folder, mdBook), that build is the load, so that the cores
+//! do work the run needs instead of spinning. Cargo runs a compiler per core,
+//! though not at every moment (fewer while it downloads crates or compiles
+//! its last ones). Once the builds are done, spinning threads keep every
+//! core busy until the checks end.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,8 +25,11 @@ pub(super) struct Build {
     run: Box<dyn FnOnce() -> Result<()> + Send>,
 }
 
-/// The steps that need the kernel, warm.
-const KERNEL_USERS: &[&str] = &["notebooks", "learner-work", "bench"];
+/// The steps that set up the kernel (`setup::notebook_env`) before they run.
+const KERNEL_USERS: &[&str] = &["notebooks", "learner-work", "book", "bench"];
+
+/// The step that builds the book with mdBook.
+const MDBOOK_USERS: &[&str] = &["book"];
 
 /// The builds the selected later steps need and this machine lacks, the
 /// kernel first (the notebooks come before the book).
@@ -43,10 +48,10 @@ pub(super) fn later_builds(root: &Path, selection: &Selection) -> Vec<Build> {
     let mdbook = crate::book::install::MDBOOK_VERSION;
     let mdbook_missing =
         crate::cargo_install::installed("mdbook", mdbook).map_or(true, |b| b.is_none());
-    if selection.runs("book") && mdbook_missing {
+    if MDBOOK_USERS.iter().any(|id| selection.runs(id)) && mdbook_missing {
         builds.push(Build {
             what: "mdBook",
-            needed_by: &["book"],
+            needed_by: MDBOOK_USERS,
             run: Box::new(|| crate::book::install::ensure_mdbook().map(drop)),
         });
     }
@@ -100,7 +105,9 @@ impl Load {
                 }
             });
         });
-        *self.running.lock().expect("not poisoned") = Some((needed_by, running));
+        let mut slot = self.running.lock().expect("not poisoned");
+        assert!(slot.is_none(), "the load is started once");
+        *slot = Some((needed_by, running));
     }
 
     /// The checks have ended: no build starts from now on, and the spinning stops.
@@ -113,17 +120,17 @@ impl Load {
     pub fn wait_before(&self, id: &str) {
         let mut running = self.running.lock().expect("not poisoned");
         if running.as_ref().is_some_and(|(ids, _)| ids.contains(&id)) {
-            Self::join(running.take());
+            Self::join_now(running.take());
         }
     }
 
     /// Stops the load and waits for it.
     pub fn wait(&self) {
         self.stop();
-        Self::join(self.running.lock().expect("not poisoned").take());
+        Self::join_now(self.running.lock().expect("not poisoned").take());
     }
 
-    fn join(running: Option<(Vec<&'static str>, JoinHandle<()>)>) {
+    fn join_now(running: Option<(Vec<&'static str>, JoinHandle<()>)>) {
         let Some((_, handle)) = running else { return };
         let start = Instant::now();
         if handle.join().is_err() {
@@ -138,11 +145,23 @@ impl Load {
     }
 }
 
+/// Never left spinning: a run that ends early stops and waits for it too.
+impl Drop for Load {
+    fn drop(&mut self) {
+        self.wait();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::mpsc;
     use std::time::Duration;
+
+    use crate::test::STEP_IDS;
+
+    /// Long enough for any of these tests; a wait past it is a failure, not a hang.
+    const LIMIT: Duration = Duration::from_secs(30);
 
     fn build(
         what: &'static str,
@@ -166,7 +185,9 @@ mod tests {
         load.start(vec![
             build("first", &["notebooks"], move || {
                 started.send(()).unwrap();
-                released.recv().unwrap();
+                released
+                    .recv_timeout(LIMIT)
+                    .expect("a step that needs no build waited for one");
                 Ok(())
             }),
             build("second", &["book"], move || {
@@ -174,7 +195,7 @@ mod tests {
                 Ok(())
             }),
         ]);
-        is_started.recv().unwrap();
+        is_started.recv_timeout(LIMIT).unwrap();
         load.stop();
         // A step that needs none of the builds does not wait, even for a
         // build still running.
@@ -194,7 +215,7 @@ mod tests {
             built.send(()).unwrap();
             Err(anyhow::anyhow!("a failed build does not end the load"))
         })]);
-        is_built.recv().unwrap();
+        is_built.recv_timeout(LIMIT).unwrap();
         // Without the spinning, the thread would end at once.
         thread::sleep(Duration::from_millis(200));
         let spinning = load
@@ -206,5 +227,14 @@ mod tests {
         assert_eq!(spinning, Some(false), "the load ended before its stop");
         load.wait();
         assert!(load.running.lock().unwrap().is_none());
+    }
+
+    #[test]
+    fn the_steps_that_wait_for_a_build_run_after_the_stress_step() {
+        let stress = STEP_IDS.iter().position(|id| *id == "checks-stress");
+        for id in [KERNEL_USERS, MDBOOK_USERS].concat() {
+            let at = STEP_IDS.iter().position(|s| *s == id);
+            assert!(at > stress, "{id} is not a step after checks-stress");
+        }
     }
 }
