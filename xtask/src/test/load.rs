@@ -8,7 +8,8 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
@@ -26,7 +27,7 @@ pub(super) struct Build {
 }
 
 /// The steps that set up the kernel (`setup::notebook_env`) before they run.
-const KERNEL_USERS: &[&str] = &["notebooks", "learner-work", "book", "bench"];
+const KERNEL_USERS: &[&str] = &["notebooks", "learner-work", "bench"];
 
 /// The step that builds the book with mdBook.
 const MDBOOK_USERS: &[&str] = &["book"];
@@ -63,7 +64,16 @@ pub(super) fn later_builds(root: &Path, selection: &Selection) -> Vec<Build> {
 #[derive(Default)]
 pub(super) struct Load {
     checks_done: Arc<AtomicBool>,
-    running: Mutex<Option<(Vec<&'static str>, JoinHandle<()>)>>,
+    /// Per build: the steps that need it, and word that it has ended (a
+    /// message; or its sender dropped, when it never started).
+    builds: Mutex<Vec<(&'static [&'static str], Receiver<()>)>>,
+    running: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// The lock's contents even after a panic elsewhere: the load must still
+/// stop, from `Drop` included.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Load {
@@ -72,10 +82,15 @@ impl Load {
     /// later step needs it); none starts after the stop.
     pub fn start(&self, builds: Vec<Build>) {
         let checks_done = Arc::clone(&self.checks_done);
-        let needed_by = builds.iter().flat_map(|b| b.needed_by.iter().copied());
-        let needed_by: Vec<&'static str> = needed_by.collect();
+        let mut todo = Vec::new();
+        let mut waits = lock(&self.builds);
+        for build in builds {
+            let (ended, on_end) = mpsc::channel();
+            waits.push((build.needed_by, on_end));
+            todo.push((build, ended));
+        }
         let running = thread::spawn(move || {
-            for build in builds {
+            for (build, ended) in todo {
                 if checks_done.load(Ordering::Relaxed) {
                     println!("[load] {}: left to the step that needs it", build.what);
                     continue;
@@ -93,6 +108,7 @@ impl Load {
                         build.what
                     ),
                 }
+                let _ = ended.send(());
             }
             let cores = thread::available_parallelism().map_or(1, |n| n.get());
             thread::scope(|s| {
@@ -105,9 +121,9 @@ impl Load {
                 }
             });
         });
-        let mut slot = self.running.lock().expect("not poisoned");
+        let mut slot = lock(&self.running);
         assert!(slot.is_none(), "the load is started once");
-        *slot = Some((needed_by, running));
+        *slot = Some(running);
     }
 
     /// The checks have ended: no build starts from now on, and the spinning stops.
@@ -115,47 +131,50 @@ impl Load {
         self.checks_done.store(true, Ordering::Relaxed);
     }
 
-    /// Before step `id`: waits for the load to end when the step needs one
-    /// of its builds (the build ends, the spinning has stopped by then).
+    /// Before step `id`: waits for the builds it needs to end, if any.
     pub fn wait_before(&self, id: &str) {
-        let mut running = self.running.lock().expect("not poisoned");
-        if running.as_ref().is_some_and(|(ids, _)| ids.contains(&id)) {
-            Self::join_now(running.take());
-        }
-    }
-
-    /// Stops the load and waits for it.
-    pub fn wait(&self) {
-        self.stop();
-        Self::join_now(self.running.lock().expect("not poisoned").take());
-    }
-
-    fn join_now(running: Option<(Vec<&'static str>, JoinHandle<()>)>) {
-        let Some((_, handle)) = running else { return };
         let start = Instant::now();
-        if handle.join().is_err() {
-            println!("[load] the load's thread panicked; the steps build for themselves");
-        }
+        lock(&self.builds).retain(|(needed_by, on_end)| {
+            if !needed_by.contains(&id) {
+                return true;
+            }
+            // An error means the build never started, or its thread ended.
+            let _ = on_end.recv();
+            false
+        });
         if start.elapsed().as_secs() > 1 {
             println!(
-                "[load] waited {} s for the builds",
+                "[load] waited {} s for what {id} needs",
                 start.elapsed().as_secs()
             );
         }
     }
+
+    /// Stops the load and waits for its thread.
+    pub fn wait(&self) {
+        self.stop();
+        let running = lock(&self.running).take();
+        if running.is_some_and(|thread| thread.join().is_err()) {
+            println!("[load] the load's thread panicked; the steps build for themselves");
+        }
+    }
 }
 
-/// Never left spinning: a run that ends early stops and waits for it too.
+/// Never left spinning: a run that ends early stops the load and waits for
+/// it, unless it ends in a panic (then a build's wait would only delay it).
 impl Drop for Load {
     fn drop(&mut self) {
-        self.wait();
+        if thread::panicking() {
+            self.stop();
+        } else {
+            self.wait();
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::mpsc;
     use std::time::Duration;
 
     use crate::test::STEP_IDS;
@@ -187,7 +206,7 @@ mod tests {
                 started.send(()).unwrap();
                 released
                     .recv_timeout(LIMIT)
-                    .expect("a step that needs no build waited for one");
+                    .expect("a step waited for a build it does not need");
                 Ok(())
             }),
             build("second", &["book"], move || {
@@ -200,11 +219,16 @@ mod tests {
         // A step that needs none of the builds does not wait, even for a
         // build still running.
         load.wait_before("mpi");
-        assert!(load.running.lock().unwrap().is_some());
+        assert_eq!(lock(&load.builds).len(), 2);
         release.send(()).unwrap();
+        // The book's build never starts: its step does not wait for it.
         load.wait_before("book");
-        assert!(load.running.lock().unwrap().is_none());
+        assert_eq!(lock(&load.builds).len(), 1);
+        load.wait_before("notebooks");
+        assert!(lock(&load.builds).is_empty());
         assert!(!second_ran.load(Ordering::Relaxed));
+        load.wait();
+        assert!(lock(&load.running).is_none());
     }
 
     #[test]
@@ -216,25 +240,22 @@ mod tests {
             Err(anyhow::anyhow!("a failed build does not end the load"))
         })]);
         is_built.recv_timeout(LIMIT).unwrap();
+        load.wait_before("book");
         // Without the spinning, the thread would end at once.
         thread::sleep(Duration::from_millis(200));
-        let spinning = load
-            .running
-            .lock()
-            .unwrap()
-            .as_ref()
-            .map(|(_, h)| h.is_finished());
-        assert_eq!(spinning, Some(false), "the load ended before its stop");
+        let finished = lock(&load.running).as_ref().map(JoinHandle::is_finished);
+        assert_eq!(finished, Some(false), "the load ended before its stop");
         load.wait();
-        assert!(load.running.lock().unwrap().is_none());
+        assert!(lock(&load.running).is_none());
     }
 
     #[test]
     fn the_steps_that_wait_for_a_build_run_after_the_stress_step() {
-        let stress = STEP_IDS.iter().position(|id| *id == "checks-stress");
+        let at = |id: &str| STEP_IDS.iter().position(|s| *s == id);
+        let stress = at("checks-stress").expect("checks-stress is a step");
         for id in [KERNEL_USERS, MDBOOK_USERS].concat() {
-            let at = STEP_IDS.iter().position(|s| *s == id);
-            assert!(at > stress, "{id} is not a step after checks-stress");
+            let step = at(id).unwrap_or_else(|| panic!("{id} is not a step"));
+            assert!(step > stress, "{id} runs before checks-stress");
         }
     }
 }

@@ -168,13 +168,20 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
                 // a verdict that changes fails its test. The load on every
                 // core is ours: the later steps' builds, or spinning.
                 Some(runs) => {
-                    load.start(load::later_builds(root, selection));
-                    let mut cmd = cargo();
                     // The workspace step's packages and features, so that
-                    // cargo reuses its build of the checks' tests.
-                    cmd.arg("test")
-                        .args(TESTED_PACKAGES)
-                        .args(["--test", "checks", "--", STRESSED_TESTS])
+                    // cargo reuses its build of the checks' tests; compiled
+                    // first (where that step did not run), with no load.
+                    let checks = || {
+                        let mut cmd = cargo();
+                        cmd.arg("test")
+                            .args(TESTED_PACKAGES)
+                            .args(["--test", "checks"]);
+                        cmd
+                    };
+                    passed(checks().arg("--no-run"))?;
+                    load.start(load::later_builds(root, selection));
+                    let mut cmd = checks();
+                    cmd.args(["--", STRESSED_TESTS])
                         .env(STRESS_RUNS_ENV, runs.to_string())
                         .env(STRESS_LOADED_ENV, "1");
                     let checked = passed(&mut cmd);
@@ -188,8 +195,15 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
         ),
         (
             "exercises-build",
-            "cargo test -p exercises builds",
-            Box::new(|| passed(cargo().args(["test", "-p", "exercises", "--no-run", "--quiet"]))),
+            "the learner's crate (exercises) and its tests build",
+            Box::new(|| {
+                passed(
+                    cargo()
+                        .arg("test")
+                        .args(crate::ci::with_exercises())
+                        .args(["--no-run", "--quiet"]),
+                )
+            }),
         ),
         (
             "mpi",
@@ -251,7 +265,7 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
             "book",
             "the book: builds, every link resolves, checked in headless Chromium",
             Box::new(|| {
-                setup::notebook_env(root)?; // the .venv with Playwright
+                setup::python_env(root)?; // the .venv with Playwright
                 let skipped = crate::book::test_step(root, in_ci())?;
                 Ok(skipped.map_or(StepEnd::Passed, StepEnd::Skipped))
             }),

@@ -31,8 +31,7 @@ fn packages_of(step: &str) -> &'static [apt::Group] {
 /// The steps that need nothing from Debian's packages (cargo, and pip for
 /// the `.venv`): they run while the background install goes on; any other
 /// step waits for it to end first, so that it never sees a half-installed
-/// package. (Should the workspace step find no `venv` module and install
-/// Debian's, its apt-get waits for the background one.)
+/// package.
 const NEED_NO_PACKAGES: [&str; 7] = [
     "gen-check",
     "fmt",
