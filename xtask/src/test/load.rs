@@ -21,7 +21,7 @@ use super::Selection;
 pub(super) struct Build {
     /// What it makes, for the messages.
     what: &'static str,
-    /// The steps that need it: each waits for the load to end first.
+    /// The steps that need it: each waits for this build to end first.
     needed_by: &'static [&'static str],
     run: Box<dyn FnOnce() -> Result<()> + Send>,
 }

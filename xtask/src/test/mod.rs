@@ -293,7 +293,6 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
         .collect();
     let total = steps.len() + 1;
     let mut background = packages::prefetch(root, selection);
-    let venv = packages::prefetch_venv(root, selection);
     let mut failed = Vec::new();
     let mut skipped = Vec::new();
     for (id, name, step) in steps {
@@ -318,9 +317,6 @@ pub fn run(root: &Path, selection: &Selection) -> Result<()> {
     }
     load.wait();
     background.wait_for_all();
-    if venv.is_some_and(|made| made.join().is_err()) {
-        println!("[setup] making the .venv ahead panicked");
-    }
     let name = "test changed none of exercises/ and notebooks/";
     let touched = learner_work::changed(&before, &learner_work::snapshot(root)?);
     println!("\n=== {name}");

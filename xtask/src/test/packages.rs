@@ -1,10 +1,8 @@
-//! What `test`'s later steps install, made in the background while the
-//! first steps, which need none of it, compile and run: Debian's packages,
-//! and the project's Python environment.
+//! Debian's packages of `test`'s later steps, installed in the background
+//! while the first steps, which need none, compile and run.
 
 use std::fs::File;
 use std::path::Path;
-use std::thread::{self, JoinHandle};
 
 use super::{STEP_IDS, Selection};
 use crate::apt::{self, Prefetch};
@@ -86,21 +84,6 @@ pub(super) fn prefetch(root: &Path, selection: &Selection) -> Prefetch {
     });
     Prefetch::start(&groups, logs.join("apt-background.log"), move || {
         base.into_iter().for_each(|make| make())
-    })
-}
-
-/// The `.venv` (pip), made from the start when the workspace step will use
-/// it: no step before that one needs Python. The step's own set-up waits
-/// for this one (`setup` does one at a time) and then finds it ready; a
-/// failure is a printed line, and the step tries again and says why.
-pub(super) fn prefetch_venv(root: &Path, selection: &Selection) -> Option<JoinHandle<()>> {
-    let root = root.to_path_buf();
-    selection.runs("workspace").then(|| {
-        thread::spawn(move || {
-            if let Err(e) = setup::python_env(&root) {
-                println!("[setup] the .venv could not be made ahead ({e:#}); the workspace step tries again");
-            }
-        })
     })
 }
 
